@@ -1,0 +1,1 @@
+"""masko-widgets: Jupyter widgets that keep a mascot on-model."""
