@@ -1,0 +1,323 @@
+"""Immutable views of the API's resources, built from tolerant parsing of its JSON."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from ._errors import MaskoError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ._client import MaskoClient
+
+RUNNING_STATES = frozenset({"pending", "processing"})
+"""The only states in which a job is still running; any other state is final."""
+
+IMAGE_TYPES = frozenset({"image", "transparent_image"})
+
+
+def _mapping(value: Any) -> Mapping[str, str]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _attached(model: Any) -> MaskoClient:
+    if model._client is None:
+        raise MaskoError(
+            f"this {type(model).__name__} was built by hand; get it from a MaskoClient "
+            "to read its file"
+        )
+    return model._client
+
+
+class _Readable:
+    """Shared file access for models that carry a URL to an image."""
+
+    url: str
+    _client: Any
+
+    def read(self) -> bytes:
+        """Download the file's bytes."""
+        return _attached(self).download(self.url)
+
+    def to_pil(self) -> Image.Image:
+        """The file decoded by Pillow (images only)."""
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(self.read()))
+        image.load()
+        return image
+
+    def _repr_png_(self) -> bytes | None:
+        if not self._is_image():
+            return None
+        data = self.read()
+        if data.startswith(b"\x89PNG"):
+            return data
+        out = io.BytesIO()
+        self.to_pil().save(out, format="PNG")
+        return out.getvalue()
+
+    def _is_image(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Project:
+    """A workspace's container of collections."""
+
+    id: str
+    name: str
+    organization_id: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Project:
+        return cls(
+            id=data["id"],
+            name=data.get("name", ""),
+            organization_id=data.get("organization_id"),
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+        )
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One mascot character: its references, style card and items."""
+
+    id: str
+    project_id: str | None = None
+    name: str | None = None
+    slug: str | None = None
+    prompt: str | None = None
+    reference_asset_ids: tuple[str, ...] = ()
+    style_card: str | None = None
+    caution_list: tuple[str, ...] = ()
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Collection:
+        config = data.get("config") or data
+        return cls(
+            id=data["id"],
+            project_id=data.get("project_id"),
+            name=data.get("name"),
+            slug=data.get("slug"),
+            prompt=config.get("prompt"),
+            reference_asset_ids=tuple(config.get("reference_asset_ids") or ()),
+            style_card=config.get("style_card"),
+            caution_list=tuple(config.get("caution_list") or ()),
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+        )
+
+
+@dataclass(frozen=True)
+class References:
+    """A collection's persistent references (at most 6) and its cached style card."""
+
+    asset_ids: tuple[str, ...]
+    style_card: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> References:
+        config = data.get("config") or data
+        ids = config.get("reference_asset_ids", config.get("asset_ids")) or ()
+        return cls(asset_ids=tuple(ids), style_card=config.get("style_card"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One pose of a collection; `assets` maps each asset type to its newest asset id."""
+
+    id: str
+    collection_id: str | None = None
+    name: str | None = None
+    type: str | None = None
+    image_prompt: str | None = None
+    assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    created_at: str | None = None
+
+    @property
+    def image_asset_id(self) -> str | None:
+        """The id of the item's `image` asset: the one to animate or edit."""
+        return self.assets.get("image")
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Item:
+        return cls(
+            id=data["id"],
+            collection_id=data.get("collection_id"),
+            name=data.get("name"),
+            type=data.get("type"),
+            image_prompt=data.get("image_prompt"),
+            assets=_mapping(data.get("assets")),
+            created_at=data.get("created_at"),
+        )
+
+
+@dataclass(frozen=True)
+class Asset(_Readable):
+    """One file: an image, a transparent image or a video."""
+
+    id: str
+    type: str
+    status: str | None = None
+    url: str = ""
+    mime_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    item_id: str | None = None
+    collection_id: str | None = None
+    created_at: str | None = None
+    _client: Any = field(default=None, repr=False, compare=False)
+
+    def save(self, path: str | Path) -> Path:
+        """Download the file to `path` and return the path."""
+        target = Path(path)
+        target.write_bytes(self.read())
+        return target
+
+    def _is_image(self) -> bool:
+        return self.type in IMAGE_TYPES
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], client: Any = None) -> Asset:
+        return cls(
+            id=data["id"],
+            type=data.get("type", "image"),
+            status=data.get("status"),
+            url=data.get("url", ""),
+            mime_type=data.get("mime_type"),
+            width=data.get("width"),
+            height=data.get("height"),
+            item_id=data.get("item_id"),
+            collection_id=data.get("collection_id"),
+            created_at=data.get("created_at"),
+            _client=client,
+        )
+
+
+@dataclass(frozen=True)
+class Preview(_Readable):
+    """An ephemeral preview: a URL that expires, with no asset id (it cannot be a source)."""
+
+    url: str
+    expires_at: str | None = None
+    width: int | None = None
+    height: int | None = None
+    prompt: str | None = None
+    _client: Any = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], prompt: str | None, client: Any = None) -> Preview:
+        return cls(
+            url=data["url"],
+            expires_at=data.get("expires_at"),
+            width=data.get("width"),
+            height=data.get("height"),
+            prompt=data.get("prompt", prompt),
+            _client=client,
+        )
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why a job failed."""
+
+    code: str | None
+    message: str
+
+    @classmethod
+    def from_api(cls, data: Any) -> JobError | None:
+        if not data:
+            return None
+        if isinstance(data, str):
+            return cls(code=None, message=data)
+        return cls(code=data.get("code"), message=str(data.get("message", "")))
+
+
+@dataclass(frozen=True)
+class Job:
+    """A generation: its state, and the assets it makes (URLs are final from the start)."""
+
+    id: str
+    status: str
+    type: str | None = None
+    collection_id: str | None = None
+    item_id: str | None = None
+    item_name: str | None = None
+    cost_credits: int | None = None
+    asset_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    urls: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    error: JobError | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    completed_at: str | None = None
+    _client: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def done(self) -> bool:
+        """Whether the job has stopped running (completed, failed or any other final state)."""
+        return self.status not in RUNNING_STATES
+
+    def wait(
+        self,
+        timeout: float = 600,
+        on_progress: Callable[[Job], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Job:
+        """Block until the job is done; see `MaskoClient.jobs.wait`."""
+        return _attached(self).jobs.wait(
+            self, timeout=timeout, on_progress=on_progress, cancel=cancel
+        )
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], client: Any = None, **known: Any) -> Job:
+        """Build from a job body or a 202 body; `known` fills what a bare 202 leaves out."""
+        values = {
+            "status": "pending",
+            **known,
+            **{key: data[key] for key in _JOB_FIELDS if data.get(key) is not None},
+        }
+        return cls(
+            id=data.get("id") or data["job_id"],
+            status=values["status"],
+            type=values.get("type"),
+            collection_id=values.get("collection_id"),
+            item_id=values.get("item_id"),
+            item_name=values.get("item_name"),
+            cost_credits=values.get("cost_credits"),
+            asset_ids=_mapping(values.get("asset_ids")),
+            urls=_mapping(values.get("urls")),
+            error=JobError.from_api(values.get("error")),
+            created_at=values.get("created_at"),
+            updated_at=values.get("updated_at"),
+            completed_at=values.get("completed_at"),
+            _client=client,
+        )
+
+
+_JOB_FIELDS = (
+    "status",
+    "type",
+    "collection_id",
+    "item_id",
+    "item_name",
+    "cost_credits",
+    "asset_ids",
+    "urls",
+    "error",
+    "created_at",
+    "updated_at",
+    "completed_at",
+)
