@@ -115,7 +115,7 @@ def render_pose(
     none), recoloured toward the style card's palette and posed by a transform that depends
     only on the prompt. Same inputs, same pixels.
     """
-    rng = _prompt_random(prompt)
+    rng = prompt_random(prompt)
     if references:
         source = references[0].copy()
         source.thumbnail((size, size), Image.Resampling.LANCZOS)
@@ -153,7 +153,7 @@ def render_edit(
     angle = 15.0 if words & {"tilt", "lean", "rotate"} else 0.0
     flip = bool(words & {"flip", "mirror", "flipped", "mirrored"})
     if not (colours or flip or angle or scale != 1.0):
-        rng = _prompt_random(instructions)
+        rng = prompt_random(instructions)
         colours = [_body_colour(instructions)]
         angle = rng.choice((-1, 1)) * rng.uniform(6, 12)
     if colours:
@@ -326,7 +326,7 @@ def _run_starts(cells: bytearray, start: int, stop: int) -> list[int]:
     return starts
 
 
-def _prompt_random(text: str) -> random.Random:
+def prompt_random(text: str) -> random.Random:
     """A random generator seeded by a stable hash of the text (not Python's salted hash())."""
     digest = hashlib.sha256(" ".join(text.lower().split()).encode()).digest()
     return random.Random(int.from_bytes(digest[:16], "big"))
@@ -337,7 +337,7 @@ def _body_colour(prompt: str) -> RGB:
     for word in re.findall(r"[a-z]+", prompt.lower()):
         if word in _COLOUR_WORDS:
             return _COLOUR_WORDS[word]
-    hue = _prompt_random(prompt + "#colour").random()
+    hue = prompt_random(prompt + "#colour").random()
     r, g, b = colorsys.hsv_to_rgb(hue, 0.68, 0.93)
     return round(r * 255), round(g * 255), round(b * 255)
 
