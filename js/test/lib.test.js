@@ -1,0 +1,82 @@
+// Table tests for the pure front-end helpers (run with `npm test`).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fileProblem, isHttpUrl, MAX_FILE_BYTES } from "../lib/files.js";
+import { nextIndex } from "../lib/keyboard.js";
+import { slotSummary, takeFiles } from "../lib/slots.js";
+import { ObjectUrls } from "../lib/urls.js";
+
+test("nextIndex moves in a wrapped grid and stays inside it", () => {
+  const cases = [
+    // key, from, count, columns, expected
+    ["ArrowRight", 0, 5, 3, 1],
+    ["ArrowRight", 4, 5, 3, 4],
+    ["ArrowLeft", 0, 5, 3, 0],
+    ["ArrowLeft", 3, 5, 3, 2],
+    ["ArrowDown", 1, 5, 3, 4],
+    ["ArrowDown", 2, 5, 3, 2], // no tile below: stay
+    ["ArrowUp", 4, 5, 3, 1],
+    ["ArrowUp", 1, 5, 3, 1],
+    ["Home", 3, 5, 3, 0],
+    ["End", 0, 5, 3, 4],
+    ["ArrowRight", 9, 5, 3, 4], // stale index is clamped first
+    ["a", 1, 5, 3, null],
+    ["ArrowDown", 0, 0, 3, null],
+  ];
+  for (const [key, from, count, columns, expected] of cases) {
+    assert.equal(nextIndex(key, from, count, columns), expected, `${key} from ${from}`);
+  }
+});
+
+test("slotSummary says when the slots are full and why", () => {
+  assert.deepEqual(
+    [slotSummary(5, 6).full, slotSummary(5, 6).free, slotSummary(5, 6).reason],
+    [false, 1, ""],
+  );
+  const full = slotSummary(6, 6);
+  assert.equal(full.full, true);
+  assert.equal(full.label, "6 of 6 reference slots used");
+  assert.match(full.reason, /All 6 reference slots are in use/);
+  const filling = slotSummary(5, 6, 1);
+  assert.equal(filling.full, true);
+  assert.match(filling.reason, /being filled/);
+  assert.equal(slotSummary(2, 6, 0, "hint").label, "2 of 6 hint slots used");
+});
+
+test("takeFiles keeps only what fits", () => {
+  assert.deepEqual(takeFiles(["a", "b", "c"], 2), { accepted: ["a", "b"], refused: 1 });
+  assert.deepEqual(takeFiles(["a"], 0), { accepted: [], refused: 1 });
+  assert.deepEqual(takeFiles(["a"], -1), { accepted: [], refused: 1 });
+});
+
+test("fileProblem accepts the API's image types up to 10 MB", () => {
+  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }), "");
+  assert.match(fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }), /not a PNG/);
+  assert.match(fileProblem({ name: "b.png", type: "image/png", size: MAX_FILE_BYTES + 1 }), /limit is 10 MB/);
+});
+
+test("isHttpUrl", () => {
+  assert.equal(isHttpUrl("https://example.org/a.png"), true);
+  assert.equal(isHttpUrl("http://127.0.0.1:8000/v1/files/x.png"), true);
+  assert.equal(isHttpUrl("file:///etc/passwd"), false);
+  assert.equal(isHttpUrl("not a url"), false);
+});
+
+test("ObjectUrls revokes a URL when its bytes are replaced or leave", () => {
+  const revoked = [];
+  let made = 0;
+  const urls = new ObjectUrls({ create: () => `blob:${++made}`, revoke: (url) => revoked.push(url) });
+  const bytes = new DataView(new Uint8Array([1, 2, 3]).buffer);
+  assert.equal(urls.set("a", bytes, "image/webp"), "blob:1");
+  assert.equal(urls.set("b", bytes, "image/webp"), "blob:2");
+  assert.equal(urls.set("a", bytes, "image/webp"), "blob:3"); // replaced: the old one is revoked
+  assert.deepEqual(revoked, ["blob:1"]);
+  urls.retain(new Set(["a"]));
+  assert.deepEqual(revoked, ["blob:1", "blob:2"]);
+  assert.equal(urls.set("c", new DataView(new ArrayBuffer(0)), "image/webp"), null);
+  urls.clear();
+  assert.deepEqual(revoked, ["blob:1", "blob:2", "blob:3"]);
+  assert.equal(urls.size, 0);
+});
