@@ -1,0 +1,89 @@
+"""The static HTML export opens in Chromium with the network cut off and still renders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import anywidget
+import ipywidgets as w
+import pytest
+import traitlets
+from playwright.sync_api import Browser, Page
+
+from masko_widgets.export import export_html
+
+pytestmark = pytest.mark.browser
+
+
+class Badge(anywidget.AnyWidget):
+    """A minimal anywidget with a text trait and a binary trait, as the real widgets have."""
+
+    _esm = """
+    export default {
+      render({ model, el }) {
+        const bytes = new Uint8Array(model.get("payload").buffer);
+        el.innerHTML = `<p class="badge">${model.get("label")} / ${bytes.length} bytes</p>`;
+      }
+    };
+    """
+    label = traitlets.Unicode("").tag(sync=True)
+    payload = traitlets.Bytes(b"").tag(sync=True)
+
+
+@pytest.fixture
+def offline_page(chromium: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page whose every non-file request is aborted; yields it and the blocked script URLs."""
+    context = chromium.new_context(offline=True)
+    context.set_default_timeout(20_000)
+    blocked: list[str] = []
+
+    def block(route) -> None:
+        if route.request.resource_type == "script":
+            blocked.append(route.request.url)
+        route.abort()
+
+    context.route("http*://**/*", block)
+    try:
+        yield context.new_page(), blocked
+    finally:
+        context.close()
+
+
+def open_export(page: Page, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_selector(".widget-subarea *")
+
+
+def test_plain_ipywidgets_render_offline(offline_page, tmp_path: Path) -> None:
+    page, blocked = offline_page
+    slider = w.IntSlider(value=7, max=48, description="Poses")
+    path = export_html(w.VBox([slider, w.Label("shared page")]), tmp_path / "plain.html")
+    open_export(page, path)
+    page.wait_for_selector(".widget-slider")
+    assert page.locator(".widget-readout").inner_text() == "7"
+    assert page.get_by_text("shared page").is_visible()
+    assert blocked == []
+
+
+def test_anywidget_with_binary_trait_renders_offline(offline_page, tmp_path: Path) -> None:
+    page, blocked = offline_page
+    badges = [Badge(label="first", payload=bytes(5)), Badge(label="second", payload=bytes(300))]
+    path = export_html(badges, tmp_path / "badges.html", title="Badges")
+    open_export(page, path)
+    page.wait_for_selector("text=second / 300 bytes")
+    assert page.locator(".badge").all_inner_texts() == ["first / 5 bytes", "second / 300 bytes"]
+    assert page.title() == "Badges"
+    assert blocked == []
+
+
+def test_export_refuses_state_holding_an_api_key(tmp_path: Path) -> None:
+    leaky = Badge(label="masko_" + "ab" * 32)
+    with pytest.raises(ValueError, match="API key"):
+        export_html(leaky, tmp_path / "leak.html")
+    assert not (tmp_path / "leak.html").exists()
+
+
+def test_export_rejects_what_is_not_a_widget(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="widget"):
+        export_html([], tmp_path / "empty.html")
