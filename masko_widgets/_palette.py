@@ -6,6 +6,7 @@ Pure Pillow, so both the stand-in (style cards) and the widgets (on-model score)
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 from PIL import Image, ImageChops
@@ -33,22 +34,27 @@ def background_colour(image: Image.Image) -> RGB | None:
         rgba.crop((0, 0, 1, height)),
         rgba.crop((width - 1, 0, width, height)),
     ]
-    border = [pixel for strip in strips for pixel in strip.getdata()]
-    opaque = [pixel[:3] for pixel in border if pixel[3] >= 128]
-    if len(opaque) * 2 < len(border):
+    border = b"".join(strip.tobytes() for strip in strips)
+    pixels = len(border) // 4
+    opaque = [
+        (border[i], border[i + 1], border[i + 2])
+        for i in range(0, len(border), 4)
+        if border[i + 3] >= 128
+    ]
+    if len(opaque) * 2 < pixels:
         return None
-    buckets: dict[RGB, list[RGB]] = {}
-    for r, g, b in opaque:
-        buckets.setdefault((r >> 4, g >> 4, b >> 4), []).append((r, g, b))
-    members = max(buckets.values(), key=len)
-    if len(members) * 5 < len(border) * 2:
+    mode = Counter(opaque).most_common(1)[0][0]
+    near = _BACKGROUND_TOLERANCE // 2
+    members = [
+        pixel
+        for pixel in opaque
+        if max(abs(pixel[0] - mode[0]), abs(pixel[1] - mode[1]), abs(pixel[2] - mode[2])) <= near
+    ]
+    if len(members) * 5 < pixels * 2:  # under 40% of the border
         return None
     count = len(members)
-    return (
-        sum(p[0] for p in members) // count,
-        sum(p[1] for p in members) // count,
-        sum(p[2] for p in members) // count,
-    )
+    r, g, b = (round(sum(pixel[channel] for pixel in members) / count) for channel in range(3))
+    return r, g, b
 
 
 def foreground_mask(image: Image.Image, background: RGB | None) -> Image.Image:

@@ -168,7 +168,7 @@ def _encode(
 ) -> bytes:
     """Encode the frames in memory and return the file's bytes."""
     out = io.BytesIO()
-    with av.open(out, "w", format=container_format) as container:
+    with av.open(out, "w", format=container_format, options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream(codec, rate=fps, options=options)
         stream.width, stream.height = frames[0].size
         stream.pix_fmt = pixel_format
