@@ -1,0 +1,25 @@
+"""The offline Masko stand-in: the API contract served on 127.0.0.1 with real images and videos.
+
+    from masko_widgets import local
+    with local.start() as server:
+        print(server.url, server.api_key)
+
+Needs the `local` extra: pip install 'masko-widgets[local]'.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+_NEEDED = ("fastapi", "uvicorn", "av", "python_multipart")
+_missing = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
+if _missing:
+    raise ImportError(
+        f"masko_widgets.local needs {', '.join(_missing)}; install them with:"
+        " pip install 'masko-widgets[local]'"
+    )
+
+from masko_widgets.local._faults import Faults  # noqa: E402
+from masko_widgets.local._server import LocalServer, start  # noqa: E402
+
+__all__ = ["Faults", "LocalServer", "start"]

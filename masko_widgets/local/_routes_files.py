@@ -1,0 +1,52 @@
+"""File downloads: asset files (a placeholder while pending) and expiring previews.
+
+No auth: the URL's random token is the capability. Paths come from stored records only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+
+from masko_widgets.local._deps import Ctx
+from masko_widgets.local._errors import ApiError
+from masko_widgets.local._imaging import placeholder_png
+
+router = APIRouter()
+
+_NAME = re.compile(r"([A-Za-z0-9_-]{32})\.(png|jpg|webp|gif|mp4|webm|mov)")
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.get("/files/{name}", summary="An asset's file (placeholder PNG while its job runs)")
+def asset_file(request: Request, ctx: Ctx, name: str) -> Response:
+    match = _NAME.fullmatch(name)
+    asset = ctx.store.asset_by_token(match.group(1)) if match else None
+    if asset is None or match is None or match.group(2) != asset["ext"]:
+        raise ApiError(404, "No file at this URL.")
+    if asset["status"] == "pending":
+        body = _placeholder(asset["width"] or 512, asset["height"] or 512)
+        return Response(body, media_type="image/png", headers=_NO_STORE)
+    if asset["status"] == "failed":
+        raise ApiError(404, "The job that was to make this file failed; generate it again.")
+    return FileResponse(ctx.store.asset_path(asset), media_type=asset["mime_type"])
+
+
+@router.get("/previews/{name}", summary="A preview image; 410 once expired")
+def preview_file(request: Request, ctx: Ctx, name: str) -> Response:
+    match = re.fullmatch(r"([A-Za-z0-9_-]{32})\.png", name)
+    found = ctx.store.preview(match.group(1)) if match else None
+    if found is None:
+        raise ApiError(404, "No preview at this URL.")
+    path, expired = found
+    if expired or not path.exists():
+        raise ApiError(410, "This preview has expired; make a new preview.")
+    return FileResponse(path, media_type="image/png", headers=_NO_STORE)
+
+
+@functools.lru_cache(maxsize=16)
+def _placeholder(width: int, height: int) -> bytes:
+    return placeholder_png(width, height)

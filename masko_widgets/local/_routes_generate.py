@@ -1,0 +1,168 @@
+"""Routes that make pictures: generate, generate-batch, previews, and suggested actions."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from masko_widgets.local._deps import Context, Ctx, Workspace, base_url, ok, owned
+from masko_widgets.local._errors import ApiError, bad_request, validation_message
+from masko_widgets.local._generation import plan
+from masko_widgets.local._imports import decode, fetch
+from masko_widgets.local._render import render_preview
+from masko_widgets.local._schemas import BatchRequest, GenerateRequest, PreviewCreate
+from masko_widgets.local._store import InsufficientCredits, Row
+from masko_widgets.local._views import file_url
+
+router = APIRouter()
+
+_ACCEPTED = {
+    202: {"description": "Accepted: `{data: {job_id, poll_url, item_id, asset_ids, urls}}`"}
+}
+
+
+@router.post(
+    "/collections/{collection_id}/generate",
+    status_code=202,
+    summary="Generate an image, an animation or an edit (asynchronous)",
+    responses=_ACCEPTED,
+)
+def generate(
+    request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: GenerateRequest
+) -> JSONResponse:
+    collection = owned(ctx.store, "collections", collection_id, workspace, "collection")
+    return ok(request, _submit(ctx, request, workspace, collection, body), status=202)
+
+
+@router.post(
+    "/collections/{collection_id}/generate-batch",
+    status_code=202,
+    summary="Up to 10 generate bodies; each entry answers 202 or carries its own error",
+)
+def generate_batch(
+    request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: BatchRequest
+) -> JSONResponse:
+    collection = owned(ctx.store, "collections", collection_id, workspace, "collection")
+    entries: list[dict[str, Any]] = []
+    for index, raw in enumerate(body.requests):
+        try:
+            one = GenerateRequest.model_validate(raw)
+            entries.append(
+                {"status": 202, "data": _submit(ctx, request, workspace, collection, one)}
+            )
+        except ValidationError as exc:
+            field, message = validation_message(exc.errors()[0])
+            entries.append({"status": 400, **bad_request(field, message).body(), "index": index})
+        except ApiError as exc:
+            entries.append({"status": exc.status, **exc.body(), "index": index})
+    return ok(request, {"jobs": entries}, status=202)
+
+
+def _submit(
+    ctx: Context, request: Request, workspace: str, collection: Row, body: GenerateRequest
+) -> dict[str, Any]:
+    new = plan(ctx.store, workspace, collection, body)
+    try:
+        job = ctx.store.submit_job(workspace, new)
+    except InsufficientCredits as exc:
+        raise ApiError(
+            402,
+            f"This generation costs {exc.required} credits; the balance is {exc.balance}.",
+            required=exc.required,
+            balance=exc.balance,
+        ) from None
+    ctx.jobs.submit(job["id"])
+    base = base_url(request)
+    assets = ctx.store.assets(job["asset_ids"].values())
+    return {
+        "job_id": job["id"],
+        "poll_url": f"{base}/jobs/{job['id']}",
+        "status": job["status"],
+        "item_id": job["item_id"],
+        "cost_credits": job["cost_credits"],
+        "asset_ids": job["asset_ids"],
+        "urls": {
+            role: file_url(base, assets[asset_id]) for role, asset_id in job["asset_ids"].items()
+        },
+    }
+
+
+@router.post("/generate/preview", summary="An ephemeral preview: an expiring URL, no asset id")
+async def preview(
+    request: Request, ctx: Ctx, workspace: Workspace, body: PreviewCreate
+) -> JSONResponse:
+    collection = None
+    if body.collection_id is not None:
+        collection = ctx.store.get("collections", body.collection_id)
+        if collection is None or collection["workspace_id"] != workspace:
+            raise bad_request(
+                "collection_id",
+                f"`collection_id`: no collection {body.collection_id!r} in this workspace.",
+            )
+    hints = []
+    for index, url in enumerate(body.reference_image_urls):
+        field = f"reference_image_urls[{index}]"
+        data = fetch(url, field, ctx.store, request.url.hostname or "", request.url.port).data
+        image, _mime = await ctx.jobs.off_loop(decode, data, field)
+        hints.append(image)
+    png, width, height = await ctx.jobs.off_loop(
+        render_preview, ctx.store, collection, hints, body.prompt
+    )
+    token, expires_at = ctx.store.add_preview(png, width, height, ctx.preview_ttl)
+    stamp = datetime.fromtimestamp(expires_at, timezone.utc)
+    return ok(
+        request,
+        {
+            "previews": [
+                {
+                    "url": f"{base_url(request)}/previews/{token}.png",
+                    "expires_at": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                    "width": width,
+                    "height": height,
+                    "prompt": body.prompt,
+                }
+            ]
+        },
+    )
+
+
+ACTIONS = (
+    "waving hello",
+    "thumbs up",
+    "jumping for joy",
+    "thinking",
+    "celebrating",
+    "sleeping",
+    "running",
+    "pointing right",
+    "holding a sign",
+    "surprised",
+    "laughing",
+    "shrugging",
+    "reading a book",
+    "dancing",
+    "sitting",
+    "high five",
+    "confused",
+    "peeking from the side",
+)
+
+
+@router.post("/collections/{collection_id}/suggest-actions", summary="6 to 8 pose ideas (free)")
+def suggest_actions(
+    request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
+) -> JSONResponse:
+    collection = owned(ctx.store, "collections", collection_id, workspace, "collection")
+    return ok(request, {"actions": suggested_actions(collection["id"])})
+
+
+def suggested_actions(collection_id: str) -> list[str]:
+    """The same 6 to 8 pose names every time for one collection."""
+    seed = hashlib.sha256(collection_id.encode()).digest()
+    ranked = sorted(ACTIONS, key=lambda action: hashlib.sha256(seed + action.encode()).digest())
+    return ranked[: 6 + seed[0] % 3]
