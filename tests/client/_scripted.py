@@ -1,0 +1,44 @@
+"""A scripted server for client tests: httpx.MockTransport answering from a list of steps."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+KEY = "masko_" + "0123456789abcdef" * 4
+BASE = "https://api.test/v1"
+
+
+def answer(status: int = 200, body: Any = None, **headers: str) -> httpx.Response:
+    """A JSON response (or an empty one when body is None)."""
+    content = b"" if body is None else json.dumps(body).encode()
+    return httpx.Response(
+        status, content=content, headers={"content-type": "application/json", **headers}
+    )
+
+
+class Script:
+    """A MockTransport handler: answers from a list of steps and records every request.
+
+    A step is an httpx.Response, an exception to raise, or a callable taking the request.
+    The last step repeats once the list runs out.
+    """
+
+    def __init__(self, *steps: Any) -> None:
+        self.steps = list(steps)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        if isinstance(step, BaseException):
+            raise step
+        if callable(step):
+            return step(request)
+        return step
+
+    @property
+    def methods(self) -> list[str]:
+        return [request.method for request in self.requests]

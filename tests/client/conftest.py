@@ -1,0 +1,30 @@
+"""Fixtures for client tests that script the server with httpx.MockTransport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from masko_widgets import MaskoClient
+from tests.client._scripted import BASE, KEY, Script
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., tuple[MaskoClient, Script]]]:
+    """Factory: (client, script) for a MaskoClient whose every request goes to a Script."""
+    made: list[MaskoClient] = []
+
+    def make(*steps: Any, **options: Any) -> tuple[MaskoClient, Script]:
+        script = Script(*steps)
+        client = MaskoClient(
+            api_key=KEY, base_url=BASE, transport=httpx.MockTransport(script), **options
+        )
+        made.append(client)
+        return client, script
+
+    yield make
+    for client in made:
+        client.close()
