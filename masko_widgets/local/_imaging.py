@@ -25,6 +25,7 @@ ACCEPTED = "PNG, JPEG, WebP or GIF"
 
 _MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg",
          "WEBP": "image/webp", "GIF": "image/gif"}
+_FORMATS = ["PNG", "JPEG", "WEBP", "GIF"]
 _OTHER_FORMATS = (  # signatures of image formats we recognise but do not accept
     (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"),
     (b"8BPS", "PSD"), (b"%PDF", "PDF"), (b"qoif", "QOI"),
@@ -65,7 +66,7 @@ def load_upload(data: bytes) -> tuple[Image.Image, str]:
     width, height = _header_size(data)
     _check_pixels(width, height)
     try:
-        with Image.open(io.BytesIO(data), formats=list(_MIME)) as opened:
+        with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
             _check_pixels(*opened.size)
             mime = _MIME[opened.format or ""]
             opened.seek(0)
