@@ -1,4 +1,4 @@
-"""A scripted server for client tests: httpx.MockTransport answering from a list of steps."""
+"""Transports for client tests: a scripted fake server, and a recorder for the real one."""
 
 from __future__ import annotations
 
@@ -42,3 +42,19 @@ class Script:
     @property
     def methods(self) -> list[str]:
         return [request.method for request in self.requests]
+
+
+class Recording(httpx.HTTPTransport):
+    """A real HTTP transport that remembers (method, path) of every request it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path))
+        return super().handle_request(request)
+
+    @property
+    def methods(self) -> list[str]:
+        return [method for method, _ in self.requests]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from masko_widgets import MaskoClient
-from tests.client._scripted import BASE, KEY, Script
+from tests.client._scripted import BASE, KEY, Recording, Script
 
 
 @pytest.fixture
@@ -28,3 +28,11 @@ def scripted() -> Iterator[Callable[..., tuple[MaskoClient, Script]]]:
     yield make
     for client in made:
         client.close()
+
+
+@pytest.fixture
+def recorded(standin) -> Iterator[tuple[MaskoClient, Recording]]:
+    """A client of the session's stand-in whose requests are recorded."""
+    recording = Recording()
+    with MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=recording) as client:
+        yield client, recording
