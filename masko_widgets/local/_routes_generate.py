@@ -42,7 +42,9 @@ def generate(
 @router.post(
     "/collections/{collection_id}/generate-batch",
     status_code=202,
-    summary="Up to 10 generate bodies; each entry answers 202 or carries its own error",
+    summary="Up to 10 generate bodies; each entry is a 202 body or carries its own error",
+    description="Each entry of `data.jobs` is either the 202 `data` of one generation"
+    " (`job_id`, `poll_url`, ...), or `{status, error: {code, message, field?}, index}`.",
 )
 def generate_batch(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: BatchRequest
@@ -52,9 +54,7 @@ def generate_batch(
     for index, raw in enumerate(body.requests):
         try:
             one = GenerateRequest.model_validate(raw)
-            entries.append(
-                {"status": 202, "data": _submit(ctx, request, workspace, collection, one)}
-            )
+            entries.append(_submit(ctx, request, workspace, collection, one))
         except ValidationError as exc:
             field, message = validation_message(exc.errors()[0])
             entries.append({"status": 400, **bad_request(field, message).body(), "index": index})

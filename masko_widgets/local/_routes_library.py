@@ -20,7 +20,7 @@ from masko_widgets.local._schemas import (
     ReferenceAdd,
     UrlImport,
 )
-from masko_widgets.local._store import Row
+from masko_widgets.local._store import Row, Upload
 
 router = APIRouter()
 
@@ -79,21 +79,20 @@ async def create_collection(
                 " this workspace; omit it to use the default project.",
             )
         project_id = project["id"]
-    refs: list[str] = []
+    refs: list[str | Upload] = []
     for index, asset_id in enumerate(body.reference_asset_ids):
-        asset = reference_asset(ctx, workspace, f"reference_asset_ids[{index}]", asset_id)
-        if asset["id"] not in refs:
-            refs.append(asset["id"])
-    uploads = []
+        refs.append(
+            reference_asset(ctx, workspace, f"reference_asset_ids[{index}]", asset_id)["id"]
+        )
     for index, url in enumerate(body.reference_image_urls):
         field = f"reference_image_urls[{index}]"
         imported = fetch(url, field, ctx.store, request.url.hostname or "", request.url.port)
-        if _reusable(imported.asset, workspace):
-            refs.append(imported.asset["id"])  # type: ignore[index]
+        if imported.asset is not None and _reusable(imported.asset, workspace):
+            refs.append(imported.asset["id"])
         else:
-            uploads.append(await _checked_upload(ctx, imported.data, field))
+            refs.append(await _checked_upload(ctx, imported.data, field))
     row = ctx.store.create_collection(
-        workspace, project_id, body.name or "Untitled mascot", body.description, refs, uploads
+        workspace, project_id, body.name or "Untitled mascot", body.description, refs
     )
     return ok(request, views.collection(row), status=201)
 
@@ -277,7 +276,7 @@ def _full(field: str) -> ApiError:
     )
 
 
-async def _checked_upload(ctx: Context, data: bytes, field: str) -> tuple[bytes, str, int, int]:
+async def _checked_upload(ctx: Context, data: bytes, field: str) -> Upload:
     """(bytes, mime, width, height) of an acceptable image, decoded off the event loop."""
     image, mime = await ctx.jobs.off_loop(decode, data, field)
     return data, mime, image.width, image.height

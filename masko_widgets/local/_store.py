@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
+Upload = tuple[bytes, str, int, int]
+"""An accepted image file: (bytes, mime type, width, height)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workspaces (
@@ -276,15 +278,18 @@ class Store:
         project_id: str,
         name: str,
         prompt: str | None,
-        reference_asset_ids: Iterable[str],
-        uploads: Iterable[tuple[bytes, str, int, int]] = (),
+        references: Iterable[str | Upload],
     ) -> Row:
-        """A collection pinning existing assets plus new uploads (bytes, mime, width, height)."""
+        """A collection pinning, in order, existing asset ids and new uploads."""
         stamp = now_iso()
-        refs = list(reference_asset_ids)
+        refs: list[str] = []
         with self._tx() as db:
-            for data, mime, width, height in uploads:
-                refs.append(self._insert_upload(db, workspace_id, data, mime, width, height)["id"])
+            for reference in references:
+                if isinstance(reference, str):
+                    if reference not in refs:
+                        refs.append(reference)
+                else:
+                    refs.append(self._insert_upload(db, workspace_id, *reference)["id"])
             collection = {
                 "id": new_id(),
                 "workspace_id": workspace_id,
@@ -306,7 +311,7 @@ class Store:
         collection_id: str,
         add: str | None = None,
         remove: str | None = None,
-        upload: tuple[bytes, str, int, int] | None = None,
+        upload: Upload | None = None,
         limit: int = 6,
     ) -> tuple[Row, bool]:
         """Pin `add` (or a new `upload`) or unpin `remove`; clears the style card on change.

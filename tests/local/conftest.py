@@ -1,0 +1,148 @@
+"""Helpers for contract tests: plain httpx against a stand-in on a loopback port."""
+
+from __future__ import annotations
+
+import base64
+import io
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import av
+import httpx
+import pytest
+from PIL import Image
+
+
+class Api:
+    """An httpx client of one workspace, with small helpers for the contract's shapes."""
+
+    def __init__(self, url: str, api_key: str) -> None:
+        self.url = url
+        self.http = httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {api_key}"}, timeout=60
+        )
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.request(method, path, **kwargs)
+
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """The `data` of an answer that must have `status`."""
+        response = self.http.request(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        return response.json()["data"]
+
+    def error(self, method: str, path: str, status: int, field: str | None = None, **kwargs: Any):
+        """The `error` of an answer that must fail with `status` (and name `field`)."""
+        response = self.http.request(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        assert error["message"]
+        if field is not None:
+            assert error.get("field") == field, error
+        return error
+
+    def upload(self, png: bytes) -> dict[str, Any]:
+        return self.ok("POST", "/upload", 201, files={"file": ("pose.png", png, "image/png")})
+
+    def collection(self, **body: Any) -> dict[str, Any]:
+        return self.ok("POST", "/collections", 201, json={"name": "Blob", **body})
+
+    def generate(self, collection_id: str, **body: Any) -> dict[str, Any]:
+        return self.ok("POST", f"/collections/{collection_id}/generate", 202, json=body)
+
+    def image_job(self, collection_id: str, name: str = "wave", prompt: str = "waving") -> dict:
+        return self.generate(collection_id, type="image", name=name, image_prompt=prompt)
+
+    def wait(self, job_id: str) -> dict[str, Any]:
+        """The job once it ended (completed or failed)."""
+        while True:
+            job = self.ok("GET", f"/jobs/{job_id}", params={"wait": "true"})
+            if job["status"] in ("completed", "failed"):
+                return job
+
+    def balance(self) -> int:
+        return self.ok("GET", "/credits")["balance"]
+
+    def download(self, url: str) -> httpx.Response:
+        return httpx.get(url, timeout=60)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def api(standin) -> Iterator[Api]:
+    """The session stand-in's default workspace."""
+    client = Api(standin.url, standin.api_key)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def other_api(standin) -> Iterator[Api]:
+    """A second, isolated workspace of the session stand-in."""
+    client = Api(standin.url, standin.new_workspace_key())
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def connect() -> Iterator[Callable[[Any], Api]]:
+    """Makes an Api for any started server, closed after the test."""
+    made: list[Api] = []
+
+    def make(server: Any, api_key: str | None = None) -> Api:
+        made.append(Api(server.url, api_key or server.api_key))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def png_image(data: bytes) -> Image.Image:
+    """Decode PNG bytes with Pillow, checking the format."""
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    image.load()
+    return image
+
+
+def video_facts(data: bytes) -> tuple[str, str, int, int, int, float]:
+    """(container, codec, width, height, frames, seconds) of a video, decoded with PyAV."""
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(stream))
+        seconds = float(stream.duration * stream.time_base) if stream.duration else 0.0
+        if not seconds and container.duration:
+            seconds = container.duration / av.time_base
+        return (
+            container.format.name,
+            stream.codec_context.name,
+            stream.codec_context.width,
+            stream.codec_context.height,
+            frames,
+            seconds,
+        )
+
+
+def data_uri(data: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A tiny, valid 1-bit PNG claiming width x height pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    rows = zlib.compress(
+        bytes((width // 8 + 1) * 64), 9
+    )  # only a few rows: decoding must stop early
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
