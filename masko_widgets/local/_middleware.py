@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import math
@@ -164,9 +165,7 @@ class IdempotencyMiddleware:
             await error.response(_request_id(scope))(scope, receive, send)
             return
         body = await _read_body(receive)
-        fingerprint = hashlib.sha256(
-            b"%s?%s\n%s" % (scope["path"].encode(), scope.get("query_string", b""), body)
-        ).hexdigest()
+        fingerprint = _fingerprint(scope, body)
         slot = (workspace, key)
         lock, users = self._locks.get(slot, (asyncio.Lock(), 0))
         self._locks[slot] = (lock, users + 1)
@@ -222,6 +221,24 @@ class IdempotencyMiddleware:
             await send(message)
 
         await self.app(scope, _replay(body), recording_send)
+
+
+def _fingerprint(scope: Scope, body: bytes) -> str:
+    """What makes two POSTs "the same request": path, query and body content.
+
+    JSON is compared by value and multipart bodies without their random boundary, so a
+    client resending the same request matches even if it re-encodes it.
+    """
+    content_type = Headers(scope=scope).get("content-type", "")
+    if content_type.startswith("application/json"):
+        with contextlib.suppress(ValueError):
+            body = json.dumps(json.loads(body), sort_keys=True).encode()
+    elif "boundary=" in content_type:
+        boundary = content_type.split("boundary=", 1)[1].split(";", 1)[0].strip('"')
+        if boundary:
+            body = body.replace(boundary.encode(), b"")
+    query = scope.get("query_string", b"")
+    return hashlib.sha256(b"%s?%s\n%s" % (scope["path"].encode(), query, body)).hexdigest()
 
 
 async def _read_body(receive: Receive) -> bytes:
