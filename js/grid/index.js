@@ -1,5 +1,6 @@
 // PoseGrid: the collection's poses as an ARIA listbox; the selection is a Python trait.
-// Each pose is its own widget model, so a new pose sends only that pose's thumbnail.
+// Each pose is its own widget model, chained newest first (grid.last_pose, pose.previous),
+// so a new pose sends only that pose.
 
 import "../style.css";
 import { styleCard } from "../lib/card.js";
@@ -21,7 +22,7 @@ function render({ model, el }) {
   root(el, "grid", "Pose grid");
   const urls = new ObjectUrls();
   const tiles = new Map(); // model id -> tile
-  let order = []; // model ids in display order
+  const order = []; // model ids, oldest first
   let focusIndex = 0;
   let syncRound = 0;
 
@@ -96,24 +97,33 @@ function render({ model, el }) {
     tile.li.remove();
   }
 
+  /** Model ids of the chain from `ref` back to a pose already shown (or the start). */
+  async function newPoses(ref) {
+    const fresh = [];
+    let next = ref;
+    while (next) {
+      const id = String(next).replace(REF_PREFIX, "");
+      if (tiles.has(id)) break;
+      const child = await model.widget_manager.get_model(id);
+      fresh.push({ id, child });
+      next = child.get("previous");
+    }
+    return fresh.reverse(); // oldest first
+  }
+
   async function syncPoses() {
     const round = ++syncRound;
-    const ids = (model.get("poses") ?? []).map((ref) => String(ref).replace(REF_PREFIX, ""));
-    const fresh = ids.filter((id) => !tiles.has(id));
-    const children = await Promise.all(fresh.map((id) => model.widget_manager.get_model(id)));
-    if (round !== syncRound) return; // a newer list is being shown
-    fresh.forEach((id, index) => tiles.set(id, makeTile(id, children[index])));
-    const keep = new Set(ids);
-    for (const [id, tile] of tiles) {
-      if (!keep.has(id)) {
-        dropTile(tile);
-        tiles.delete(id);
-      }
+    const fresh = await newPoses(model.get("last_pose"));
+    if (round !== syncRound) return; // a newer chain is being shown
+    for (const { id, child } of fresh) {
+      if (tiles.has(id)) continue;
+      const tile = makeTile(id, child);
+      tiles.set(id, tile);
+      order.push(id);
+      list.append(tile.li);
     }
-    order = ids;
-    list.replaceChildren(...ids.map((id) => tiles.get(id).li));
-    count.textContent = `${ids.length} pose${ids.length === 1 ? "" : "s"}`;
-    shown(empty, ids.length === 0);
+    count.textContent = `${order.length} pose${order.length === 1 ? "" : "s"}`;
+    shown(empty, order.length === 0);
     paintSelection();
   }
 
@@ -290,7 +300,7 @@ function render({ model, el }) {
   });
 
   // --- wiring -------------------------------------------------------------
-  model.on("change:poses", syncPoses);
+  model.on("change:last_pose", syncPoses);
   model.on("change:selected_item_id", paintSelection);
   model.on("change:source_image_asset_id", paintAnimateForm);
   model.on("change:tasks", paintAnimateForm);

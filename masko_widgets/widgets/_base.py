@@ -1,0 +1,276 @@
+"""What every Masko widget shares: the client, background tasks with Cancel, errors."""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import anywidget
+import traitlets as t
+
+from masko_widgets import client as api
+from masko_widgets.widgets._errors import friendly_error
+
+_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+
+MAX_REFERENCES = 6
+CARD_CACHED = "cached"
+CARD_CLEARED = "cleared: re-extracted on the next generation"
+CARD_NONE = "none yet"
+
+
+def static_file(name: str) -> pathlib.Path:
+    """The built front-end file `name`; says how to build it when it is missing."""
+    path = _STATIC / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The widget front end {path} is missing. Build it with `npm install && npm run "
+            "build` in the repository, or install the package with pip (which builds it)."
+        )
+    return path
+
+
+def resolve_client(client: api.MaskoClient | None) -> api.MaskoClient:
+    """`client`, or `connect()`'s: the real API with MASKO_API_KEY set, else the stand-in."""
+    if client is not None:
+        return client
+    from masko_widgets._connect import connect
+
+    return connect()
+
+
+def collection_id(collection: api.Collection | str) -> str:
+    """The id of a `Collection` or of an id string."""
+    return collection if isinstance(collection, str) else collection.id
+
+
+def style_card_status(reference_ids: Sequence[str], style_card: str | None) -> str:
+    """How the collection's style card stands: cached, cleared, or not made yet."""
+    if style_card:
+        return CARD_CACHED
+    return CARD_CLEARED if reference_ids else CARD_NONE
+
+
+class Task:
+    """A widget's background operation: wait for its result, or cancel the wait.
+
+    Cancelling stops waiting; a job already accepted by the server may still finish
+    (press Refresh to see it) and its credits are not returned.
+    """
+
+    def __init__(self, label: str, cancellable: bool, kind: str = "") -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self.label = label
+        self.kind = kind
+        self.cancellable = cancellable
+        self.cancel_event = threading.Event()
+        self.result: Any = None
+        self.exception: BaseException | None = None
+        self._done = threading.Event()
+        self._listener: Callable[[Task], None] = lambda _task: None
+        self.detail = ""
+        self.done_count = 0
+        self.total = 0
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "running"
+        return f"Task({self.label!r}, {state})"
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def cancel(self) -> None:
+        """Stop waiting for this task's jobs."""
+        self.cancel_event.set()
+
+    def progress(self, detail: str | None = None, *, done: int | None = None,
+                 total: int | None = None) -> None:
+        """Report progress; the widget shows it."""
+        if detail is not None:
+            self.detail = detail
+        if done is not None:
+            self.done_count = done
+        if total is not None:
+            self.total = total
+        self._listener(self)
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until the task ends; return its result or raise its error."""
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"{self.label} is still running after {timeout} s")
+        if self.exception is not None:
+            raise self.exception
+        return self.result
+
+    def as_state(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "kind": self.kind, "detail": self.detail,
+                "done": self.done_count, "total": self.total, "cancellable": self.cancellable}
+
+
+class MaskoWidget(anywidget.AnyWidget):
+    """Base of the Masko widgets: background tasks with progress and Cancel, errors in words.
+
+    Front-end events arrive as custom messages `{"event": name, ...}` and call the method
+    named in `_events` with `(content, buffers)`; anything slow is started from there with
+    `_start`, so the kernel stays responsive.
+    """
+
+    error = t.Unicode("", help="The last error, in words; empty when none.").tag(sync=True)
+    notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
+    tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
+
+    _events: ClassVar[Mapping[str, str]] = {}
+    """front-end event name -> method name."""
+
+    def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
+        self._client = resolve_client(client)
+        self._tasks_lock = threading.Lock()
+        self._running: dict[str, Task] = {}
+        self._load()
+        super().__init__(**kwargs)  # opens the comm: the first state holds what _load set
+        self.on_msg(self._on_front_end_message)
+
+    def _load(self) -> None:
+        """Fetch what the widget shows first (runs before the widget's comm opens)."""
+
+    @property
+    def client(self) -> api.MaskoClient:
+        """The client this widget talks through."""
+        return self._client
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until every running task has ended (for scripts and tests)."""
+        with self._tasks_lock:
+            running = list(self._running.values())
+        for task in running:
+            if not task._done.wait(timeout):
+                raise TimeoutError(f"{task.label} is still running after {timeout} s")
+
+    def cancel(self) -> None:
+        """Stop waiting for every running task."""
+        with self._tasks_lock:
+            running = list(self._running.values())
+        for task in running:
+            task.cancel()
+
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+        if not isinstance(content, dict):
+            return
+        event = content.get("event")
+        if event == "cancel":
+            task = self._running.get(str(content.get("task")))
+            if task is not None:
+                task.cancel()
+            return
+        if event == "dismiss":
+            self.error = ""
+            self.notice = ""
+            return
+        if event in self._events:
+            getattr(self, self._events[event])(content, buffers)
+
+    def _start(self, label: str, work: Callable[[Task], Any], *,
+               cancellable: bool = True, kind: str = "") -> Task:
+        """Run `work(task)` in a thread, showing `label` and its progress until it ends.
+
+        A failure lands in `error`, in words, and `Task.wait` raises it.
+        """
+        task = Task(label, cancellable, kind)
+        task._listener = self._publish_tasks
+        with self._tasks_lock:
+            self._running[task.id] = task
+        self.error = ""
+        self.notice = ""
+        self._publish_tasks(task)
+        threading.Thread(target=self._run, args=(task, work), daemon=True,
+                         name=f"masko-{task.id}").start()
+        return task
+
+    def _run(self, task: Task, work: Callable[[Task], Any]) -> None:
+        try:
+            task.result = work(task)
+        except api.WaitCancelledError as exc:
+            task.exception = exc
+            self.notice = (f"Stopped waiting: {task.label}. A job the server already accepted "
+                           "may still finish; press Refresh later to see it.")
+        except Exception as exc:  # everything reaches the user, in words
+            task.exception = exc
+            self.error = friendly_error(exc)
+        finally:
+            with self._tasks_lock:
+                self._running.pop(task.id, None)
+            self._publish_tasks(task)
+            task._done.set()
+
+    def _publish_tasks(self, _task: Task) -> None:
+        with self._tasks_lock:
+            self.tasks = [task.as_state() for task in self._running.values()]
+
+    def _wait_job(self, task: Task, job: api.Job, what: str) -> api.Job:
+        """Wait for one job, showing its status, stoppable by Cancel."""
+        task.progress(f"{what}: {job.status}")
+        return self._client.jobs.wait(
+            job, on_progress=lambda seen: task.progress(f"{what}: {seen.status}"),
+            cancel=task.cancel_event)
+
+    def _fail(self, exc: BaseException) -> None:
+        """Show `exc` in the widget (for operations run on the caller's thread)."""
+        self.error = friendly_error(exc)
+
+
+class CollectionWidget(MaskoWidget):
+    """A widget bound to one collection: its name, references and style card."""
+
+    collection_name = t.Unicode("").tag(sync=True)
+    reference_asset_ids = t.List(
+        t.Unicode(), read_only=True,
+        help="The collection's persistent references (at most 6); change them with add/remove.",
+    ).tag(sync=True)
+    style_card = t.Unicode(None, allow_none=True, read_only=True).tag(sync=True)
+    style_card_status = t.Unicode(CARD_NONE, read_only=True).tag(sync=True)
+
+    def __init__(self, client: api.MaskoClient | None = None,
+                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+        self._collection_id = None if collection is None else collection_id(collection)
+        super().__init__(client, **kwargs)
+
+    def _load(self) -> None:
+        if self._collection_id is not None:
+            self.reload_collection()
+
+    @property
+    def collection_id(self) -> str | None:
+        """The id of the collection this widget works on (None when it has none)."""
+        return self._collection_id
+
+    def reload_collection(self) -> api.Collection:
+        """Fetch the collection again: name, references and style card."""
+        if self._collection_id is None:
+            raise ValueError("This widget has no collection.")
+        found = self._client.collections.get(self._collection_id)
+        self.collection_name = found.name
+        self._set_references(found.reference_asset_ids, found.style_card)
+        return found
+
+    @t.validate("reference_asset_ids")
+    def _check_reference_count(self, proposal: Any) -> list[str]:
+        ids = list(proposal["value"])
+        if len(ids) > MAX_REFERENCES:
+            raise t.TraitError(
+                f"A collection holds at most {MAX_REFERENCES} references, got {len(ids)}.")
+        return ids
+
+    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        """Show the collection's references and style card (observers see both at once)."""
+        with self.hold_sync(), self.hold_trait_notifications():
+            self.set_trait("reference_asset_ids", list(asset_ids))
+            self.set_trait("style_card", style_card)
+            self.set_trait("style_card_status", style_card_status(asset_ids, style_card))
+
+    def _repr_fields(self) -> str:
+        name = self.collection_name or self._collection_id or "no collection"
+        return f"collection={name!r}"

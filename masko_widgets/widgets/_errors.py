@@ -1,0 +1,45 @@
+"""Words a user understands for whatever went wrong in a widget."""
+
+from __future__ import annotations
+
+from masko_widgets import client as api
+
+
+def friendly_error(exc: BaseException) -> str:
+    """One or two sentences saying what happened and what to do next."""
+    if isinstance(exc, api.InsufficientCreditsError):
+        return (
+            f"Not enough credits: this needs {exc.required} and the workspace has "
+            f"{exc.balance}. Add credits, or ask for less (fewer poses, a shorter animation)."
+        )
+    if isinstance(exc, api.RateLimitError):
+        wait = f" in {exc.retry_after:g} s" if exc.retry_after else " in a moment"
+        return f"The Masko API is busy (too many requests). Try again{wait}."
+    if isinstance(exc, api.AuthenticationError):
+        return (
+            "The API key was refused. Check MASKO_API_KEY, or unset it to use the offline "
+            "stand-in."
+        )
+    if isinstance(exc, api.GoneError):
+        return "That preview has expired (previews last 15 minutes). Preview again, then keep it."
+    if isinstance(exc, api.PayloadTooLargeError):
+        return f"That image is too large: {exc.message} Use one under 10 MB and 40 megapixels."
+    if isinstance(exc, api.InternalServerError):
+        return "The Masko API had an internal error. Try again in a moment."
+    if isinstance(exc, api.APIStatusError):
+        return exc.message
+    if isinstance(exc, api.JobFailedError):
+        reason = exc.job.error.message if exc.job.error else "no reason given"
+        return f"The {exc.job.type} job failed: {reason} Its credits are refunded."
+    if isinstance(exc, api.JobTimeoutError):
+        return (
+            "The job is taking longer than expected. It keeps running on the server: "
+            "press Refresh later to see its result."
+        )
+    if isinstance(exc, api.APITimeoutError):
+        return "The Masko API did not answer in time. Try again."
+    if isinstance(exc, api.APIConnectionError):
+        return "Could not reach the Masko API. Check the network connection and try again."
+    if isinstance(exc, (api.MaskoError, ValueError)):
+        return str(exc)
+    return f"Something unexpected went wrong ({type(exc).__name__}: {exc})."

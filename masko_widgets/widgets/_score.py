@@ -1,0 +1,25 @@
+"""On-model score: how close a pose's colours stay to the references' colours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image
+
+from masko_widgets._palette import Palette, dominant_palette, palette_distance
+
+
+def reference_palette(images: Sequence[Image.Image]) -> Palette:
+    """The references' colours together, each reference weighing the same."""
+    palettes = [palette for palette in map(dominant_palette, images) if palette]
+    if not palettes:
+        return ()
+    merged = [(colour, share / len(palettes)) for palette in palettes for colour, share in palette]
+    return tuple(sorted(merged, key=lambda entry: -entry[1]))
+
+
+def on_model_score(references: Palette, pose: Palette) -> int | None:
+    """0-100: 100 when the pose's palette matches the references'; None with no references."""
+    if not references:
+        return None
+    return round(100 - palette_distance(references, pose))

@@ -1,0 +1,39 @@
+"""Display-size image encodings sent to the browser; originals stay in Python."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image
+
+THUMBNAIL_SIZE = 256
+"""Longest side, in pixels, of a thumbnail (tiles are drawn at about half of it)."""
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A WebP encoding of an image, small enough to send with widget state."""
+
+    data: bytes
+    mime: str
+    width: int
+    height: int
+
+
+def make_thumbnail(
+    image: Image.Image | bytes, size: int = THUMBNAIL_SIZE, quality: int = 90
+) -> Thumbnail:
+    """Shrink `image` (a PIL image or encoded bytes) to fit `size` and encode it as WebP."""
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        image = Image.open(io.BytesIO(bytes(image)))
+    image.draft("RGB", (size, size))  # lets JPEG decode at a reduced scale
+    picture = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, "WEBP", quality=quality, method=4)
+    return Thumbnail(out.getvalue(), "image/webp", picture.width, picture.height)
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

@@ -1,0 +1,123 @@
+"""ReferenceGallery: a collection's persistent references in six slots, and its style card."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import traitlets as t
+
+from masko_widgets import client as api
+from masko_widgets.widgets._base import MAX_REFERENCES, CollectionWidget, Task, static_file
+from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+
+
+class ReferenceGallery(CollectionWidget):
+    """The collection's persistent references (at most 6) and the style card made from them.
+
+    Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
+    style card, which the server re-extracts on the next generation. A failed add leaves
+    every slot as it was and puts the reason in `error`.
+    """
+
+    _esm = static_file("gallery.js")
+    _css = static_file("gallery.css")
+
+    slots = t.List(
+        t.Dict(), read_only=True,
+        help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
+    ).tag(sync=True)
+    max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
+
+    _events: ClassVar = {
+        "add_file": "_on_add_file",
+        "add_url": "_on_add_url",
+        "add_asset": "_on_add_asset",
+        "remove": "_on_remove",
+    }
+
+    def __init__(self, client: api.MaskoClient | None = None,
+                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+        if collection is None:
+            raise TypeError("ReferenceGallery needs a collection: a Collection or its id.")
+        self._thumbnails: dict[str, Thumbnail | None] = {}
+        self._edit_lock = threading.Lock()
+        super().__init__(client, collection, **kwargs)
+
+    def __repr__(self) -> str:
+        used = len(self.reference_asset_ids)
+        return f"ReferenceGallery({self._repr_fields()}, references={used} of {MAX_REFERENCES})"
+
+    def add(self, image_or_asset_or_url: Any) -> tuple[str, ...]:
+        """Pin an image (path, bytes, PIL image, file object), an Asset or asset id, or a URL.
+
+        Returns the reference asset ids. On failure nothing changes, `error` says why, and
+        the error is raised.
+        """
+        return self._edit(lambda: self._client.references.add(
+            self.collection_id, image_or_asset_or_url))
+
+    def remove(self, asset_id: api.Asset | str) -> tuple[str, ...]:
+        """Unpin one reference; returns the reference asset ids."""
+        return self._edit(lambda: self._client.references.remove(self.collection_id, asset_id))
+
+    def _edit(self, change: Any) -> tuple[str, ...]:
+        try:
+            with self._edit_lock:
+                references: api.References = change()
+                self._set_references(references.asset_ids, references.style_card)
+        except Exception as exc:
+            self._fail(exc)
+            raise
+        self.error = ""
+        return tuple(self.reference_asset_ids)
+
+    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        slots = [self._slot(asset_id) for asset_id in asset_ids]
+        with self.hold_sync():
+            super()._set_references(asset_ids, style_card)
+            self.set_trait("slots", slots)
+
+    def _slot(self, asset_id: str) -> dict[str, Any]:
+        if asset_id not in self._thumbnails:
+            self._thumbnails[asset_id] = self._fetch_thumbnail(asset_id)
+        thumbnail = self._thumbnails[asset_id]
+        if thumbnail is None:
+            return {"asset_id": asset_id, "thumbnail": b"", "mime": "", "width": 0, "height": 0}
+        return {"asset_id": asset_id, "thumbnail": thumbnail.data, "mime": thumbnail.mime,
+                "width": thumbnail.width, "height": thumbnail.height}
+
+    def _fetch_thumbnail(self, asset_id: str) -> Thumbnail | None:
+        """The reference's picture; None (the slot says so) if it cannot be fetched."""
+        try:
+            return make_thumbnail(self._client.assets.get(asset_id).read())
+        except (api.MaskoError, OSError):
+            self.notice = f"The picture of reference {asset_id} could not be loaded."
+            return None
+
+    # Front-end events: each runs in the background; failures land in `error`.
+    def _on_add_file(self, content: dict, buffers: list) -> None:
+        if not buffers:
+            return
+        data = bytes(buffers[0])
+        name = str(content.get("name") or "image")
+        self._start(f"Adding {name}", lambda _task: self.add(data), cancellable=False, kind="add")
+
+    def _on_add_url(self, content: dict, _buffers: list) -> None:
+        url = str(content.get("url") or "").strip()
+        self._start("Adding an image from a URL", lambda _task: self.add(url),
+                    cancellable=False, kind="add")
+
+    def _on_add_asset(self, content: dict, _buffers: list) -> None:
+        asset_id = str(content.get("asset_id") or "").strip()
+
+        def work(_task: Task) -> tuple[str, ...]:
+            return self.add(self._client.assets.get(asset_id))  # an unknown id fails here
+
+        self._start(f"Adding asset {asset_id}", work, cancellable=False, kind="add")
+
+    def _on_remove(self, content: dict, _buffers: list) -> None:
+        asset_id = str(content.get("asset_id") or "")
+        self._start("Removing a reference", lambda _task: self.remove(asset_id),
+                    cancellable=False, kind="remove")

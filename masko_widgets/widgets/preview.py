@@ -1,0 +1,221 @@
+"""PreviewPanel: throwaway previews from a prompt and up to six one-off style hints."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import threading
+import uuid
+from typing import Any, ClassVar
+
+import traitlets as t
+from PIL import Image, UnidentifiedImageError
+
+from masko_widgets import client as api
+from masko_widgets.widgets._base import MAX_REFERENCES, CollectionWidget, Task, static_file
+from masko_widgets.widgets._thumbnails import make_thumbnail
+
+MAX_HINTS = MAX_REFERENCES
+_KEPT_NAME_WORDS = 6
+
+
+class PreviewPanel(CollectionWidget):
+    """Quick previews of a prompt. Hint images steer the style of one request only: they
+    are sent as `reference_image_urls` (a local file is uploaded to get its URL), never
+    pinned to the collection, and leave the widget state once the request is done.
+
+    "Keep this" generates a preview's prompt as a real pose (a preview has no asset id).
+    The last two result sets can be compared side by side.
+    """
+
+    _esm = static_file("preview.js")
+    _css = static_file("preview.css")
+
+    prompt = t.Unicode("").tag(sync=True)
+    hints = t.List(
+        t.Dict(), read_only=True,
+        help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
+    ).tag(sync=True)
+    max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
+    result_sets = t.List(
+        t.Dict(), read_only=True,
+        help="The newest result set first, then the one before: id, prompt, hint_count, "
+             "previews (thumbnail, mime, width, height, expires_at).",
+    ).tag(sync=True)
+    compare = t.Bool(False, help="Show the last two result sets side by side.").tag(sync=True)
+    can_keep = t.Bool(False, read_only=True).tag(sync=True)
+    kept = t.List(t.Dict(), read_only=True,
+                  help="Poses made with Keep this: item_id, name, asset_id.").tag(sync=True)
+
+    _events: ClassVar = {
+        "add_hint_file": "_on_add_hint_file",
+        "add_hint_url": "_on_add_hint_url",
+        "remove_hint": "_on_remove_hint",
+        "preview": "_on_preview",
+        "keep": "_on_keep",
+    }
+
+    def __init__(self, client: api.MaskoClient | None = None,
+                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+        self._hint_sources: dict[str, Any] = {}  # hint id -> what previews.create takes
+        self._hints_lock = threading.RLock()
+        self._previews: dict[int, list[api.Preview]] = {}  # result set id -> its previews
+        self._next_set = 1
+        super().__init__(client, collection, **kwargs)
+        self.set_trait("can_keep", collection is not None)
+
+    def __repr__(self) -> str:
+        return (f"PreviewPanel({self._repr_fields()}, hints={len(self.hints)} of {MAX_HINTS}, "
+                f"result_sets={len(self.result_sets)})")
+
+    # --- hints ---------------------------------------------------------------------
+    def add_hint(self, image_or_url: Any, label: str | None = None) -> str:
+        """Add a one-off style hint (path, bytes, PIL image, or http(s) URL); returns its id."""
+        with self._hints_lock:
+            return self._add_hint(image_or_url, label)
+
+    def _add_hint(self, image_or_url: Any, label: str | None) -> str:
+        if len(self.hints) >= MAX_HINTS:
+            error = ValueError(f"A preview takes at most {MAX_HINTS} hints: remove one first.")
+            self._fail(error)
+            raise error
+        hint_id = uuid.uuid4().hex[:12]
+        if isinstance(image_or_url, str) and image_or_url.startswith(("http://", "https://")):
+            hint = {"id": hint_id, "kind": "url", "label": label or image_or_url,
+                    "url": image_or_url}
+        else:
+            try:
+                thumbnail = make_thumbnail(_image_of(image_or_url))
+            except (OSError, UnidentifiedImageError, TypeError) as exc:
+                error = api.InvalidImageError(
+                    f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}")
+                self._fail(error)
+                raise error from exc
+            hint = {"id": hint_id, "kind": "file", "label": label or _label_of(image_or_url),
+                    "thumbnail": thumbnail.data, "mime": thumbnail.mime}
+        self._hint_sources[hint_id] = image_or_url
+        self.set_trait("hints", [*self.hints, hint])
+        return hint_id
+
+    def remove_hint(self, hint_id: str) -> None:
+        """Drop one hint."""
+        with self._hints_lock:
+            self._hint_sources.pop(hint_id, None)
+            self.set_trait("hints", [hint for hint in self.hints if hint["id"] != hint_id])
+
+    # --- previews ----------------------------------------------------------------------
+    def preview(self, prompt: str | None = None) -> list[api.Preview]:
+        """Preview `prompt` (default: the prompt box) with the current hints.
+
+        On success the hints are dropped (they were for this request only) and the result
+        set becomes the newest; the one before stays for comparison. On failure the hints
+        stay, so the request can be retried, and `error` says why.
+        """
+        if prompt is not None:
+            self.prompt = prompt
+        used = [hint["id"] for hint in self.hints]
+        sources = [self._hint_sources[hint_id] for hint_id in used]
+        try:
+            if not self.prompt.strip():
+                raise ValueError("Write a prompt first, e.g. 'the mascot waving'.")
+            previews = self._client.previews.create(
+                self.prompt, hints=sources, collection_id=self.collection_id)
+            tiles = [_tile(preview) for preview in previews]
+        except Exception as exc:
+            self._fail(exc)
+            raise
+        set_id = self._next_set
+        self._next_set += 1
+        result = {"id": set_id, "prompt": self.prompt, "hint_count": len(sources),
+                  "previews": tiles}
+        shown = [result, *self.result_sets[:1]]
+        earlier = {entry["id"]: self._previews[entry["id"]] for entry in shown[1:]}
+        self._previews = {set_id: previews, **earlier}
+        with self._hints_lock, self.hold_sync():
+            for hint_id in used:
+                self._hint_sources.pop(hint_id, None)
+            self.set_trait("result_sets", shown)
+            self.set_trait("hints", [hint for hint in self.hints if hint["id"] not in used])
+            self.error = ""
+        return previews
+
+    def keep(self, index: int, name: str | None = None, *, result_set: int | None = None) -> Task:
+        """Generate preview `index` of a result set (default: the newest) as a real pose.
+
+        Runs in the background; `task.wait()` gives the finished Job. The pose is listed in
+        `kept` (and appears in a studio's grid).
+        """
+        if self.collection_id is None:
+            raise ValueError("Keeping a preview needs a collection: PreviewPanel(client, "
+                             "collection).")
+        set_id = result_set if result_set is not None else next(
+            (entry["id"] for entry in self.result_sets), None)
+        previews = self._previews.get(set_id) if set_id is not None else None
+        if not previews or not 0 <= index < len(previews):
+            raise ValueError(f"There is no preview {index} to keep; press Preview first.")
+        preview = previews[index]
+        pose_name = name or " ".join(preview.prompt.split()[:_KEPT_NAME_WORDS])
+
+        def work(task: Task) -> api.Job:
+            job = self._client.generations.keep(self.collection_id, preview, pose_name)
+            done = self._wait_job(task, job, "Keeping")
+            entry = {"item_id": done.item_id, "name": pose_name,
+                     "asset_id": done.asset_ids.get("image")}
+            self.set_trait("kept", [*self.kept, entry])
+            self.reload_collection()  # the generation re-extracted a cleared style card
+            return done
+
+        return self._start(f"Keeping “{pose_name}”", work, kind="keep")
+
+    # --- front-end events ------------------------------------------------------------------
+    def _on_add_hint_file(self, content: dict, buffers: list) -> None:
+        if not buffers:
+            return
+        data, name = bytes(buffers[0]), str(content.get("name") or "image")
+        self._start(f"Adding hint {name}", lambda _task: self.add_hint(data, name),
+                    cancellable=False, kind="hint")
+
+    def _on_add_hint_url(self, content: dict, _buffers: list) -> None:
+        self._quietly(self.add_hint, str(content.get("url") or ""))
+
+    def _on_remove_hint(self, content: dict, _buffers: list) -> None:
+        self.remove_hint(str(content.get("id") or ""))
+
+    def _on_preview(self, content: dict, _buffers: list) -> None:
+        prompt = content.get("prompt")
+        self._start("Previewing", lambda _task: self.preview(
+            str(prompt) if prompt is not None else None), cancellable=False, kind="preview")
+
+    def _on_keep(self, content: dict, _buffers: list) -> None:
+        set_id = content.get("set")
+        self._quietly(self.keep, int(content.get("index") or 0),
+                      result_set=int(set_id) if set_id is not None else None)
+
+    def _quietly(self, method: Any, *args: Any, **kwargs: Any) -> None:
+        """Call `method` for the front end: its failure is already in `error`."""
+        try:
+            method(*args, **kwargs)
+        except (ValueError, api.MaskoError) as exc:
+            self._fail(exc)
+
+
+def _image_of(value: Any) -> Image.Image | bytes:
+    if isinstance(value, Image.Image):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, (str, os.PathLike)):
+        return pathlib.Path(value).read_bytes()
+    raise TypeError(f"cannot use a {type(value).__name__} as a hint image")
+
+
+def _label_of(value: Any) -> str:
+    if isinstance(value, (str, os.PathLike)):
+        return pathlib.Path(value).name
+    return "image"
+
+
+def _tile(preview: api.Preview) -> dict[str, Any]:
+    thumbnail = make_thumbnail(preview.read())
+    return {"thumbnail": thumbnail.data, "mime": thumbnail.mime, "width": thumbnail.width,
+            "height": thumbnail.height, "expires_at": str(preview.expires_at or "")}
