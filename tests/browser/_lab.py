@@ -324,11 +324,17 @@ def running_lab(base: Path) -> Iterator[LabServer]:
 
 @contextmanager
 def open_notebook(
-    lab: LabServer, browser: Browser, name: str, cells: Iterable[str], *, run: bool = True
+    lab: LabServer,
+    browser: Browser,
+    name: str,
+    cells: Iterable[str],
+    *,
+    run: bool = True,
+    size: tuple[int, int] = (1280, 900),
 ) -> Iterator[LabNotebook]:
     """Write a notebook, open it in a new browser context, run it; close and end its kernel."""
     lab.write_notebook(name, cells)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.set_default_timeout(30_000)
     notebook = LabNotebook(lab, context.new_page(), name)
     try:

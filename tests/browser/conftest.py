@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -30,7 +31,7 @@ def notebook(
 ) -> Callable[..., AbstractContextManager[LabNotebook]]:
     """`with notebook(name, cells) as nb:` opens, runs, and afterwards ends the notebook."""
 
-    def opener(name: str, cells: list[str], *, run: bool = True):
-        return open_notebook(lab, chromium, name, cells, run=run)
+    def opener(name: str, cells: list[str], **options: Any):
+        return open_notebook(lab, chromium, name, cells, **options)
 
     return opener
