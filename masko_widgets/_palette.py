@@ -19,7 +19,7 @@ RGB = tuple[int, int, int]
 _SAMPLE_AREA = 160 * 160  # palettes are taken from a copy of at most this many pixels
 _BACKGROUND_TOLERANCE = 24  # max channel difference still counted as background
 _MERGE_DELTA_E = 6.0  # palette entries closer than this (CIE76) are one colour
-_MIN_SHARE = 0.02  # rarer colours (anti-aliasing, specks) are left out
+_MIN_SHARE = 0.02  # rarer colours (anti-aliasing, specks) count toward their nearest
 _DISTANCE_SCALE = 40.0  # mean Delta E at which the distance reaches about 63
 
 
@@ -86,15 +86,14 @@ def dominant_palette(image: Image.Image, colors: int = 6) -> Palette:
     if not pixels:
         return ()
     strip = Image.frombytes("RGB", (len(pixels) // 3, 1), pixels)
-    quantized = strip.quantize(colors=max(1, colors), method=Image.Quantize.MEDIANCUT)
+    # Cut finer than asked, then fold near-duplicates and minor colours into their nearest.
+    quantized = strip.quantize(colors=max(2 * colors, 12), method=Image.Quantize.MEDIANCUT)
     flat = quantized.getpalette() or []
     entries = [
         ((flat[3 * index], flat[3 * index + 1], flat[3 * index + 2]), count)
         for count, index in quantized.getcolors(256) or []
     ]
-    merged = _merge_close(entries)
-    total = sum(count for _, count in merged)
-    return _normalise([entry for entry in merged if entry[1] >= total * _MIN_SHARE])
+    return _normalise(_fold(entries, max(1, colors)))
 
 
 def palette_distance(a: Palette, b: Palette) -> float:
@@ -157,17 +156,24 @@ def _sample(image: Image.Image, area: int) -> Image.Image:
     return rgba.resize(size, Image.Resampling.NEAREST)
 
 
-def _merge_close(entries: list[tuple[RGB, int]]) -> list[tuple[RGB, int]]:
-    """Fold each colour into a bigger one closer than _MERGE_DELTA_E."""
-    merged: list[tuple[RGB, int]] = []
-    for colour, count in sorted(entries, key=lambda entry: (-entry[1], entry[0])):
-        for position, (kept, kept_count) in enumerate(merged):
-            if delta_e(colour, kept) < _MERGE_DELTA_E:
-                merged[position] = (kept, kept_count + count)
-                break
+def _fold(entries: list[tuple[RGB, int]], colors: int) -> list[tuple[RGB, int]]:
+    """Keep at most `colors` main colours: each colour within _MERGE_DELTA_E of a bigger one,
+    rarer than _MIN_SHARE, or beyond the count limit adds its pixels to its nearest kept one."""
+    total = sum(count for _, count in entries)
+    ordered = sorted(entries, key=lambda entry: (-entry[1], entry[0]))
+    kept: list[tuple[RGB, int]] = []
+    folded: list[tuple[RGB, int]] = []
+    for colour, count in ordered:
+        distinct = all(delta_e(colour, other) >= _MERGE_DELTA_E for other, _ in kept)
+        if distinct and count >= total * _MIN_SHARE and len(kept) < colors:
+            kept.append((colour, count))
         else:
-            merged.append((colour, count))
-    return merged
+            folded.append((colour, count))
+    counts = [count for _, count in kept]
+    for colour, count in folded:
+        nearest = min(range(len(kept)), key=lambda index: delta_e(colour, kept[index][0]))
+        counts[nearest] += count
+    return [(colour, count) for (colour, _), count in zip(kept, counts, strict=True)]
 
 
 def _normalise(entries: list[tuple[RGB, int]]) -> Palette:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,13 +73,10 @@ def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
     ratios, widths, gradients = [], [], []
     dark_outlines = 0
     for image in images:
-        scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
-        sample = image.convert("RGBA")
-        if scale < 1.0:
-            sample = sample.resize(
-                (max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                Image.Resampling.BOX,
-            )
+        factor = math.ceil(max(image.size) / _ANALYSIS_SIDE)
+        scale = 1 / factor
+        sample = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
+        sample = sample.reduce(factor) if factor > 1 else sample
         character = cut_out(sample)
         box = character.getchannel("A").getbbox()
         if box is None:

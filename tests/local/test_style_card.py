@@ -158,3 +158,9 @@ def test_references_without_a_character_give_an_empty_card():
     card = extract_style_card([Image.new("RGB", (64, 64), (245, 245, 240))])
     assert card == StyleCard((), 1.0, False, 0, "flat")
     assert card.to_text().startswith("Palette: none")
+
+
+def test_palette_mode_reference_gives_the_same_card():
+    reference = character()
+    indexed = reference.quantize(colors=16)  # as a GIF upload holds it
+    assert extract_style_card([indexed]) == extract_style_card([reference])

@@ -1,0 +1,82 @@
+"""Timing figures for the stand-in's imaging: style card, one pose, one animation.
+
+Run from the repository root: python bench/bench_imaging.py
+Goals: style card for 6 references of 1024x1024 <= 250 ms; one 512x512 pose <= 150 ms;
+a 4-second 512x512 animation in all three encodings <= 4 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from masko_widgets.local._imaging import png_bytes, render_pose
+from masko_widgets.local._style_card import extract_style_card
+from masko_widgets.local._video import render_animation
+
+
+def reference(index: int, side: int = 1024) -> Image.Image:
+    """A 1024x1024 character: coloured body, dark outline, eyes, on a light background."""
+    colours = [(240, 120, 40), (40, 90, 220), (70, 170, 80), (220, 50, 47), (140, 80, 200)]
+    image = Image.new("RGB", (side, side), (245, 245, 240))
+    draw = ImageDraw.Draw(image)
+    inset = side // 8 + index * side // 64
+    draw.ellipse(
+        (inset, side // 10, side - inset, side - side // 12),
+        fill=colours[index % len(colours)],
+        outline=(20, 20, 20),
+        width=side // 64,
+    )
+    eye = side // 50
+    for x in (side * 0.42, side * 0.58):
+        draw.ellipse((x - eye, side * 0.4 - eye, x + eye, side * 0.4 + eye), fill=(0, 0, 0))
+    return image
+
+
+def timed(label: str, goal: float, work: Callable[[], object], runs: int) -> None:
+    work()  # warm up: imports, codec initialisation
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    best, median = min(times), statistics.median(times)
+    verdict = "ok" if median <= goal else "over goal"
+    print(
+        f"{label:<52} median {median * 1000:8.1f} ms  best {best * 1000:8.1f} ms"
+        f"  goal {goal * 1000:6.0f} ms  {verdict}"
+    )
+
+
+def main() -> None:
+    references = [reference(index) for index in range(6)]
+    card = extract_style_card(references)
+    print(f"style card: {card.to_text()}")
+    timed("style card, 6 references of 1024x1024", 0.250, lambda: extract_style_card(references), 7)
+    timed(
+        "pose 512x512 (image + transparent, PNG-encoded)",
+        0.150,
+        lambda: [png_bytes(image) for image in render_pose("waving hello", references, card)],
+        9,
+    )
+    pose, _ = render_pose("waving hello", references, card)
+    sizes: dict[str, int] = {}
+
+    def animate() -> None:
+        files = render_animation(pose, "bounce", duration=4, loop=True, size=512)
+        sizes.update({kind: len(data) for kind, data in files.items()})
+
+    timed("animation 4 s, 512x512, mp4 + webm + hevc", 4.0, animate, 3)
+    listing = ", ".join(f"{kind} {size / 1024:.0f} KiB" for kind, size in sizes.items())
+    print(f"animation files: {listing}")
+
+
+if __name__ == "__main__":
+    main()
