@@ -7,7 +7,13 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._errors import APIStatusError, BadRequestError, MissingAPIKeyError, ReferenceLimitError
+from ._errors import (
+    APIStatusError,
+    BadRequestError,
+    MissingAPIKeyError,
+    ReferenceLimitError,
+    SourceImageError,
+)
 from ._files import ImageFile, load_image
 from ._http import HTTP, Answer, error_from_body, list_of
 from ._inputs import SOURCE_FIELDS, object_id, reference, source_error, source_image
@@ -291,17 +297,22 @@ class Generations(_Area):
         """Edit an item's image; the new image lands on the same item."""
         _require_text(instructions, "instructions")
         source_id, item_id = source_image(source)
-        if item_id is None:
+        if item_id is None and not isinstance(source, Asset):
             asset = self._client.assets.get(source_id)
             source_image(asset)
             item_id = asset.item_id
+        if item_id is None:
+            raise SourceImageError(
+                f"asset {source_id} belongs to no item (an upload?): edit changes an item's "
+                "image. Generate the item first (client.generations.image) and edit its image"
+            )
         body = {
             "type": "edit",
             "item_id": item_id,
             "source_image_asset_id": source_id,
             "edit_instructions": instructions,
         }
-        return self._generate(collection_id, _present(body))
+        return self._generate(collection_id, body)
 
     def keep(self, collection_id: Collection | str, preview: Preview, name: str) -> Job:
         """Generate a preview's prompt as a real item called `name` ("keep this one")."""

@@ -49,7 +49,7 @@ def load_image(image: Any) -> ImageFile | str:
     images are encoded as PNG so transparency survives. Raises InvalidImageError for
     anything that is not a PNG, JPEG, WebP or GIF of at most 10 MB.
     """
-    if is_url(image):
+    if is_url(image) or isinstance(image, ImageFile):
         return image
     if isinstance(image, (bytes, bytearray, memoryview)):
         return _checked("image", bytes(image))

@@ -76,8 +76,8 @@ def source_error(error: BadRequestError) -> SourceImageError | None:
     if not any(name in text for name in SOURCE_FIELDS):
         return None
     return SourceImageError(
-        f"{error.message} (only a completed asset of type 'image' can be animated or edited; "
-        f"{_USE_IMAGE}; previews must be generated as an item first)"
+        f"{error.message} (a source or end image must be a completed asset of type 'image', "
+        "e.g. job.asset_ids['image']; previews must be generated as an item first)"
     )
 
 
