@@ -12,6 +12,7 @@ import traitlets
 from playwright.sync_api import Browser, Page
 
 from masko_widgets.export import export_html
+from tests.browser._lab import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +88,34 @@ def test_export_refuses_state_holding_an_api_key(tmp_path: Path) -> None:
 def test_export_rejects_what_is_not_a_widget(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="widget"):
         export_html([], tmp_path / "empty.html")
+
+
+def test_studio_export_renders_offline_with_its_images(
+    offline_page, tmp_path: Path, standin, client, collection, make_png
+) -> None:
+    from masko_widgets import MascotStudio
+
+    page, blocked = offline_page
+    for color in ((240, 120, 40), (230, 100, 50)):
+        client.references.add(collection, make_png(color))
+    jobs = [client.generations.image(collection, name, name) for name in ("waving", "sitting")]
+    for job in jobs:
+        job.wait(timeout=60)
+    studio = MascotStudio(client, collection)
+    path = export_html(studio, tmp_path / "studio.html", title="Studio")
+    assert standin.api_key not in path.read_text(encoding="utf-8")
+
+    open_export(page, path)
+    tiles = page.locator(".masko-grid [role=option]")
+    tiles.nth(1).wait_for()
+    assert tiles.count() == 2
+    assert page.locator(".masko-gallery .masko-slot.is-filled").count() == 2
+    pictures = page.locator(".masko-grid img, .masko-gallery img")
+    pictures.nth(3).wait_for()
+    widths = pictures.evaluate_all(
+        "(imgs) => Promise.all(imgs.map((img) => img.decode().then(() => img.naturalWidth)))"
+    )
+    assert len(widths) == 4 and min(widths) > 0
+    assert blocked == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "export-studio.png"), full_page=True)
