@@ -30,6 +30,8 @@ _OTHER_FORMATS = (  # signatures of image formats we recognise but do not accept
     (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"),
     (b"8BPS", "PSD"), (b"%PDF", "PDF"), (b"qoif", "QOI"),
 )
+_MAX_JPEG_SEGMENTS = 1000  # real files reach the frame header within a few dozen
+_NOT_FILL = re.compile(rb"[^\xff]")
 _FLOOD_SIDE = 128  # background flood fill runs on a copy at most this large
 _DEFAULT_BACKGROUND = (244, 242, 236)
 _OUTLINE = (24, 22, 28)
@@ -67,11 +69,13 @@ def load_upload(data: bytes) -> tuple[Image.Image, str]:
     _check_pixels(width, height)
     try:
         with Image.open(io.BytesIO(data), formats=_FORMATS) as opened:
-            _check_pixels(*opened.size)
+            _check_pixels(*opened.size)  # Pillow's reading of the header must agree
             mime = _MIME[opened.format or ""]
             opened.seek(0)
             opened.load()
             image = ImageOps.exif_transpose(opened).convert("RGBA")
+    except ImageRejected:
+        raise
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as error:
         raise ImageRejected(
             400,
@@ -214,12 +218,14 @@ def _header_size(data: bytes) -> tuple[int, int]:
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """Walk the JPEG segments up to the frame header (SOFn), which holds the size."""
     position = 2
-    while True:
-        while data[position] != 0xFF:
-            position += 1
-        while data[position] == 0xFF:
-            position += 1
+    for _ in range(_MAX_JPEG_SEGMENTS):
+        position = data.index(b"\xff", position)
+        found = _NOT_FILL.search(data, position)  # markers may be padded with 0xff bytes
+        if found is None:
+            raise ValueError("no marker after padding")
+        position = found.start()
         marker = data[position]
         position += 1
         if marker == 0x01 or 0xD0 <= marker <= 0xD8:
@@ -231,6 +237,7 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
         if marker in (0xD9, 0xDA) or length < 2:
             raise ValueError("no frame header before the image data")
         position += length
+    raise ValueError("no frame header among the first segments")
 
 
 def _webp_size(data: bytes) -> tuple[int, int]:
@@ -246,11 +253,9 @@ def _webp_size(data: bytes) -> tuple[int, int]:
         (bits,) = struct.unpack("<I", data[21:25])
         return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     if chunk == b"VP8X":
-        width = int.from_bytes(data[24:27], "little") + 1
-        height = int.from_bytes(data[27:30], "little") + 1
         if len(data) < 30:
             raise ValueError("short VP8X header")
-        return width, height
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
     raise ValueError("unknown WebP chunk")
 
 

@@ -107,6 +107,7 @@ def test_jpeg_exif_orientation_is_applied():
         (b"hello, this is not an image at all", 400, "not an image"),
         (b"", 400, "not an image"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", 400, "truncated"),
+        (b"\xff\xd8" + b"\xff\xe0\x00\x02" * 2000, 400, "corrupt"),  # JPEG with no frame header
         (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "BMP"), 400, "BMP"),
         (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "TIFF"), 400, "TIFF"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", 400, "SVG"),
