@@ -103,6 +103,13 @@ def cut_out(image: Image.Image) -> Image.Image:
     return rgba
 
 
+def flatten(layer: Image.Image, background: RGB) -> Image.Image:
+    """An RGBA layer over a solid background colour, as RGB."""
+    canvas = Image.new("RGB", layer.size, background)
+    canvas.paste(layer, mask=layer)
+    return canvas
+
+
 def background_of(image: Image.Image) -> RGB:
     """The image's background colour, or a light neutral when it has none."""
     return background_colour(image) or _DEFAULT_BACKGROUND
@@ -135,7 +142,7 @@ def render_pose(
         base = hex_to_rgb(card.palette[0][0]) if card and card.palette else _body_colour(prompt)
         background = _mix(base, (255, 255, 255), 0.86)
     posed = _posed(character, rng, size)
-    return _flatten(posed, background), posed
+    return flatten(posed, background), posed
 
 
 def render_edit(
@@ -150,7 +157,7 @@ def render_edit(
     rgba = source.convert("RGBA")
     background = background_of(rgba)
     character = cut_out(rgba)
-    box = character.getbbox() or (0, 0, *rgba.size)
+    box = character.getchannel("A").getbbox() or (0, 0, *rgba.size)
     part = character.crop(box)
     colours = [_COLOUR_WORDS[word] for word in sorted(words) if word in _COLOUR_WORDS]
     scale = 1.2 if words & {"bigger", "larger", "grow"} else 1.0
@@ -175,7 +182,7 @@ def render_edit(
     if angle:
         part = part.rotate(angle, Image.Resampling.BICUBIC, expand=True)
     layer = _place(part, rgba.size, (box[0] + box[2]) / 2, box[3])
-    return _flatten(layer, background), layer
+    return flatten(layer, background), layer
 
 
 @lru_cache(maxsize=16)
@@ -444,12 +451,6 @@ def _place(
     y = min(max(0, round(bottom - part.height)), size[1] - part.height)
     canvas.alpha_composite(part, (x, y))
     return canvas
-
-
-def _flatten(layer: Image.Image, background: RGB) -> Image.Image:
-    canvas = Image.new("RGBA", layer.size, (*background, 255))
-    canvas.alpha_composite(layer)
-    return canvas.convert("RGB")
 
 
 def _mix(colour: RGB, other: RGB, amount: float) -> RGB:

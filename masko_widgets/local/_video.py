@@ -16,12 +16,15 @@ import av
 from PIL import Image
 
 from masko_widgets._palette import RGB
-from masko_widgets.local._imaging import background_of, cut_out, prompt_random
+from masko_widgets.local._imaging import background_of, cut_out, flatten, prompt_random
 
 Motion = Callable[[float], tuple[float, float, float, float, float]]
 """Cycles elapsed -> (dx, dy, angle in degrees, x scale, y scale), offsets in canvas sizes."""
 
+
 class _Encoding(NamedTuple):
+    """How one of the three files is written."""
+
     container: str
     codec: str
     pixel_format: str
@@ -30,7 +33,7 @@ class _Encoding(NamedTuple):
     tag: str = ""
 
 
-# Fast settings: a 4-second 512x512 clip in all three takes about a second on two cores.
+# Fast settings: a 4-second 512x512 clip in all three takes 1 to 2 s on two cores.
 _ENCODINGS = {
     "video": _Encoding("mp4", "libx264", "yuv420p", {"preset": "ultrafast", "crf": "23"}),
     "webm": _Encoding(
@@ -97,7 +100,7 @@ def render_animation(
                 layer = _moved(start, motion(t * spread))
             else:
                 layer = _crossed(start, finish, t, loop, size)
-            flat = av.VideoFrame.from_image(_flatten(layer, background))
+            flat = av.VideoFrame.from_image(flatten(layer, background))
             clear = av.VideoFrame.from_bytes(layer.tobytes(), size, size, format="rgba")
             for kind, stream in streams.items():
                 frame = clear if _ENCODINGS[kind].alpha else flat
@@ -179,12 +182,6 @@ def _crossed(
         moved.putalpha(moved.getchannel("A").point(lambda a, w=weight: round(a * w)))
         frame.alpha_composite(moved)
     return frame
-
-
-def _flatten(layer: Image.Image, background: RGB) -> Image.Image:
-    canvas = Image.new("RGB", layer.size, background)
-    canvas.paste(layer, mask=layer)
-    return canvas
 
 
 def _open_stream(
