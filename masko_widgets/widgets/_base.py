@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pathlib
 import threading
 import uuid
@@ -45,6 +46,14 @@ def resolve_client(client: api.MaskoClient | None) -> api.MaskoClient:
 def collection_id(collection: api.Collection | str) -> str:
     """The id of a `Collection` or of an id string."""
     return collection if isinstance(collection, str) else collection.id
+
+
+def named_file(data: bytes, name: str) -> io.BytesIO:
+    """Bytes from the browser as a file object that carries the file's name (the client
+    uses it in uploads and in its messages)."""
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
 
 
 def style_card_status(reference_ids: Sequence[str], style_card: str | None) -> str:

@@ -9,7 +9,13 @@ from typing import Any, ClassVar
 import traitlets as t
 
 from masko_widgets import client as api
-from masko_widgets.widgets._base import MAX_REFERENCES, CollectionWidget, Task, static_file
+from masko_widgets.widgets._base import (
+    MAX_REFERENCES,
+    CollectionWidget,
+    Task,
+    named_file,
+    static_file,
+)
 from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
 
 
@@ -100,9 +106,9 @@ class ReferenceGallery(CollectionWidget):
     def _on_add_file(self, content: dict, buffers: list) -> None:
         if not buffers:
             return
-        data = bytes(buffers[0])
-        name = str(content.get("name") or "image")
-        self._start(f"Adding {name}", lambda _task: self.add(data), cancellable=False, kind="add")
+        data, name = bytes(buffers[0]), str(content.get("name") or "image")
+        self._start(f"Adding {name}", lambda _task: self.add(named_file(data, name)),
+                    cancellable=False, kind="add")
 
     def _on_add_url(self, content: dict, _buffers: list) -> None:
         url = str(content.get("url") or "").strip()

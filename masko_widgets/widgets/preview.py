@@ -6,13 +6,20 @@ import os
 import pathlib
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import traitlets as t
 from PIL import Image, UnidentifiedImageError
 
 from masko_widgets import client as api
-from masko_widgets.widgets._base import MAX_REFERENCES, CollectionWidget, Task, static_file
+from masko_widgets.widgets._base import (
+    MAX_REFERENCES,
+    CollectionWidget,
+    Task,
+    named_file,
+    static_file,
+)
 from masko_widgets.widgets._thumbnails import make_thumbnail
 
 MAX_HINTS = MAX_REFERENCES
@@ -57,7 +64,7 @@ class PreviewPanel(CollectionWidget):
 
     def __init__(self, client: api.MaskoClient | None = None,
                  collection: api.Collection | str | None = None, **kwargs: Any) -> None:
-        self._hint_sources: dict[str, Any] = {}  # hint id -> what previews.create takes
+        self._hint_sources: dict[str, Callable[[], Any]] = {}  # hint id -> a fresh source
         self._hints_lock = threading.RLock()
         self._previews: dict[int, list[api.Preview]] = {}  # result set id -> its previews
         self._next_set = 1
@@ -93,7 +100,7 @@ class PreviewPanel(CollectionWidget):
                 raise error from exc
             hint = {"id": hint_id, "kind": "file", "label": label or _label_of(image_or_url),
                     "thumbnail": thumbnail.data, "mime": thumbnail.mime}
-        self._hint_sources[hint_id] = image_or_url
+        self._hint_sources[hint_id] = _source(image_or_url, hint["label"])
         self.set_trait("hints", [*self.hints, hint])
         return hint_id
 
@@ -114,7 +121,7 @@ class PreviewPanel(CollectionWidget):
         if prompt is not None:
             self.prompt = prompt
         used = [hint["id"] for hint in self.hints]
-        sources = [self._hint_sources[hint_id] for hint_id in used]
+        sources = [self._hint_sources[hint_id]() for hint_id in used]
         try:
             if not self.prompt.strip():
                 raise ValueError("Write a prompt first, e.g. 'the mascot waving'.")
@@ -197,6 +204,15 @@ class PreviewPanel(CollectionWidget):
             method(*args, **kwargs)
         except (ValueError, api.MaskoError) as exc:
             self._fail(exc)
+
+
+def _source(value: Any, label: str) -> Callable[[], Any]:
+    """What previews.create gets for a hint, made fresh for every request; browser bytes
+    go as a file object named after the file."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        return lambda: named_file(data, label)
+    return lambda: value
 
 
 def _image_of(value: Any) -> Image.Image | bytes:

@@ -1,0 +1,180 @@
+"""PoseGrid through the real message path against the stand-in."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import av
+import pytest
+from PIL import Image
+
+from masko_widgets import MaskoClient, PoseGrid, WaitCancelledError, local
+from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
+from tests.widgets.wire import front_end_event, front_end_update
+
+
+@pytest.fixture
+def posed(client, collection, reference, generate):
+    """A collection with one reference and two poses: (collection, [jobs])."""
+    client.references.add(collection, reference())
+    return collection, generate(collection, "wave", "sit")
+
+
+def test_selection_from_the_front_end_gives_the_image_asset_id(client, posed, wire):
+    collection, jobs = posed
+    grid = PoseGrid(client, collection)
+    wave = next(job for job in jobs if job.item_name == "wave")
+
+    mark = wire.mark()
+    front_end_update(grid, {"selected_item_id": wave.item_id})
+
+    assert grid.source_image_asset_id == wave.asset_ids["image"]
+    assert grid.source_image_asset_id != wave.asset_ids["transparent_image"]
+    # the derived trait went back to the browser
+    updates = [sent.data["state"] for sent in wire.since(mark) if sent.comm_id == grid.model_id
+               and sent.data.get("method") == "update"]
+    assert {"source_image_asset_id": wave.asset_ids["image"]} in updates
+
+    original = Image.open(io.BytesIO(client.download(wave.urls["image"])))
+    picked = grid.selected_image()
+    assert picked.size == original.size == (512, 512)
+    assert picked.tobytes() == original.convert(picked.mode).tobytes()
+
+    front_end_update(grid, {"selected_item_id": None})
+    assert grid.source_image_asset_id is None and grid.selected_image() is None
+    front_end_update(grid, {"selected_item_id": "not-a-pose"})
+    assert grid.source_image_asset_id is None
+
+
+def test_adding_one_pose_sends_that_pose_alone(client, posed, generate, wire):
+    collection, _ = posed
+    grid = PoseGrid(client, collection)
+    before = {pose.model_id for pose in grid.poses}
+
+    generate(collection, "jump")
+    mark = wire.mark()
+    grid.refresh()
+
+    (new,) = [pose for pose in grid.poses if pose.model_id not in before]
+    assert new.name == "jump"
+    sent = wire.since(mark)
+    opened = [message for message in sent if message.kind == "comm_open"]
+    assert [message.comm_id for message in opened] == [new.model_id]
+    assert opened[0].buffers == [new.thumbnail]  # one pose's thumbnail, nothing else
+    assert sum(len(message.buffers) for message in sent) == 1
+    chain = [message.data["state"] for message in sent if message.comm_id == grid.model_id
+             and "last_pose" in message.data.get("state", {})]
+    assert chain == [{"last_pose": f"IPY_MODEL_{new.model_id}"}]
+    assert new.previous is not None and new.previous.model_id in before
+    assert Image.open(io.BytesIO(new.thumbnail)).format == "WEBP"
+
+
+def test_new_poses_from_the_front_end_appear_and_cache_the_style_card(client, posed, reference):
+    collection, _ = posed
+    client.references.add(collection, reference((60, 140, 230)))  # clears the style card
+    grid = PoseGrid(client, collection)
+    assert grid.style_card_status == CARD_CLEARED
+    front_end_event(grid, {"event": "suggest"})
+    grid.wait(30)
+    assert 6 <= len(grid.suggestions) <= 8
+
+    picked = grid.suggestions[:2]
+    front_end_event(grid, {"event": "generate", "actions": [*picked, "  "]})
+    grid.wait(60)
+
+    assert grid.error == ""
+    assert [pose.name for pose in grid.poses][2:] in (picked, picked[::-1])
+    names = {item.name for item in client.items.list(collection)}
+    assert set(picked) <= names
+    assert grid.style_card_status == CARD_CACHED
+
+
+def test_too_many_poses_or_none_is_refused_in_words(client, posed):
+    grid = PoseGrid(client, posed[0])
+    front_end_event(grid, {"event": "generate", "actions": [f"pose {n}" for n in range(11)]})
+    assert "at most 10" in grid.error.lower()
+    front_end_event(grid, {"event": "generate", "actions": []})
+    assert "pick at least one" in grid.error.lower()
+    assert len(grid.poses) == 2 and grid.tasks == []
+
+
+def test_animate_plays_the_video_from_bytes(client, posed):
+    collection, jobs = posed
+    grid = PoseGrid(client, collection)
+    front_end_event(grid, {"event": "animate", "prompt": "waves hello", "duration": 2,
+                           "loop": True})
+    assert "select a pose" in grid.error.lower()
+
+    grid.select(jobs[0].item_id)
+    front_end_event(grid, {"event": "animate", "prompt": "waves hello", "duration": 2,
+                           "loop": True})
+    grid.wait(120)
+
+    assert grid.error == ""
+    clip = grid.animation
+    assert (clip["item_id"], clip["prompt"], clip["duration"]) == (jobs[0].item_id,
+                                                                   "waves hello", 2)
+    with av.open(io.BytesIO(clip["data"])) as video:
+        stream = video.streams.video[0]
+        frames = sum(1 for _ in video.decode(stream))
+        assert stream.codec_context.name in {"vp9", "libvpx-vp9", "h264"}
+        assert frames >= 12  # two seconds of video
+    assert clip["mime"] in {"video/webm", "video/mp4"}
+
+
+def test_on_model_score_follows_the_references(client, collection, reference, generate):
+    orange = reference((240, 120, 40))
+    client.references.add(collection, orange)
+    (job,) = generate(collection, "wave")
+    grid = PoseGrid(client, collection)
+
+    on_model = grid.on_model_score(job.item_id)
+    assert on_model == grid.poses[0].score and 70 <= on_model <= 100
+
+    client.references.remove(collection, orange)
+    client.references.add(collection, reference((40, 90, 230)))
+    grid.reload_collection()
+    drifted = grid.on_model_score(job.item_id)
+    assert drifted < on_model - 20
+    assert grid.style_card_status == CARD_CLEARED
+
+    client.references.remove(collection, client.references.list(collection).asset_ids[0])
+    grid.reload_collection()
+    assert grid.on_model_score(job.item_id) is None
+    with pytest.raises(ValueError, match="No pose"):
+        grid.on_model_score("nope")
+
+
+@pytest.fixture(scope="module")
+def slow_standin(tmp_path_factory):
+    """A stand-in whose animations take 30 s: long enough to watch and cancel one."""
+    with local.start(tmp_path_factory.mktemp("slow"), latency={"animation": 30.0}) as server:
+        yield server
+
+
+def test_a_running_animation_shows_progress_and_cancel_stops_the_wait(
+    slow_standin, make_png, wire
+):
+    with MaskoClient(api_key=slow_standin.api_key, base_url=slow_standin.url) as client:
+        collection = client.collections.create("slow mascot")
+        job = client.generations.image(collection, "wave", "wave")
+        client.jobs.wait(job)
+        grid = PoseGrid(client, collection)
+        grid.select(grid.poses[0].item_id)
+
+        task = grid.animate("waves hello", duration=1)
+        deadline = time.monotonic() + 10
+        while "Animating:" not in str(grid.tasks) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (shown,) = grid.tasks
+        assert shown["id"] == task.id and shown["cancellable"] is True
+        assert shown["label"] == "Animating wave"
+        assert shown["detail"] in {"Animating: pending", "Animating: processing"}
+
+        front_end_event(grid, {"event": "cancel", "task": task.id})
+        with pytest.raises(WaitCancelledError):
+            task.wait(10)
+        assert grid.tasks == [] and grid.error == ""
+        assert "stopped waiting" in grid.notice.lower()
+        assert grid.animation == {}
