@@ -1,9 +1,10 @@
 """The worker pool that runs jobs, and the waiting room for `GET /jobs/:id?wait=true`.
 
 A job goes pending -> processing -> completed | failed. Rendering happens on pool threads,
-never on the server's event loop; a job then waits out the rest of its simulated latency, so
-concurrent jobs overlap. Stopping leaves unfinished jobs in the database: the next start on
-the same folder runs them again (`resume`), so none stays pending forever.
+never on the server's event loop; a job then waits out the rest of its simulated latency
+(counted from submission), so concurrent jobs overlap. Stopping leaves unfinished jobs in
+the database: the next start on the same folder runs them again (`resume`), so none stays
+pending forever.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ class JobRunner:
         self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
 
     def submit(self, job_id: str) -> None:
-        self._jobs.submit(self._run, job_id)
+        """Queue a job; its simulated latency counts from now."""
+        if self._stopping.is_set():
+            return  # left pending: the next start runs it
+        with contextlib.suppress(RuntimeError):  # the pool shut down meanwhile
+            self._jobs.submit(self._run, job_id, time.monotonic())
 
     def resume(self) -> int:
         """Run again every job a previous run left pending or processing."""
@@ -88,13 +93,12 @@ class JobRunner:
         self._requests.shutdown(wait=True, cancel_futures=True)
         self._jobs.shutdown(wait=True, cancel_futures=True)
 
-    def _run(self, job_id: str) -> None:
+    def _run(self, job_id: str, submitted: float) -> None:
         if self._stopping.is_set():
             return
         job = self.store.start_job(job_id)
         if job is None:
             return
-        began = time.monotonic()
         files = None
         failure = None
         if self.dice.roll("job_failure"):
@@ -105,7 +109,7 @@ class JobRunner:
             except Exception:
                 log.exception("job %s failed while rendering", job_id)
                 failure = "The generation failed while rendering; its credits were refunded."
-        remaining = self.latency.get(job["type"], 0.0) - (time.monotonic() - began)
+        remaining = self.latency.get(job["type"], 0.0) - (time.monotonic() - submitted)
         if self._stopping.wait(max(remaining, 0.0)):
             return  # interrupted: the job stays unfinished and runs again on the next start
         try:

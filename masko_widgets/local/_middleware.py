@@ -21,7 +21,7 @@ from masko_widgets.local._store import Store, hash_key
 MAX_BODY = 15 * 1024 * 1024
 """Largest request body: a 10 MB image as a base64 `data:` URI fits."""
 
-RATE_LIMIT = 6000
+RATE_LIMIT = 20_000
 RATE_WINDOW = 60.0
 
 
@@ -97,7 +97,8 @@ class RateLimitMiddleware:
             wait = max(1, math.ceil(reset - time.time()))
             error = ApiError(
                 429,
-                f"Rate limit of {self.limit} requests per minute reached; retry after {wait} s.",
+                f"Rate limit of {self.limit} requests per {self.window:.0f} s reached;"
+                f" retry after {wait} s.",
                 headers={**headers, "Retry-After": str(wait)},
             )
             await error.response(_request_id(scope))(scope, receive, send)

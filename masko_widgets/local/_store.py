@@ -602,6 +602,9 @@ class Store:
     ) -> None:
         with self._tx() as db:
             db.execute(
+                "DELETE FROM idempotency WHERE created_at < ?", (time.time() - _IDEMPOTENCY_TTL,)
+            )
+            db.execute(
                 "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (workspace_id, key, fingerprint, status, json.dumps(headers), body, time.time()),
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -88,5 +89,6 @@ def test_concurrent_jobs_overlap(tmp_path, connect):
             most = max(most, running)
             if all(job["status"] == "completed" for job in listed):
                 break
+            time.sleep(0.05)
         assert most == 6  # all six were processing at the same moment
         assert all(api.wait(job_id)["status"] == "completed" for job_id in jobs)
