@@ -16,7 +16,7 @@ Palette = tuple[tuple[str, float], ...]
 
 RGB = tuple[int, int, int]
 
-_SAMPLE_AREA = 160 * 160  # palettes are taken from a copy of at most this many pixels
+_SAMPLE_AREA = 160 * 160  # colours are read from a copy of at most this many pixels
 _BACKGROUND_TOLERANCE = 24  # max channel difference still counted as background
 _MERGE_DELTA_E = 6.0  # palette entries closer than this (CIE76) are one colour
 _MIN_SHARE = 0.02  # rarer colours (anti-aliasing, specks) count toward their nearest
@@ -26,7 +26,7 @@ _DISTANCE_SCALE = 40.0  # mean Delta E at which the distance reaches about 63
 def background_colour(image: Image.Image) -> RGB | None:
     """The colour filling most of the image's border, or None if the border is mostly
     transparent or has no dominant colour (then there is no background to remove)."""
-    rgba = _sample(image, 128 * 128)
+    rgba = _sample(image, _SAMPLE_AREA)
     width, height = rgba.size
     strips = [
         rgba.crop((0, 0, width, 1)),
