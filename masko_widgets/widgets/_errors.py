@@ -23,14 +23,16 @@ def friendly_error(exc: BaseException) -> str:
     if isinstance(exc, api.GoneError):
         return "That preview has expired (previews last 15 minutes). Preview again, then keep it."
     if isinstance(exc, api.PayloadTooLargeError):
-        return f"That image is too large: {exc.message} Use one under 10 MB and 40 megapixels."
+        return (f"That image is too large: {exc.message.rstrip('.')}. Use one under 10 MB and "
+                "40 megapixels.")
     if isinstance(exc, api.InternalServerError):
         return "The Masko API had an internal error. Try again in a moment."
     if isinstance(exc, api.APIStatusError):
         return exc.message
     if isinstance(exc, api.JobFailedError):
         reason = exc.job.error.message if exc.job.error else "no reason given"
-        return f"The {exc.job.type} job failed: {reason} Its credits are refunded."
+        kind = f"{exc.job.type} job" if exc.job.type else "job"
+        return f"The {kind} failed: {reason.rstrip('.')}. Its credits are refunded."
     if isinstance(exc, api.JobTimeoutError):
         return (
             "The job is taking longer than expected. It keeps running on the server: "

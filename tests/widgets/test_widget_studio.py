@@ -1,0 +1,105 @@
+"""MascotStudio keeps its three parts in sync; no widget state ever holds the API key."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import ipywidgets
+
+from masko_widgets import MascotStudio, PreviewPanel, _connect
+from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
+from tests.widgets.wire import front_end_event
+
+
+def test_a_reference_change_updates_the_style_card_everywhere(
+    client, collection, reference, generate
+):
+    client.references.add(collection, reference())
+    generate(collection, "wave")
+    studio = MascotStudio(client, collection)
+    parts = studio.parts
+    assert {part.style_card_status for part in parts} == {CARD_CACHED}
+    score_before = studio.grid.poses[0].score
+
+    front_end_event(studio.gallery, {"event": "add_asset", "asset_id": reference((40, 90, 230))})
+    studio.gallery.wait(30)
+
+    assert {part.style_card_status for part in parts} == {CARD_CLEARED}
+    assert {part.style_card for part in parts} == {None}
+    assert {len(part.reference_asset_ids) for part in parts} == {2}
+    assert studio.bar.style_card_status == CARD_CLEARED
+    assert studio.grid.poses[0].score < score_before  # rescored against both references
+
+    studio.grid.generate(["jump"]).wait(60)
+    assert {part.style_card_status for part in parts} == {CARD_CACHED}
+    assert len({part.style_card for part in parts}) == 1 and studio.gallery.style_card
+
+
+def test_a_kept_preview_appears_in_the_grid(client, collection):
+    studio = MascotStudio(client, collection)
+    assert studio.grid.poses == ()
+    credits_before = studio.bar.credits
+
+    studio.preview.preview("the mascot on a skateboard")
+    studio.preview.keep(0).wait(60)
+    studio.wait(60)
+
+    (pose,) = studio.grid.poses
+    assert pose.item_id == studio.preview.kept[0]["item_id"]
+    assert pose.name == "the mascot on a skateboard"
+    assert studio.bar.credits == credits_before - 1
+
+
+def all_widgets(studio: MascotStudio) -> list[ipywidgets.Widget]:
+    return [studio, studio.bar, *studio.children, *studio.children[1].children,
+            *studio.parts, *studio.grid.poses]
+
+
+def test_no_widget_state_holds_the_api_key(
+    standin, client, collection, reference, generate, monkeypatch
+):
+    key = standin.api_key
+    client.references.add(collection, reference())
+    generate(collection, "wave")
+    studio = MascotStudio(client, collection)
+    monkeypatch.delenv("MASKO_API_KEY", raising=False)
+    standalone = PreviewPanel()  # no client: connect() starts a stand-in with its own key
+    standalone.preview("waving")
+    studio.preview.preview("waving")
+    studio.grid.select(studio.grid.poses[0].item_id)
+    studio.grid.animate("waves", duration=1).wait(60)
+    front_end_event(studio.gallery, {"event": "add_url", "url": "http://127.0.0.1:9/x.png"})
+    studio.wait(30)
+    assert studio.gallery.error  # an error state is in the state too
+
+    secrets = {key, key.removeprefix("masko_"), _connect._server.api_key}
+    for widget in [*all_widgets(studio), standalone]:
+        state = widget.get_state()
+        text = json.dumps(state, default=lambda value: bytes(value).hex())
+        raw = b"".join(bytes(value) for value in _bytes_in(state))
+        for secret in secrets:
+            assert secret not in text and secret.encode() not in raw, widget
+        assert key not in repr(widget)
+        assert not re.search(r"0x[0-9a-f]{6,}", repr(widget)), repr(widget)
+
+
+def _bytes_in(value):
+    if isinstance(value, (bytes, memoryview)):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _bytes_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _bytes_in(item)
+
+
+def test_reprs_are_stable(client, collection, reference):
+    client.references.add(collection, reference())
+    studio = MascotStudio(client, collection)
+    assert repr(studio) == "MascotStudio(collection='test mascot', references=1 of 6, poses=0)"
+    assert repr(studio.gallery) == "ReferenceGallery(collection='test mascot', references=1 of 6)"
+    assert repr(studio.preview) == ("PreviewPanel(collection='test mascot', hints=0 of 6, "
+                                    "result_sets=0)")
+    assert repr(studio.grid) == "PoseGrid(collection='test mascot', poses=0)"
