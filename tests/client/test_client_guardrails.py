@@ -11,6 +11,7 @@ from masko_widgets import (
     Item,
     Job,
     MaskoClient,
+    MaskoError,
     MissingAPIKeyError,
     Preview,
     ReferenceLimitError,
@@ -192,3 +193,10 @@ def test_the_key_appears_in_no_repr_or_error(scripted):
     assert KEY not in repr(client)
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
     assert KEY not in repr(Asset(id="a", type="image", _client=client))
+
+
+def test_models_built_by_hand_explain_why_they_cannot_read():
+    with pytest.raises(MaskoError, match="built by hand"):
+        IMAGE.read()
+    with pytest.raises(MaskoError, match="built by hand"):
+        Job(id="j1", status="pending").wait()
