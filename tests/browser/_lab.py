@@ -171,10 +171,13 @@ class LabServer:
         for session in self.api("GET", "/api/sessions"):
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
-    def write_notebook(self, name: str, cells: Iterable[str]) -> Path:
-        """A notebook of code cells in the server's root folder."""
-        notebook = nbformat.v4.new_notebook()
-        notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    def write_notebook(self, name: str, cells: Iterable[str] | Path) -> Path:
+        """A notebook in the server's root folder: code cells, or a copy of a notebook file."""
+        if isinstance(cells, Path):
+            notebook = nbformat.read(cells, as_version=4)
+        else:
+            notebook = nbformat.v4.new_notebook()
+            notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
         notebook.metadata["kernelspec"] = {
             "name": "python3", "display_name": "Python 3", "language": "python",
         }  # fmt: skip
@@ -327,7 +330,7 @@ def open_notebook(
     lab: LabServer,
     browser: Browser,
     name: str,
-    cells: Iterable[str],
+    cells: Iterable[str] | Path,
     *,
     run: bool = True,
     size: tuple[int, int] = (1280, 900),
