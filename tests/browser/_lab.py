@@ -99,11 +99,11 @@ def isolated_env(base: Path) -> dict[str, str]:
 class LabServer:
     """A JupyterLab server on 127.0.0.1 with temp config, settings and workspace folders."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, env: dict[str, str] | None = None) -> None:
         self.base = base
         self.root = base / "notebooks"
         self.root.mkdir(parents=True, exist_ok=True)
-        self.env = isolated_env(base)
+        self.env = {**isolated_env(base), **(env or {})}
         self.runtime_dir = Path(self.env["JUPYTER_RUNTIME_DIR"])
         for name, value in _SETTINGS.items():
             path = Path(self.env["JUPYTERLAB_SETTINGS_DIR"]) / name
@@ -315,9 +315,9 @@ def chromium_browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def running_lab(base: Path) -> Iterator[LabServer]:
-    """A started LabServer in `base`, stopped on exit."""
-    lab = LabServer(base)
+def running_lab(base: Path, env: dict[str, str] | None = None) -> Iterator[LabServer]:
+    """A started LabServer in `base` (kernels get `env` too), stopped on exit."""
+    lab = LabServer(base, env)
     lab.start()
     try:
         yield lab
