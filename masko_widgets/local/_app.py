@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from masko_widgets.local import _routes_files, _routes_generate, _routes_jobs, _routes_library
 from masko_widgets.local._deps import Context
@@ -14,12 +17,21 @@ from masko_widgets.local._middleware import (
     RateLimitMiddleware,
     RequestIdMiddleware,
 )
+from masko_widgets.local._schemas import ErrorBody
 
 DESCRIPTION = """Offline stand-in for the Masko mascot API.
 
 Every success is `{data, meta}`; every failure is `{error: {code, message, field?}}`.
 POST requests honour `Idempotency-Key`. Responses carry `X-Request-Id` and
 `X-RateLimit-Limit`/`-Remaining`/`-Reset` (Unix time)."""
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+API_ERRORS = _errors(400, 401, 402, 403, 404, 413, 429, 500)
+FILE_ERRORS = _errors(404, 410)
 
 
 def create_app(context: Context) -> FastAPI:
@@ -34,8 +46,10 @@ def create_app(context: Context) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    for module in (_routes_library, _routes_generate, _routes_jobs, _routes_files):
-        app.include_router(module.router, prefix="/v1")
+    for module in (_routes_library, _routes_generate, _routes_jobs):
+        app.include_router(module.router, prefix="/v1", responses=API_ERRORS)
+    app.include_router(_routes_files.router, prefix="/v1", responses=FILE_ERRORS)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     # Added innermost first: a request meets RequestId, Faults, RateLimit, BodyLimit, Idempotency.
     app.add_middleware(
         IdempotencyMiddleware, store=context.store, workspace_for_key=context.workspace_for_key
@@ -45,3 +59,18 @@ def create_app(context: Context) -> FastAPI:
     app.add_middleware(FaultMiddleware, dice=context.dice)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, saying 400 (not FastAPI's 422) for invalid requests."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].pop("422", None)
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(name, None)
+        app.openapi_schema = schema
+    return app.openapi_schema

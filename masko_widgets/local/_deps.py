@@ -18,6 +18,7 @@ from masko_widgets.local._jobs import JobRunner
 from masko_widgets.local._store import Row, Store, hash_key
 
 _KEY = re.compile(r"masko_[0-9a-f]{64}")
+MAX_OFFSET = 2**31 - 1
 
 
 @dataclass
@@ -81,7 +82,7 @@ class Page:
 
 def page(
     limit: Annotated[int, Query(ge=1, le=200, description="at most 200")] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page:
     return Page(limit, offset)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -105,6 +106,8 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"No endpoint {request.method} {request.url.path}; see /v1/openapi.json."
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}."
+            headers = {"Allow": ", ".join(_allowed_methods(request))}
+            return ApiError(405, message, headers=headers).response(request_id(request))
         else:
             message = str(exc.detail)
         return ApiError(exc.status_code, message, headers=exc.headers).response(request_id(request))
@@ -113,3 +116,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         message = "The stand-in hit an unexpected error; retry after a delay."
         return ApiError(500, message).response(request_id(request))
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents for this path (a 405's `Allow` header)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), request.url.path):
+            methods.update(method.upper() for method in operations)
+    return sorted(methods)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 MAX_REFERENCES = 6
 MAX_BATCH = 10
@@ -65,3 +65,17 @@ class BatchRequest(BaseModel):
 
 JobStatus = Literal["pending", "processing", "completed", "failed"]
 JobType = Literal["image", "animation", "edit"]
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+    field: str | None = Field(None, description="the request field at fault (400)")
+
+
+class ErrorBody(BaseModel):
+    """Every failure: `{error: {code, message, field?, ...}}` (402 adds required, balance)."""
+
+    error: ErrorDetail
