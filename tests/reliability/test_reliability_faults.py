@@ -35,8 +35,10 @@ def test_faulty_session_ends_whole_and_charged_once(tmp_path):
         assert set(charges.values()) == {1}
         refunds = {row["job_id"]: row["amount"] for row in ledger if row["kind"] == "refund"}
         assert refunds == {job.id: job.cost_credits for job in session.failed}
-        listed = {job.id: job.status for job in client.jobs.list(collection_id=session.collection_id)}
-        assert listed == {job_id: job.status for job_id, job in session.jobs.items()}
+        listed = client.jobs.list(collection_id=session.collection_id)
+        assert {job.id: job.status for job in listed} == {
+            job_id: job.status for job_id, job in session.jobs.items()
+        }
 
         # Credits: what the completed work costs, nothing more.
         assert session.expected_charge == len(POSES) + 5 * ANIMATION_SECONDS * 3
