@@ -108,7 +108,10 @@ class MascotStudio(ipywidgets.VBox):
         ids, card = list(source.reference_asset_ids), source.style_card
         for part in self.parts:
             if part is not source and (part.reference_asset_ids, part.style_card) != (ids, card):
-                part._set_references(ids, card)
+                try:
+                    part._set_references(ids, card)
+                except Exception as exc:  # e.g. the grid could not fetch the new references
+                    part.error = friendly_error(exc)
         self.bar.style_card_status = source.style_card_status
 
     def _show_kept(self, _change: dict) -> None:
