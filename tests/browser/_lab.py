@@ -283,8 +283,11 @@ class LabNotebook:
             theme,
         )
         light = "true" if theme == LIGHT_THEME else "false"
+        # Lab covers the page with its splash screen while the theme's CSS loads.
         self.page.wait_for_function(
-            f"() => document.body.dataset.jpThemeLight === '{light}'", timeout=timeout * 1000
+            f"""() => document.body.dataset.jpThemeLight === '{light}'
+                && !document.querySelector('#jupyterlab-splash')""",
+            timeout=timeout * 1000,
         )
 
     def screenshot(self, name: str, locator: Any | None = None) -> Path:
