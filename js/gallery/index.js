@@ -160,7 +160,17 @@ function render({ model, el }) {
   model.on("change:tasks", renderLimit);
 
   el.replaceChildren(
-    h("header", { class: "masko-head" }, [h("h3", { text: "References" }), count]),
+    h("header", { class: "masko-head" }, [
+      h("h3", { text: "References" }),
+      count,
+      h("button", {
+        type: "button",
+        class: "masko-refresh",
+        text: "Refresh",
+        title: "Fetch the references and the style card again",
+        onclick: () => model.send({ event: "refresh" }),
+      }),
+    ]),
     slots,
     addArea,
     styleCard(model),

@@ -41,6 +41,7 @@ class ReferenceGallery(CollectionWidget):
         "add_url": "_on_add_url",
         "add_asset": "_on_add_asset",
         "remove": "_on_remove",
+        "refresh": "_on_refresh",
     }
 
     def __init__(self, client: api.MaskoClient | None = None,
@@ -122,6 +123,10 @@ class ReferenceGallery(CollectionWidget):
             return self.add(self._client.assets.get(asset_id))  # an unknown id fails here
 
         self._start(f"Adding asset {asset_id}", work, cancellable=False, kind="add")
+
+    def _on_refresh(self, _content: dict, _buffers: list) -> None:
+        self._start("Refreshing", lambda _task: self.reload_collection(), cancellable=False,
+                    kind="refresh")
 
     def _on_remove(self, content: dict, _buffers: list) -> None:
         asset_id = str(content.get("asset_id") or "")

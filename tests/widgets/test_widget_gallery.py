@@ -106,7 +106,8 @@ def test_remove_and_add_by_asset_id_clear_a_cached_style_card(
     assert (gallery.style_card, gallery.style_card_status) == (None, CARD_CLEARED)
 
     generate(collection, "jump")
-    gallery.reload_collection()
+    front_end_event(gallery, {"event": "refresh"})
+    gallery.wait(30)
     assert gallery.style_card_status == CARD_CACHED
 
     front_end_event(gallery, {"event": "remove", "asset_id": first})
