@@ -1,0 +1,199 @@
+"""The stand-in as a separate process, killed with SIGKILL mid-job and started again.
+
+`run(folder)` creates a project, a collection with references and a finished pose, starts
+two long animations, kills the server while they render and a client is waiting on one,
+starts it again on the same folder and port, and records what it saw. Shared by the
+reliability tests and bench/bench_reliability.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from masko_widgets import APIConnectionError, Job, JobFailedError, MaskoClient, MaskoError, local
+from tests.conftest import draw_character
+from tests.reliability._tally import Tally
+
+REPO = Path(__file__).resolve().parents[2]
+ANIMATION_SECONDS = 8
+"""Long enough that rendering takes seconds, so the kill lands mid-job."""
+WAIT_TIMEOUT = 120.0
+OUTAGE = 16.0
+"""Seconds the server stays down: well inside the waiter's deadline, and longer than five
+consecutive failed polls with their backoff (at most 0.5 + 1 + 2 + 4 + 8 s)."""
+
+
+@dataclass
+class Process:
+    """A stand-in started with `python -m masko_widgets.local`."""
+
+    popen: subprocess.Popen
+    url: str
+    api_key: str
+    port: int
+    stderr: Path
+
+
+def spawn(folder: Path, port: int = 0, log_name: str = "stderr.log") -> Process:
+    """Start the command-line stand-in on `folder` and read its URL and key."""
+    log = folder.parent / f"{folder.name}-{log_name}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
+                                                                      os.environ.get("PYTHONPATH")]))}
+    with log.open("wb") as err:
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "masko_widgets.local", "--data-dir", str(folder),
+             "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=err, text=True, env=env, cwd=REPO,
+        )
+    printed: dict[str, str] = {}
+    assert popen.stdout is not None
+    while "MASKO_API_KEY" not in printed:
+        line = popen.stdout.readline()
+        if not line:
+            popen.wait(timeout=10)
+            raise RuntimeError(f"the stand-in did not start: {log.read_text()[-2000:]}")
+        name, _, value = line.strip().partition("=")
+        printed[name] = value
+    url = printed["MASKO_BASE_URL"]
+    return Process(popen, url, printed["MASKO_API_KEY"], int(url.rsplit(":", 1)[1].split("/")[0]),
+                   log)
+
+
+def stop(process: Process) -> None:
+    """Stop a stand-in the polite way (Ctrl-C)."""
+    if process.popen.poll() is None:
+        process.popen.send_signal(signal.SIGINT)
+        process.popen.wait(timeout=30)
+    if process.popen.stdout:
+        process.popen.stdout.close()
+
+
+def snapshot(client: MaskoClient, collection_id: str) -> dict[str, Any]:
+    """Everything the workspace shows about the collection, and a hash of each file."""
+    collection = client.collections.get(collection_id)
+    items = client.items.list(collection_id)
+    jobs = client.jobs.list()
+    asset_ids = {*collection.reference_asset_ids,
+                 *(asset for item in items for asset in item.assets.values()),
+                 *(asset for job in jobs for asset in job.asset_ids.values())}
+    assets = {asset_id: client.assets.get(asset_id) for asset_id in sorted(asset_ids)}
+    return {
+        "projects": sorted(p.id for p in client.projects.list()),
+        "collections": sorted(c.id for c in client.collections.list()),
+        "references": collection.reference_asset_ids,
+        "items": {item.id: dict(item.assets) for item in items},
+        "assets": {asset_id: (a.type, a.status, a.url) for asset_id, a in assets.items()},
+        "files": {asset_id: hashlib.sha256(client.download(a.url)).hexdigest()
+                  for asset_id, a in assets.items() if a.status == "completed"},
+        "jobs": sorted(job.id for job in jobs),
+    }
+
+
+@dataclass
+class Restart:
+    """What happened around the kill."""
+
+    before: dict[str, Any]
+    after: dict[str, Any] = field(default_factory=dict)
+    interrupted: list[Job] = field(default_factory=list)  # as accepted, before the kill
+    statuses_at_kill: list[str] = field(default_factory=list)
+    finished: list[Job] = field(default_factory=list)  # their final state
+    waited: Job | None = None  # what the waiting client got
+    wait_error: str = ""  # or why its wait ended without the job
+    progress: list[str] = field(default_factory=list)  # statuses the waiter saw
+    restarted_at: datetime | None = None
+    killed_returncode: int | None = None
+    down_error: str = ""
+    same_key: bool = False
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # role@job id -> resumed job's file
+    balance_before: int = 0
+    balance_after: int = 0
+    tally: Tally = field(default_factory=Tally)
+    logs: str = ""
+
+
+def run(folder: Path, outage: float = OUTAGE) -> Restart:
+    folder.mkdir(parents=True, exist_ok=True)
+    first = spawn(folder, log_name="first.log")
+    tally = Tally()
+    client = MaskoClient(api_key=first.api_key, base_url=first.url, transport=tally)
+    try:
+        project = client.projects.create("Kept across a crash")
+        refs = [client.uploads.create(draw_character(colour)) for colour in
+                ((240, 120, 40), (60, 140, 220))]
+        collection = client.collections.create(
+            "crash mascot", project_id=project, references=refs)
+        pose = client.generations.image(collection, "waving", "waving hello").wait()
+        interrupted = [
+            client.generations.animate(collection, pose, "bounce", duration=ANIMATION_SECONDS),
+            _from_scratch(client, collection.id),
+        ]
+        record = Restart(before=snapshot(client, collection.id), interrupted=interrupted,
+                         balance_before=client.credits(), tally=tally)
+        record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
+        waiter = threading.Thread(target=_wait, args=(client, interrupted[0], record))
+        waiter.start()
+        time.sleep(0.3)  # the waiter's long-poll is in flight
+        first.popen.send_signal(signal.SIGKILL)
+        record.killed_returncode = first.popen.wait(timeout=10)
+        try:
+            client.credits()
+        except APIConnectionError as exc:
+            record.down_error = str(exc)
+        time.sleep(outage)
+        record.restarted_at = datetime.now(timezone.utc)
+        second = spawn(folder, port=first.port, log_name="second.log")
+        try:
+            record.same_key = second.api_key == first.api_key and second.url == first.url
+            waiter.join(WAIT_TIMEOUT)
+            record.finished = [_final(client, job) for job in interrupted]
+            record.files = {f"{role}@{job.id}": client.download(url) for job in record.finished
+                            if job.status == "completed" for role, url in job.urls.items()}
+            record.after = snapshot(client, collection.id)
+            record.balance_after = client.credits()
+        finally:
+            stop(second)
+        with local.start(folder) as reader:  # the ledger as the server keeps it
+            record.ledger = reader.ledger()
+        record.logs = first.stderr.read_text() + second.stderr.read_text()
+        return record
+    finally:
+        client.close()
+        stop(first)
+
+
+def _from_scratch(client: MaskoClient, collection_id: str) -> Job:
+    """An animation that draws its own pose first (a new item, made when accepted)."""
+    (job,) = client.generations.batch(collection_id, [{
+        "type": "animation", "name": "jumping", "image_prompt": "jumping",
+        "animation_prompt": "jump", "duration": ANIMATION_SECONDS, "loop": True}])
+    assert isinstance(job, Job), job
+    return job
+
+
+def _wait(client: MaskoClient, job: Job, record: Restart) -> None:
+    try:
+        record.waited = client.jobs.wait(
+            job, timeout=WAIT_TIMEOUT, on_progress=lambda seen: record.progress.append(seen.status))
+    except JobFailedError as failed:
+        record.waited = failed.job
+    except MaskoError as exc:
+        record.wait_error = f"{type(exc).__name__}: {exc}"
+
+
+def _final(client: MaskoClient, job: Job) -> Job:
+    try:
+        return client.jobs.wait(job, timeout=WAIT_TIMEOUT)
+    except JobFailedError as failed:
+        return failed.job
