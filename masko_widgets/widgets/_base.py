@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import pathlib
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
@@ -152,12 +153,17 @@ class MaskoWidget(anywidget.AnyWidget):
         return self._client
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until every running task has ended (for scripts and tests)."""
-        with self._tasks_lock:
-            running = list(self._running.values())
-        for task in running:
-            if not task._done.wait(timeout):
-                raise TimeoutError(f"{task.label} is still running after {timeout} s")
+        """Block until no task runs, counting tasks started meanwhile (for scripts, tests)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._tasks_lock:
+                running = list(self._running.values())
+            if not running:
+                return
+            for task in running:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not task._done.wait(left):
+                    raise TimeoutError(f"{task.label} is still running after {timeout} s")
 
     def cancel(self) -> None:
         """Stop waiting for every running task."""
