@@ -7,6 +7,7 @@ local stand-in; messages are captured by a recording comm (no browser). Browser 
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -36,12 +37,17 @@ def pose_bytes(wire, mark: int, grid: PoseGrid) -> int:
     """Bytes of pose models and of the grid's pose chain (not the widget's code)."""
     pose_ids = {pose.model_id for pose in grid.poses}
 
-    def is_pose_data(message) -> bool:
+    def pose_part(message) -> int:
         if message.comm_id in pose_ids:
-            return True
-        return message.comm_id == grid.model_id and "last_pose" in message.data.get("state", {})
+            return message.size
+        state = message.data.get("state", {})
+        if message.comm_id != grid.model_id or "last_pose" not in state:
+            return 0
+        if message.kind == "comm_open":  # the grid's first state: count only its chain head
+            return len(json.dumps({"last_pose": state["last_pose"]}))
+        return message.size
 
-    return sum(message.size for message in wire.since(mark) if is_pose_data(message))
+    return sum(pose_part(message) for message in wire.since(mark))
 
 
 def bytes_figures(server) -> None:
