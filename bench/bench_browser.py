@@ -108,7 +108,10 @@ def main() -> None:
             small = collection_with_poses(client, CLICK_POSES)
             large = collection_with_poses(client, GRID_POSES)
         env = {"BENCH_KEY": server.api_key, "BENCH_URL": server.url}
-        with running_lab(Path(temp) / "lab", env) as lab, chromium_browser() as browser:
+        with (
+            running_lab(Path(temp) / "lab", env) as lab,
+            chromium_browser(Path(temp) / "chromium-home") as browser,
+        ):
             latencies = click_latency(lab, browser, small)
             print(
                 f"click -> Python trait (selected_item_id), {CLICKS} clicks: "

@@ -304,11 +304,17 @@ class LabNotebook:
 
 
 @contextmanager
-def chromium_browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, started by Playwright (never a downloaded build)."""
+def chromium_browser(home: Path) -> Iterator[Browser]:
+    """Debian's Chromium, headless, started by Playwright (never a downloaded build).
+
+    Its home folder is `home`, so crash reports and caches stay out of the user's.
+    """
+    (home / ".config").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_CACHE_HOME": str(home / ".cache")}  # fmt: skip
     playwright: Playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         try:
             yield browser
         finally:

@@ -20,8 +20,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    with chromium_browser() as browser:
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Headless Debian Chromium with its home in a temp folder."""
+    with chromium_browser(tmp_path_factory.mktemp("chromium-home")) as browser:
         yield browser
 
 
