@@ -172,9 +172,13 @@ class LabServer:
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
     def write_notebook(self, name: str, cells: Iterable[str] | Path) -> Path:
-        """A notebook in the server's root folder: code cells, or a copy of a notebook file."""
+        """A notebook in the server's root folder: code cells, or a copy of a notebook file
+        with its outputs cleared (so a finished run is told apart from committed outputs)."""
         if isinstance(cells, Path):
             notebook = nbformat.read(cells, as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
         else:
             notebook = nbformat.v4.new_notebook()
             notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
