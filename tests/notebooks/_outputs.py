@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,18 +38,20 @@ def offline_env() -> dict[str, str]:
 
 
 def execute(path: Path, timeout: float = 300.0) -> tuple[nbformat.NotebookNode, float]:
-    """Run the notebook top to bottom offline; returns it executed and the seconds taken."""
+    """Run the notebook top to bottom offline, in a temp folder (files it writes land there);
+    returns it executed and the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=int(timeout),
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-    )
-    start = time.perf_counter()
-    client.execute(env=offline_env())
-    return notebook, time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as folder:
+        client = NotebookClient(
+            notebook,
+            timeout=int(timeout),
+            kernel_name="python3",
+            resources={"metadata": {"path": folder}},
+            record_timing=False,
+        )
+        start = time.perf_counter()
+        client.execute(env=offline_env())
+        return notebook, time.perf_counter() - start
 
 
 def keep_checked_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
