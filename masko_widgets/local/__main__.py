@@ -16,7 +16,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     args = parser.parse_args(argv)
-    with start(args.data_dir, port=args.port, host=args.host) as server:
+    try:
+        server = start(args.data_dir, port=args.port, host=args.host)
+    except OSError as exc:
+        parser.exit(
+            1,
+            f"Cannot serve on {args.host}:{args.port} ({exc.strerror or exc});"
+            " pick another --port.\n",
+        )
+    with server:
         print(f"Masko stand-in serving at {server.url}", flush=True)
         print(f"MASKO_BASE_URL={server.url}", flush=True)
         print(f"MASKO_API_KEY={server.api_key}", flush=True)

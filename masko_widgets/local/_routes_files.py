@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from masko_widgets.local._deps import Ctx
@@ -22,7 +22,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("/files/{name}", summary="An asset's file (placeholder PNG while its job runs)")
-def asset_file(request: Request, ctx: Ctx, name: str) -> Response:
+def asset_file(ctx: Ctx, name: str) -> Response:
     match = _NAME.fullmatch(name)
     asset = ctx.store.asset_by_token(match.group(1)) if match else None
     if asset is None or match is None or match.group(2) != asset["ext"]:
@@ -36,7 +36,7 @@ def asset_file(request: Request, ctx: Ctx, name: str) -> Response:
 
 
 @router.get("/previews/{name}", summary="A preview image; 410 once expired")
-def preview_file(request: Request, ctx: Ctx, name: str) -> Response:
+def preview_file(ctx: Ctx, name: str) -> Response:
     match = re.fullmatch(r"([A-Za-z0-9_-]{32})\.png", name)
     found = ctx.store.preview(match.group(1)) if match else None
     if found is None:

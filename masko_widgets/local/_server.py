@@ -42,6 +42,9 @@ class LocalServer:
         preview_ttl: float = PREVIEW_TTL,
         max_wait: float = MAX_WAIT,
     ) -> None:
+        latencies = _latencies(latency)
+        listener = _listen(host, port)
+        self.port: int = listener.getsockname()[1]
         self._temporary = data_dir is None
         self.data_dir = Path(
             tempfile.mkdtemp(prefix="masko-standin-") if data_dir is None else data_dir
@@ -49,13 +52,8 @@ class LocalServer:
         self._store = Store(self.data_dir)
         self.api_key = self._store.default_key(credits)
         self._dice = FaultDice(faults)
-        self._jobs = JobRunner(self._store, render_job, _latencies(latency), self._dice)
+        self._jobs = JobRunner(self._store, render_job, latencies, self._dice)
         self._context = Context(self._store, self._jobs, self._dice, preview_ttl, max_wait)
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        listener = socket.socket(family, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        self.port: int = listener.getsockname()[1]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}/v1"
         quiet_dropped_connections()
         config = uvicorn.Config(
@@ -77,6 +75,9 @@ class LocalServer:
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._server.should_exit = True
+                listener.close()
+                self._jobs.stop()
                 self._close()
                 raise RuntimeError(f"The Masko stand-in could not start on {host}:{self.port}.")
             time.sleep(0.01)
@@ -162,6 +163,19 @@ def start(
         preview_ttl=preview_ttl,
         max_wait=max_wait,
     )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (port 0: a free one), for the server to accept on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    return listener
 
 
 def _latencies(latency: float | Mapping[str, float] | None) -> dict[str, float]:
