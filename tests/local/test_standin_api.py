@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import httpx
+
+from masko_widgets import local
 
 
 def test_missing_or_unknown_key_is_401(standin):
@@ -139,3 +144,19 @@ def test_other_workspace_ids_in_bodies_are_400(api, other_api, make_png):
     )
     project = api.ok("POST", "/projects", 201, json={"name": "p"})
     other_api.error("POST", "/collections", 400, "project_id", json={"project_id": project["id"]})
+
+
+def test_the_key_is_never_logged(tmp_path, connect, caplog, make_png):
+    caplog.set_level(logging.DEBUG)
+    with local.start(tmp_path, faults=local.Faults(drop=0.5, server_error=0.2, seed=3)) as server:
+        api = connect(server)
+        for _ in range(6):
+            with contextlib.suppress(httpx.HTTPError):
+                api.request("POST", "/upload", files={"file": ("a.png", make_png(), "image/png")})
+                api.request("POST", "/projects", json={})
+        server.set_faults(local.Faults(job_failure=1.0))
+        collection = api.ok("POST", "/collections", 201, json={})
+        api.wait(api.image_job(collection["id"])["job_id"])
+        key = server.api_key
+    assert len(caplog.records) > 20  # everything at DEBUG was captured, client and server
+    assert key not in caplog.text and key[6:] not in caplog.text
