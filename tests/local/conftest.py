@@ -43,6 +43,12 @@ class Api:
             assert error.get("field") == field, error
         return error
 
+    def total(self, path: str, **params: Any) -> int:
+        """How many rows a list endpoint holds (`meta.pagination.total`)."""
+        response = self.http.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()["meta"]["pagination"]["total"]
+
     def upload(self, png: bytes) -> dict[str, Any]:
         return self.ok("POST", "/upload", 201, files={"file": ("pose.png", png, "image/png")})
 
@@ -72,10 +78,16 @@ class Api:
         self.http.close()
 
 
+@pytest.fixture(scope="session")
+def workspace_key(standin) -> str:
+    """A workspace of the session stand-in for these tests, with credits to spare."""
+    return standin.new_workspace_key(credits=1_000_000)
+
+
 @pytest.fixture
-def api(standin) -> Iterator[Api]:
-    """The session stand-in's default workspace."""
-    client = Api(standin.url, standin.api_key)
+def api(standin, workspace_key) -> Iterator[Api]:
+    """The stand-in, as the workspace of `workspace_key`."""
+    client = Api(standin.url, workspace_key)
     yield client
     client.close()
 

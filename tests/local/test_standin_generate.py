@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 
 from masko_widgets import local
-from tests.local.conftest import data_uri, png_image, video_facts
+from tests.conftest import draw_character
+from tests.local.conftest import Api, data_uri, png_image, video_facts
 
 
 @pytest.fixture(scope="module")
-def drawn(standin):
+def drawn(standin, workspace_key):
     """A collection with one reference and a completed image job."""
-    from tests.conftest import draw_character
-    from tests.local.conftest import Api
-
-    api = Api(standin.url, standin.api_key)
+    api = Api(standin.url, workspace_key)
     reference = api.upload(draw_character())
     collection = api.collection(reference_asset_ids=[reference["id"]])
     job = api.wait(api.image_job(collection["id"])["job_id"])
@@ -211,7 +209,7 @@ def test_bad_sources_are_400_and_teach_what_to_pass(api, drawn, field):
     extra = {"source": job["asset_ids"]["image"]}
     preview = api.ok("POST", "/generate/preview", json={"prompt": "wave"})["previews"][0]
     before = api.balance()
-    jobs_before = len(api.ok("GET", "/jobs", params={"limit": 200}))
+    jobs_before = api.total("/jobs")
     for value, words in [
         (job["urls"]["image"], "not a URL"),
         (preview["url"], "Previews have no asset id"),
@@ -223,7 +221,7 @@ def test_bad_sources_are_400_and_teach_what_to_pass(api, drawn, field):
         error = source_errors(api, collection["id"], field, value, extra)
         assert words in error["message"], error
     assert api.balance() == before
-    assert len(api.ok("GET", "/jobs", params={"limit": 200})) == jobs_before
+    assert api.total("/jobs") == jobs_before
 
 
 def test_video_asset_is_not_a_source(api, drawn):
