@@ -78,6 +78,15 @@ def test_anywidget_with_binary_trait_renders_offline(offline_page, tmp_path: Pat
     assert blocked == []
 
 
+def test_state_text_cannot_break_out_of_the_page_script(offline_page, tmp_path: Path) -> None:
+    page, _ = offline_page
+    label = "</script><script>document.title='hijacked'</script><!--"
+    path = export_html(w.Label(label), tmp_path / "escape.html", title="Escaped")
+    open_export(page, path)
+    page.get_by_text(label).wait_for()
+    assert page.title() == "Escaped"
+
+
 def test_export_refuses_state_holding_an_api_key(tmp_path: Path) -> None:
     leaky = Badge(label="masko_" + "ab" * 32)
     with pytest.raises(ValueError, match="API key"):
