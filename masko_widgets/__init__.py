@@ -11,6 +11,7 @@ from typing import Any
 
 _LAZY = {
     "connect": "masko_widgets._connect",
+    "export_html": "masko_widgets.export",
     "ReferenceGallery": "masko_widgets.widgets",
     "PreviewPanel": "masko_widgets.widgets",
     "PoseGrid": "masko_widgets.widgets",
