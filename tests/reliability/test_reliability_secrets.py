@@ -5,50 +5,15 @@ only; workspaces cannot reach each other's ids; file URLs cannot be walked."""
 from __future__ import annotations
 
 import http.client
-import logging
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import ipywidgets
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from masko_widgets import (
-    APIConnectionError,
-    AuthenticationError,
-    BadRequestError,
-    InternalServerError,
-    InvalidImageError,
-    JobFailedError,
-    MascotStudio,
-    MaskoClient,
-    MaskoError,
-    NotFoundError,
-    PayloadTooLargeError,
-    PoseGrid,
-    PreviewPanel,
-    RateLimitError,
-    ReferenceGallery,
-    connect,
-    local,
-)
-from masko_widgets.export import export_html
+from masko_widgets import MaskoClient, local
 from tests.conftest import draw_character
-from tests.local.conftest import png_bomb
-from tests.reliability import _restart
-from tests.reliability._secrets import Haystacks
-from tests.reliability._world import UNKNOWN
-from tests.widgets.wire import front_end_event, recording
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-LOG_EVERYTHING = (
-    "import logging, sys\n"
-    "logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, force=True)"
-)
-WRONG_KEY = "masko_" + "cd" * 32
+from tests.reliability import _restart, _secrets
 
 
 @pytest.fixture(scope="module")
@@ -58,140 +23,26 @@ def keyed(tmp_path_factory) -> Iterator:
         yield server
 
 
-@pytest.fixture
-def env_key(keyed, monkeypatch):
-    """connect() and widgets without a client use the key from the environment."""
-    monkeypatch.setenv("MASKO_API_KEY", keyed.api_key)
-    monkeypatch.setenv("MASKO_BASE_URL", keyed.url)
-    return keyed.api_key
+def test_no_key_in_widget_state_reprs_errors_logs_or_files(keyed, tmp_path):
+    sweep = _secrets.exercise(keyed, tmp_path)
+    # The sweep did what it says, so finding nothing means something.
+    assert sweep.widgets > 10 and sweep.messages > 50 and sweep.records > 50
+    assert sweep.poses >= 3 and sweep.animated and len(sweep.errors) == 10
+    assert sweep.gallery_error == "" and sweep.grid_error  # the doomed pose, in words
+    assert sweep.errors[-1].status_code == 401
+    assert sweep.hay.hits(keyed.api_key) == []
+    assert sweep.hay.hits(_secrets.WRONG_KEY) == []  # a refused key is not echoed either
 
 
-def all_widgets(roots: list) -> list:
-    """The widgets and every widget they hold (children, parts, chained poses)."""
-    seen: dict[str, ipywidgets.Widget] = {}
-    todo = list(roots)
-    while todo:
-        widget = todo.pop()
-        if not isinstance(widget, ipywidgets.Widget) or widget.model_id in seen:
-            continue
-        seen[widget.model_id] = widget
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            todo.extend(value if isinstance(value, (list, tuple)) else [value])
-    return list(seen.values())
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_no_key_in_widget_state_reprs_errors_logs_or_files(
-    keyed, env_key, caplog, capsys, tmp_path
-):
-    caplog.set_level(logging.DEBUG)
-    hay = Haystacks()
-    errors: list[BaseException] = []
-
-    def expect_error(kind: type[BaseException], call) -> None:
-        with pytest.raises(kind) as raised:
-            call()
-        errors.append(raised.value)
-
-    with recording() as wire:
-        client = connect()
-        collection = client.collections.create("secret mascot")
-        studio = MascotStudio(collection=collection)  # no client: connect() reads the env
-        gallery, panel, grid = studio.parts
-        gallery.add(draw_character())
-        spare = client.uploads.create(draw_character((60, 140, 220)))
-        gallery.add(spare.url)
-        panel.add_hint(draw_character((200, 60, 160)))
-        panel.add_hint(spare.url)
-        panel.preview("the mascot waving")
-        panel.keep(0, "kept").wait(60)
-        grid.generate(["waving", "sitting"]).wait(60)
-        grid.select(grid.poses[0].item_id)
-        grid.animate("bounce", duration=1).wait(60)
-        grid.suggest()
-        studio.refresh()
-        front_end_event(gallery, {"event": "add_file", "name": "drawn.png"},
-                        [draw_character((10, 90, 10))])
-        front_end_event(grid, {"event": "refresh"})
-        studio.wait(60)
-        standalone = [ReferenceGallery(collection=collection), PreviewPanel(),
-                      PoseGrid(collection=collection)]
-        expect_error(InvalidImageError, lambda: standalone[0].add(b"not an image"))
-        expect_error(BadRequestError, lambda: standalone[1].preview("a pose " * 1000))
-
-        # Errors of every kind, raised for a client that holds the key.
-        expect_error(NotFoundError, lambda: client.collections.get(UNKNOWN))
-        expect_error(PayloadTooLargeError, lambda: client.uploads.create(png_bomb(10_000, 10_000)))
-        expect_error(APIConnectionError, MaskoClient(
-            base_url=f"http://127.0.0.1:{closed_port()}/v1", max_retries=0).credits)
-        for fault, kind in (("rate_limit", RateLimitError), ("server_error", InternalServerError)):
-            keyed.set_faults(**{fault: 1.0})
-            expect_error(kind, MaskoClient(max_retries=0).credits)
-            keyed.set_faults(local.Faults())
-        keyed.set_faults(job_failure=1.0)
-        expect_error(JobFailedError,
-                     lambda: client.generations.image(collection, "doomed", "doomed").wait(60))
-        failing = grid.generate(["also doomed"])
-        expect_error(MaskoError, lambda: failing.wait(60))
-        keyed.set_faults(local.Faults())
-        expect_error(AuthenticationError, MaskoClient(api_key=WRONG_KEY).credits)
-        export_html(studio, tmp_path / "page.html")
-
-    widgets = all_widgets([studio, *standalone])
-    assert len(widgets) > 10 and len(grid.poses) >= 3 and grid.animation.get("data")
-    assert gallery.error == "" and grid.error  # the doomed pose is reported in words
-    assert len(wire.sent) > 50 and len(caplog.records) > 50 and len(errors) == 10
-
-    hay.add("wire", [(sent.data, sent.buffers) for sent in wire.sent])
-    for widget in widgets:
-        hay.add(f"get_state {type(widget).__name__}", widget.get_state())
-        hay.add(f"repr {type(widget).__name__}", repr(widget))
-    models = [*client.projects.list(), *client.collections.list(), *client.jobs.list(),
-              *client.items.list(collection), client.references.list(collection), spare,
-              *panel._client.previews.create("one more"), grid.poses[0]]
-    models += [client.assets.get(asset_id) for job in client.jobs.list()
-               for asset_id in job.asset_ids.values()]
-    hay.add("reprs", [repr(thing) for thing in (client, keyed, *models)] + [str(client)])
-    for error in errors:
-        hay.add_error(type(error).__name__, error)
-    hay.add_records("log", caplog.records)
-    captured = capsys.readouterr()
-    hay.add("stdout/stderr", [captured.out, captured.err])
-    hay.add_files("exported", tmp_path)
-    hay.add_files("stand-in data", keyed.data_dir, skip=["api_key"])
-
-    assert hay.hits(env_key) == []
-    assert errors[-1].status_code == 401 and hay.hits(WRONG_KEY) == []
-
-
-def test_no_key_in_executed_notebooks(keyed, env_key, tmp_path):
-    """Every notebook runs against the keyed stand-in, logging everything to its outputs,
+def test_no_key_in_executed_notebooks(keyed, tmp_path):
+    """Every notebook runs against the keyed stand-in, logging everything into its outputs,
     and is saved with its widget state; neither the files nor the state hold the key."""
-    import os
-
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(NOTEBOOKS.parent), os.environ.get("PYTHONPATH")]))}
-    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
-    assert notebooks
-    for path in notebooks:
-        notebook = nbformat.read(path, as_version=4)
-        notebook.cells.insert(0, nbformat.v4.new_code_cell(LOG_EVERYTHING))
-        NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=True,
-                       resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
-        nbformat.write(notebook, tmp_path / path.name)
-        state = notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
-        assert state, f"{path.name} saved no widget state"
-        assert "DEBUG" in nbformat.writes(notebook), "the log records did not reach the outputs"
-    hay = Haystacks()
-    hay.add_files("notebook run", tmp_path)
-    assert {label.split()[-1] for label, _ in hay.pieces} >= {path.name for path in notebooks}
-    assert hay.hits(env_key) == []
+    names = sorted(path.name for path in _secrets.NOTEBOOKS.glob("*.ipynb"))
+    with_state, hay = _secrets.run_notebooks(keyed, tmp_path)
+    assert names and with_state == names
+    saved = b"".join(data for label, data in hay.pieces if label.endswith(".ipynb"))
+    assert b"DEBUG" in saved and b"widget-state" in saved
+    assert hay.hits(keyed.api_key) == []
 
 
 def listening(port: int) -> set[str]:
