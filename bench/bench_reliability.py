@@ -70,9 +70,9 @@ def restart(outage: float) -> None:
     print(f"  interrupted jobs         {[job.status for job in record.finished]}")
     print(f"  jobs before / after      {len(before['jobs'])} / {len(after['jobs'])}; "
           f"ledger charges {sum(r['kind'] == 'charge' for r in record.ledger)}")
-    waited = record.waited.status if record.waited else record.wait_error
-    print(f"  waiting client           {waited} "
-          f"(connection failures it met: {record.tally.counts['broken']})")
+    for name, wait in (("whole outage", record.early), ("last seconds", record.late)):
+        print(f"  client waiting ({name}) {wait.job.status if wait.job else wait.error}")
+    print(f"  connection failures met  {record.tally.counts['broken']}")
 
 
 def fuzz(seconds: int) -> None:

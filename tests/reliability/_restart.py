@@ -1,8 +1,9 @@
 """The stand-in as a separate process, killed with SIGKILL mid-job and started again.
 
 `run(folder)` creates a project, a collection with references and a finished pose, starts
-two long animations, kills the server while they render and a client is waiting on one,
-starts it again on the same folder and port, and records what it saw. Shared by the
+two long animations, kills the server while they render and a client waits on one, keeps
+it down for a while (a second wait starts shortly before the end of the outage), starts it
+again on the same folder and port, and records what it saw. Shared by the
 reliability tests and bench/bench_reliability.py.
 """
 
@@ -29,8 +30,19 @@ ANIMATION_SECONDS = 8
 """Long enough that rendering takes seconds, so the kill lands mid-job."""
 WAIT_TIMEOUT = 120.0
 OUTAGE = 16.0
-"""Seconds the server stays down: well inside the waiter's deadline, and longer than five
+"""Seconds the server stays down: well inside the waiters' deadline, and longer than five
 consecutive failed polls with their backoff (at most 0.5 + 1 + 2 + 4 + 8 s)."""
+LATE = 2.0
+"""A second waiter starts this long before the restart: it meets only a short outage."""
+
+
+@dataclass
+class Wait:
+    """One client's wait on an interrupted job across the restart."""
+
+    job: Job | None = None  # what it got
+    error: str = ""  # or why it ended without the job
+    seen: list[str] = field(default_factory=list)  # statuses it observed
 
 
 @dataclass
@@ -108,9 +120,8 @@ class Restart:
     interrupted: list[Job] = field(default_factory=list)  # as accepted, before the kill
     statuses_at_kill: list[str] = field(default_factory=list)
     finished: list[Job] = field(default_factory=list)  # their final state
-    waited: Job | None = None  # what the waiting client got
-    wait_error: str = ""  # or why its wait ended without the job
-    progress: list[str] = field(default_factory=list)  # statuses the waiter saw
+    early: Wait = field(default_factory=Wait)  # waiting since before the kill
+    late: Wait = field(default_factory=Wait)  # started during the outage, just before restart
     restarted_at: datetime | None = None
     killed_returncode: int | None = None
     down_error: str = ""
@@ -142,8 +153,8 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
         record = Restart(before=snapshot(client, collection.id), interrupted=interrupted,
                          balance_before=client.credits(), tally=tally)
         record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
-        waiter = threading.Thread(target=_wait, args=(client, interrupted[0], record))
-        waiter.start()
+        early = threading.Thread(target=_wait, args=(client, interrupted[0], record.early))
+        early.start()
         time.sleep(0.3)  # the waiter's long-poll is in flight
         first.popen.send_signal(signal.SIGKILL)
         record.killed_returncode = first.popen.wait(timeout=10)
@@ -151,12 +162,16 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
             client.credits()
         except APIConnectionError as exc:
             record.down_error = str(exc)
-        time.sleep(outage)
+        time.sleep(max(outage - LATE, 0.0))
+        late = threading.Thread(target=_wait, args=(client, interrupted[1], record.late))
+        late.start()
+        time.sleep(min(LATE, outage))
         record.restarted_at = datetime.now(timezone.utc)
         second = spawn(folder, port=first.port, log_name="second.log")
         try:
             record.same_key = second.api_key == first.api_key and second.url == first.url
-            waiter.join(WAIT_TIMEOUT)
+            early.join(WAIT_TIMEOUT)
+            late.join(WAIT_TIMEOUT)
             record.finished = [_final(client, job) for job in interrupted]
             record.files = {f"{role}@{job.id}": client.download(url) for job in record.finished
                             if job.status == "completed" for role, url in job.urls.items()}
@@ -182,14 +197,14 @@ def _from_scratch(client: MaskoClient, collection_id: str) -> Job:
     return job
 
 
-def _wait(client: MaskoClient, job: Job, record: Restart) -> None:
+def _wait(client: MaskoClient, job: Job, wait: Wait) -> None:
     try:
-        record.waited = client.jobs.wait(
-            job, timeout=WAIT_TIMEOUT, on_progress=lambda seen: record.progress.append(seen.status))
+        wait.job = client.jobs.wait(
+            job, timeout=WAIT_TIMEOUT, on_progress=lambda seen: wait.seen.append(seen.status))
     except JobFailedError as failed:
-        record.waited = failed.job
+        wait.job = failed.job
     except MaskoError as exc:
-        record.wait_error = f"{type(exc).__name__}: {exc}"
+        wait.error = f"{type(exc).__name__}: {exc}"
 
 
 def _final(client: MaskoClient, job: Job) -> Job:
