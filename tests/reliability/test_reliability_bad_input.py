@@ -525,3 +525,16 @@ def test_duplicate_reference_changes_nothing(world):
     answer = world.http.post(f"/collections/{world.full}/references", json={"url": by_url})
     assert answer.status_code == 200, answer.text
     assert world.state() == before
+
+
+@pytest.mark.parametrize("form", ["bytes", "path", "file object"])
+def test_an_oversized_image_is_refused_with_its_real_size(world, form, tmp_path):
+    data = world.files.eleven_mb
+    path = tmp_path / "big.png"
+    path.write_bytes(data)
+    given = {"bytes": data, "path": path, "file object": io.BytesIO(data)}[form]
+    sent = world.tally.counts["requests"]
+    with pytest.raises(InvalidImageError) as raised:
+        world.client.uploads.create(given)
+    assert f"{len(data) / 2**20:.1f} MB" in str(raised.value)
+    assert world.tally.counts["requests"] == sent
