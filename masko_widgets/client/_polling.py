@@ -27,7 +27,8 @@ READ_MARGIN = 10.0
 QUICK_ANSWER = 1.0
 """An answer faster than this did not hold: pause before asking again."""
 MAX_PAUSE = 5.0
-MAX_TRANSIENT_FAILURES = 5
+MAX_OUTAGE = 60.0
+"""How long a wait rides out a server it cannot reach (a restart, a blip) before giving up."""
 CANCEL_CHECK = 0.1
 """How often a wait with a cancel event looks at it while a long-poll is in flight."""
 
@@ -47,12 +48,14 @@ def wait_for_job(
 
     Raises JobFailedError for any other final state, JobTimeoutError once `timeout`
     seconds have passed, and WaitCancelledError within CANCEL_CHECK of `cancel` being set.
-    Transient errors (connection, 5xx, 429) are retried inside the deadline.
+    Transient errors (connection, 5xx, 429) are retried inside the deadline for up to
+    MAX_OUTAGE seconds in a row, so a wait outlives a server restart.
     """
     started = time.monotonic()
     deadline = started + timeout
     pause = QUICK_ANSWER / 2
     failures = 0
+    failing_since = 0.0
     while True:
         _check(cancel, job_id)
         remaining = deadline - time.monotonic()
@@ -63,8 +66,10 @@ def wait_for_job(
         try:
             job = _cancellable(lambda: fetch(read_timeout), cancel, job_id)  # noqa: B023
         except (APIConnectionError, InternalServerError, RateLimitError) as exc:
+            if failures == 0:
+                failing_since = time.monotonic()
             failures += 1
-            if failures > MAX_TRANSIENT_FAILURES:
+            if time.monotonic() - failing_since > MAX_OUTAGE:
                 raise
             if time.monotonic() < deadline:
                 hint = getattr(exc, "retry_after", None)
