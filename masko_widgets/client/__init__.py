@@ -23,6 +23,7 @@ from ._errors import (
     SourceImageError,
     WaitCancelledError,
 )
+from ._files import ImageFile, is_url, load_image
 from ._models import Asset, Collection, Item, Job, JobError, Preview, Project, References
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "BadRequestError",
     "Collection",
     "GoneError",
+    "ImageFile",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidImageError",
@@ -55,4 +57,6 @@ __all__ = [
     "References",
     "SourceImageError",
     "WaitCancelledError",
+    "is_url",
+    "load_image",
 ]

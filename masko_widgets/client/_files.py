@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._image_header import MAX_UPLOAD_BYTES, header_size, pixel_limit_message, sniff_mime
 from ._errors import InvalidImageError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 _PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
 
@@ -29,25 +29,13 @@ def is_url(value: object) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
-def sniff_mime(data: bytes) -> str | None:
-    """The MIME type of PNG, JPEG, WebP or GIF bytes, from their magic number; else None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    return None
-
-
 def load_image(image: Any) -> ImageFile | str:
     """Read a path, `Path`, bytes, binary file object or PIL image; pass URLs through.
 
     Everything is read into memory once so a retried upload sends the same bytes. PIL
     images are encoded as PNG so transparency survives. Raises InvalidImageError for
-    anything that is not a PNG, JPEG, WebP or GIF of at most 10 MB.
+    anything that is not a PNG, JPEG, WebP or GIF of at most 10 MB and 40 megapixels
+    (read from the header: an oversized image is never decoded).
     """
     if is_url(image) or isinstance(image, ImageFile):
         return image
@@ -58,7 +46,7 @@ def load_image(image: Any) -> ImageFile | str:
     if _is_pil_image(image):
         return _checked("image.png", _encode_png(image))
     if hasattr(image, "read"):
-        data = image.read(MAX_UPLOAD_BYTES + 1)
+        data = image.read()
         if not isinstance(data, bytes):
             raise InvalidImageError(
                 "the file object gave text, not bytes: open the image in binary mode "
@@ -92,6 +80,15 @@ def _checked(name: str, data: bytes) -> ImageFile:
             f"{name!r} is not a PNG, JPEG, WebP or GIF image: convert it first, e.g. "
             "PIL.Image.open(path).save('image.png')"
         )
+    try:
+        size = header_size(data)
+    except ValueError as error:
+        raise InvalidImageError(
+            f"{name!r} is truncated or corrupt ({error}): export the image again"
+        ) from error
+    problem = pixel_limit_message(*size) if size else None
+    if problem is not None:
+        raise InvalidImageError(f"{name!r}: {problem}")
     if "." not in name:
         name = f"{name}.{_EXTENSIONS[mime]}"
     return ImageFile(name, data, mime)

@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
+from masko_widgets._image_header import (
+    ACCEPTED,
+    MAX_UPLOAD_BYTES,
+    header_size,
+    pixel_limit_message,
+)
 from masko_widgets._palette import RGB, background_colour, foreground_mask, hex_to_rgb
 
 if TYPE_CHECKING:
     from masko_widgets.local._style_card import StyleCard
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UPLOAD_PIXELS = 40_000_000
-ACCEPTED = "PNG, JPEG, WebP or GIF"
 
 _MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg",
          "WEBP": "image/webp", "GIF": "image/gif"}
@@ -30,8 +33,6 @@ _OTHER_FORMATS = (  # signatures of image formats we recognise but do not accept
     (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"),
     (b"8BPS", "PSD"), (b"%PDF", "PDF"), (b"qoif", "QOI"),
 )
-_MAX_JPEG_SEGMENTS = 1000  # real files reach the frame header within a few dozen
-_NOT_FILL = re.compile(rb"[^\xff]")
 _FLOOD_SIDE = 128  # background flood fill runs on a copy at most this large
 _DEFAULT_BACKGROUND = (244, 242, 236)
 _OUTLINE = (24, 22, 28)
@@ -205,76 +206,22 @@ def png_bytes(image: Image.Image) -> bytes:
 
 
 def _header_size(data: bytes) -> tuple[int, int]:
-    """(width, height) read from the header of a PNG, JPEG, WebP or GIF file, without decoding."""
+    """(width, height) from the file header, or ImageRejected for anything else."""
     try:
-        if data.startswith(b"\x89PNG\r\n\x1a\n"):
-            if data[12:16] != b"IHDR":
-                raise ValueError("no IHDR")
-            return struct.unpack(">II", data[16:24])
-        if data[:6] in (b"GIF87a", b"GIF89a"):
-            return struct.unpack("<HH", data[6:10])
-        if data.startswith(b"\xff\xd8"):
-            return _jpeg_size(data)
-        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-            return _webp_size(data)
-    except (struct.error, ValueError, IndexError) as error:
+        size = header_size(data)
+    except ValueError as error:
         raise ImageRejected(
             400, f"The image header is truncated or corrupt. Upload a complete {ACCEPTED} file."
         ) from error
-    raise ImageRejected(400, _unsupported_message(data))
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    """Walk the JPEG segments up to the frame header (SOFn), which holds the size."""
-    position = 2
-    for _ in range(_MAX_JPEG_SEGMENTS):
-        position = data.index(b"\xff", position)
-        found = _NOT_FILL.search(data, position)  # markers may be padded with 0xff bytes
-        if found is None:
-            raise ValueError("no marker after padding")
-        position = found.start()
-        marker = data[position]
-        position += 1
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
-            continue
-        (length,) = struct.unpack(">H", data[position : position + 2])
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[position + 3 : position + 7])
-            return width, height
-        if marker in (0xD9, 0xDA) or length < 2:
-            raise ValueError("no frame header before the image data")
-        position += length
-    raise ValueError("no frame header among the first segments")
-
-
-def _webp_size(data: bytes) -> tuple[int, int]:
-    chunk = data[12:16]
-    if chunk == b"VP8 ":
-        if data[23:26] != b"\x9d\x01\x2a":
-            raise ValueError("bad VP8 start code")
-        width, height = struct.unpack("<HH", data[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L":
-        if data[20] != 0x2F:
-            raise ValueError("bad VP8L signature")
-        (bits,) = struct.unpack("<I", data[21:25])
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8X":
-        if len(data) < 30:
-            raise ValueError("short VP8X header")
-        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
-    raise ValueError("unknown WebP chunk")
+    if size is None:
+        raise ImageRejected(400, _unsupported_message(data))
+    return size
 
 
 def _check_pixels(width: int, height: int) -> None:
-    if width * height > MAX_UPLOAD_PIXELS:
-        raise ImageRejected(
-            413,
-            f"The image is {width}x{height} pixels ({width * height / 1e6:.1f} megapixels); "
-            "uploads are limited to 40 megapixels. Downscale it and upload again.",
-        )
-    if width == 0 or height == 0:
-        raise ImageRejected(400, f"The image has no pixels. Upload a {ACCEPTED} image.")
+    problem = pixel_limit_message(width, height)
+    if problem is not None:
+        raise ImageRejected(413 if width and height else 400, problem)
 
 
 def _unsupported_message(data: bytes) -> str:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
 import threading
 import uuid
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import traitlets as t
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from masko_widgets import client as api
 from masko_widgets.widgets._base import (
@@ -64,7 +61,7 @@ class PreviewPanel(CollectionWidget):
 
     def __init__(self, client: api.MaskoClient | None = None,
                  collection: api.Collection | str | None = None, **kwargs: Any) -> None:
-        self._hint_sources: dict[str, Callable[[], Any]] = {}  # hint id -> a fresh source
+        self._hint_sources: dict[str, api.ImageFile | str] = {}  # hint id -> what is sent
         self._hints_lock = threading.RLock()
         self._previews: dict[int, list[api.Preview]] = {}  # result set id -> its previews
         self._next_set = 1
@@ -87,20 +84,27 @@ class PreviewPanel(CollectionWidget):
             self._fail(error)
             raise error
         hint_id = uuid.uuid4().hex[:12]
-        if isinstance(image_or_url, str) and image_or_url.startswith(("http://", "https://")):
-            hint = {"id": hint_id, "kind": "url", "label": label or image_or_url,
-                    "url": image_or_url}
+        source: api.ImageFile | str
+        if api.is_url(image_or_url):
+            source = image_or_url
+            hint = {"id": hint_id, "kind": "url", "label": label or source, "url": source}
         else:
+            if label and isinstance(image_or_url, (bytes, bytearray, memoryview)):
+                image_or_url = named_file(bytes(image_or_url), label)
             try:
-                thumbnail = make_thumbnail(_image_of(image_or_url))
-            except (OSError, UnidentifiedImageError, TypeError) as exc:
+                source = api.load_image(image_or_url)  # format, size and pixel limits
+                thumbnail = make_thumbnail(source.data)
+            except (OSError, UnidentifiedImageError) as exc:
                 error = api.InvalidImageError(
                     f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}")
                 self._fail(error)
                 raise error from exc
-            hint = {"id": hint_id, "kind": "file", "label": label or _label_of(image_or_url),
+            except api.InvalidImageError as error:
+                self._fail(error)
+                raise
+            hint = {"id": hint_id, "kind": "file", "label": label or source.filename,
                     "thumbnail": thumbnail.data, "mime": thumbnail.mime}
-        self._hint_sources[hint_id] = _source(image_or_url, hint["label"])
+        self._hint_sources[hint_id] = source
         self.set_trait("hints", [*self.hints, hint])
         return hint_id
 
@@ -121,7 +125,7 @@ class PreviewPanel(CollectionWidget):
         if prompt is not None:
             self.prompt = prompt
         used = [hint["id"] for hint in self.hints]
-        sources = [self._hint_sources[hint_id]() for hint_id in used]
+        sources = [self._hint_sources[hint_id] for hint_id in used]
         try:
             if not self.prompt.strip():
                 raise ValueError("Write a prompt first, e.g. 'the mascot waving'.")
@@ -204,31 +208,6 @@ class PreviewPanel(CollectionWidget):
             method(*args, **kwargs)
         except (ValueError, api.MaskoError) as exc:
             self._fail(exc)
-
-
-def _source(value: Any, label: str) -> Callable[[], Any]:
-    """What previews.create gets for a hint, made fresh for every request; browser bytes
-    go as a file object named after the file."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-        return lambda: named_file(data, label)
-    return lambda: value
-
-
-def _image_of(value: Any) -> Image.Image | bytes:
-    if isinstance(value, Image.Image):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    if isinstance(value, (str, os.PathLike)):
-        return pathlib.Path(value).read_bytes()
-    raise TypeError(f"cannot use a {type(value).__name__} as a hint image")
-
-
-def _label_of(value: Any) -> str:
-    if isinstance(value, (str, os.PathLike)):
-        return pathlib.Path(value).name
-    return "image"
 
 
 def _tile(preview: api.Preview) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from masko_widgets import InvalidImageError
-from masko_widgets.client._files import MAX_UPLOAD_BYTES, ImageFile, load_image, sniff_mime
+from masko_widgets._image_header import MAX_UPLOAD_BYTES, sniff_mime
+from masko_widgets.client._files import ImageFile, load_image
 from tests.client._scripted import answer
 
 

@@ -14,11 +14,11 @@ from masko_widgets import (
     AuthenticationError,
     BadRequestError,
     InsufficientCreditsError,
+    InvalidImageError,
     Item,
     Job,
     MaskoClient,
     NotFoundError,
-    PayloadTooLargeError,
     PermissionDeniedError,
     Preview,
     ReferenceLimitError,
@@ -109,12 +109,16 @@ def test_uploads_of_every_input_kind(client, make_png, tmp_path):
     assert by_url.id != assets[0].id and decoded(by_url.read()).size == (256, 256)
 
 
-def test_too_many_pixels_is_payload_too_large(client):
+def test_too_many_pixels_is_refused_before_uploading(standin, make_png):
     huge = io.BytesIO()
     Image.new("1", (7000, 7000)).save(huge, "PNG")
-    with pytest.raises(PayloadTooLargeError, match="megapixels") as caught:
-        client.uploads.create(huge.getvalue())
-    assert caught.value.status_code == 413 and caught.value.request_id
+    recording = Recording()
+    with (
+        MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=recording) as masko,
+        pytest.raises(InvalidImageError, match="megapixels"),
+    ):
+        masko.uploads.create(huge.getvalue())
+    assert recording.requests == []
 
 
 def test_references_add_list_remove(client, collection, make_png):

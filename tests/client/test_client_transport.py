@@ -12,8 +12,15 @@ from masko_widgets import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    GoneError,
+    InsufficientCreditsError,
     InternalServerError,
     MaskoClient,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
     RateLimitError,
 )
 from tests.client._scripted import KEY, answer
@@ -180,6 +187,28 @@ def test_status_error_carries_code_message_body_and_request_id(scripted):
     assert error.body == body
     assert error.request_id == "req-42"
     assert str(error) == "400 bad_request: name is required (request_id=req-42)"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (402, InsufficientCreditsError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (410, GoneError),
+        (413, PayloadTooLargeError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (503, InternalServerError),
+    ],
+)
+def test_each_status_maps_to_its_error_class(scripted, status, error):
+    masko, _ = scripted(answer(status, {"error": {"code": "x", "message": "refused"}}))
+    with pytest.raises(error, match="refused") as caught:
+        masko.credits()
+    assert caught.value.status_code == status
 
 
 def test_key_is_sent_as_bearer_to_the_api_and_never_logged(scripted, caplog):
