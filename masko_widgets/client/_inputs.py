@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ._errors import BadRequestError, SourceImageError
 from ._files import ImageFile, is_url, load_image
-from ._models import Asset, Item, Job, Preview
+from ._models import Asset, Collection, Item, Job, Preview, References
 
 SOURCE_FIELDS = ("source_image_asset_id", "end_image_asset_id")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -64,6 +64,12 @@ def source_image(source: Any, role: str = "source") -> tuple[str, str | None]:
         return ids["image"], item_id
     if isinstance(source, str) and source.strip():
         return source, None
+    if isinstance(source, (Collection, References, list, tuple, set)):
+        raise SourceImageError(
+            f"the {role} image is one picture to move, not the collection's references: "
+            "references only set the style, through the style card. Pass one pose instead: an "
+            "Item, its Job, or job.asset_ids['image'] (in a PoseGrid: grid.source_image_asset_id)"
+        )
     raise SourceImageError(
         f"cannot use a {type(source).__name__} as the {role} image; pass an image Asset, an Item, "
         "a Job with an image, or an asset id"

@@ -25,6 +25,11 @@ def friendly_error(exc: BaseException) -> str:
     if isinstance(exc, api.PayloadTooLargeError):
         return (f"That image is too large: {exc.message.rstrip('.')}. Use one under 10 MB and "
                 "40 megapixels.")
+    if isinstance(exc, api.ReferenceLimitError):
+        return (
+            "All 6 reference slots are full. Remove a reference (its × button) before adding "
+            "another."
+        )
     if isinstance(exc, api.InternalServerError):
         return "The Masko API had an internal error. Try again in a moment."
     if isinstance(exc, api.APIStatusError):

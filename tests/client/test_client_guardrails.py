@@ -15,6 +15,7 @@ from masko_widgets import (
     MissingAPIKeyError,
     Preview,
     ReferenceLimitError,
+    References,
     SourceImageError,
 )
 from tests.client._scripted import BASE, KEY, answer
@@ -30,6 +31,8 @@ BAD_SOURCES = [
     (Asset(id="a-w", type="webm"), r"'webm' asset"),
     (Item(id="i2", assets={"video": "v"}), r"item i2 has no 'image' asset"),
     (Job(id="j2", status="completed", asset_ids={"video": "v"}), r"job j2 has no 'image' asset"),
+    (("a1", "a2"), r"not the collection's references.*Pass one pose"),
+    (References(asset_ids=("a1",)), r"not the collection's references"),
     (None, r"cannot use a NoneType as the source image"),
     ("", r"cannot use a str"),
 ]

@@ -44,7 +44,7 @@ def failed_job(message: str | None) -> api.Job:
         (api.JobTimeoutError("j1"), "keeps running on the server"),
         (api.APITimeoutError("slow"), "did not answer in time"),
         (api.APIConnectionError("refused"), "Could not reach the Masko API"),
-        (api.ReferenceLimitError("already has 6 references"), "already has 6 references"),
+        (api.ReferenceLimitError("already has 6 references"), "All 6 reference slots are full"),
         (ValueError("Pick at least one pose."), "Pick at least one pose."),
         (KeyError("x"), "Something unexpected went wrong (KeyError"),
     ],
