@@ -33,8 +33,8 @@ def plan(store: Store, workspace_id: str, collection: Row, body: GenerateRequest
 
 def _image(store: Store, workspace_id: str, collection: Row, body: GenerateRequest) -> NewJob:
     item = _item(store, workspace_id, collection, body.item_id)
-    name = item["name"] if item else _required(body.name, "name", _NAME_HINT)
-    prompt = _required(body.image_prompt, "image_prompt", 'the pose to draw, e.g. "waving"')
+    name = item["name"] if item else required(body.name, "name", _NAME_HINT)
+    prompt = required(body.image_prompt, "image_prompt", 'the pose to draw, e.g. "waving"')
     return NewJob(
         type="image",
         collection_id=collection["id"],
@@ -54,20 +54,20 @@ def _image(store: Store, workspace_id: str, collection: Row, body: GenerateReque
 
 
 def _edit(store: Store, workspace_id: str, collection: Row, body: GenerateRequest) -> NewJob:
-    item_id = _required(body.item_id, "item_id", "the item whose image you edit")
+    item_id = required(body.item_id, "item_id", "the item whose image you edit")
     item = _item(store, workspace_id, collection, item_id)
     assert item is not None
     source = source_image(
         store,
         workspace_id,
         "source_image_asset_id",
-        _required(
+        required(
             body.source_image_asset_id,
             "source_image_asset_id",
             "the `image` asset to edit (the item's `assets.image`)",
         ),
     )
-    instructions = _required(
+    instructions = required(
         body.edit_instructions, "edit_instructions", 'what to change, e.g. "add a red scarf"'
     )
     return NewJob(
@@ -90,8 +90,8 @@ def _edit(store: Store, workspace_id: str, collection: Row, body: GenerateReques
 
 
 def _animation(store: Store, workspace_id: str, collection: Row, body: GenerateRequest) -> NewJob:
-    duration = _required(body.duration, "duration", "whole seconds, 1 to 15")
-    prompt = _required(body.animation_prompt, "animation_prompt", 'the motion, e.g. "bounce"')
+    duration = required(body.duration, "duration", "whole seconds, 1 to 15")
+    prompt = required(body.animation_prompt, "animation_prompt", 'the motion, e.g. "bounce"')
     motion: dict[str, Any] = {"animation_prompt": prompt, "duration": duration, "loop": body.loop}
     if body.source_image_asset_id is None:
         if body.end_image_asset_id is not None:
@@ -102,8 +102,8 @@ def _animation(store: Store, workspace_id: str, collection: Row, body: GenerateR
             )
         _no_reverse(body)
         item = _item(store, workspace_id, collection, body.item_id)
-        name = item["name"] if item else _required(body.name, "name", _NAME_HINT)
-        image_prompt = _required(
+        name = item["name"] if item else required(body.name, "name", _NAME_HINT)
+        image_prompt = required(
             body.image_prompt, "image_prompt", "the pose to draw before animating it"
         )
         return NewJob(
@@ -198,7 +198,8 @@ def source_image(store: Store, workspace_id: str, field: str, value: str) -> Row
 _NAME_HINT = "a name for the new item, or `item_id` to add to an existing item"
 
 
-def _required(value: Any, field: str, hint: str) -> Any:
+def required(value: Any, field: str, hint: str) -> Any:
+    """`value`, unless it is missing or blank: then a 400 naming `field`, with `hint`."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise bad_request(field, f"`{field}` is required: {hint}.")
     return value

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from masko_widgets.local._deps import Context, Ctx, Workspace, base_url, ok, owned
 from masko_widgets.local._errors import ApiError, bad_request, validation_message
-from masko_widgets.local._generation import plan
+from masko_widgets.local._generation import plan, required
 from masko_widgets.local._imports import decode, fetch
 from masko_widgets.local._render import render_preview
 from masko_widgets.local._schemas import BatchRequest, GenerateRequest, PreviewCreate
@@ -96,6 +96,7 @@ def _submit(
 async def preview(
     request: Request, ctx: Ctx, workspace: Workspace, body: PreviewCreate
 ) -> JSONResponse:
+    required(body.prompt, "prompt", 'what to draw, e.g. "waving"')
     collection = None
     if body.collection_id is not None:
         collection = ctx.store.get("collections", body.collection_id)

@@ -44,6 +44,8 @@ def test_hints_are_one_off(api, make_png):
 
 def test_bad_preview_requests_name_the_field(api, other_api, make_png):
     api.error("POST", "/generate/preview", 400, "prompt", json={})
+    error = api.error("POST", "/generate/preview", 400, "prompt", json={"prompt": " \t\n "})
+    assert error["code"] == "bad_request" and "`prompt` is required" in error["message"]
     api.error(
         "POST",
         "/generate/preview",
