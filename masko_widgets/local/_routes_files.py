@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
@@ -14,14 +15,28 @@ from fastapi.responses import FileResponse, Response
 from masko_widgets.local._deps import Ctx
 from masko_widgets.local._errors import ApiError
 from masko_widgets.local._imaging import placeholder_png
+from masko_widgets.local._schemas import FILE_MEDIA_TYPES
 
 router = APIRouter()
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _serves(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a download: raw bytes of one of `media_types`, not JSON."""
+    return {200: {"description": description, "content": dict.fromkeys(media_types, _BINARY)}}
+
 
 _NAME = re.compile(r"([A-Za-z0-9_-]{32})\.(png|jpg|webp|gif|mp4|webm|mov)")
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.get("/files/{name}", summary="An asset's file (placeholder PNG while its job runs)")
+@router.get(
+    "/files/{name}",
+    response_class=Response,
+    responses=_serves("The file; a placeholder PNG while its job runs", *FILE_MEDIA_TYPES),
+    summary="An asset's file (placeholder PNG while its job runs)",
+)
 def asset_file(ctx: Ctx, name: str) -> Response:
     match = _NAME.fullmatch(name)
     asset = ctx.store.asset_by_token(match.group(1)) if match else None
@@ -35,7 +50,12 @@ def asset_file(ctx: Ctx, name: str) -> Response:
     return FileResponse(ctx.store.asset_path(asset), media_type=asset["mime_type"])
 
 
-@router.get("/previews/{name}", summary="A preview image; 410 once expired")
+@router.get(
+    "/previews/{name}",
+    response_class=Response,
+    responses=_serves("The preview PNG", "image/png"),
+    summary="A preview image; 410 once expired",
+)
 def preview_file(ctx: Ctx, name: str) -> Response:
     match = re.fullmatch(r"([A-Za-z0-9_-]{32})\.png", name)
     found = ctx.store.preview(match.group(1)) if match else None

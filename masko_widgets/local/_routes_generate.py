@@ -15,22 +15,27 @@ from masko_widgets.local._errors import ApiError, bad_request, validation_messag
 from masko_widgets.local._generation import plan, required
 from masko_widgets.local._imports import decode, fetch
 from masko_widgets.local._render import render_preview
-from masko_widgets.local._schemas import BatchRequest, GenerateRequest, PreviewCreate
+from masko_widgets.local._schemas import (
+    Batch,
+    BatchRequest,
+    Envelope,
+    GenerateAccepted,
+    GenerateRequest,
+    PreviewCreate,
+    Previews,
+    SuggestedActions,
+)
 from masko_widgets.local._store import InsufficientCredits, Row
 from masko_widgets.local._views import file_url
 
 router = APIRouter()
 
-_ACCEPTED = {
-    202: {"description": "Accepted: `{data: {job_id, poll_url, item_id, asset_ids, urls}}`"}
-}
-
 
 @router.post(
     "/collections/{collection_id}/generate",
     status_code=202,
+    response_model=Envelope[GenerateAccepted],
     summary="Generate an image, an animation or an edit (asynchronous)",
-    responses=_ACCEPTED,
 )
 def generate(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: GenerateRequest
@@ -42,6 +47,7 @@ def generate(
 @router.post(
     "/collections/{collection_id}/generate-batch",
     status_code=202,
+    response_model=Envelope[Batch],
     summary="Up to 10 generate bodies; each entry is a 202 body or carries its own error",
     description="Each entry of `data.jobs` is either the 202 `data` of one generation"
     " (`job_id`, `poll_url`, ...), or `{status, error: {code, message, field?}, index}`.",
@@ -92,7 +98,11 @@ def _submit(
     }
 
 
-@router.post("/generate/preview", summary="An ephemeral preview: an expiring URL, no asset id")
+@router.post(
+    "/generate/preview",
+    response_model=Envelope[Previews],
+    summary="An ephemeral preview: an expiring URL, no asset id",
+)
 async def preview(
     request: Request, ctx: Ctx, workspace: Workspace, body: PreviewCreate
 ) -> JSONResponse:
@@ -154,7 +164,11 @@ ACTIONS = (
 )
 
 
-@router.post("/collections/{collection_id}/suggest-actions", summary="6 to 8 pose ideas (free)")
+@router.post(
+    "/collections/{collection_id}/suggest-actions",
+    response_model=Envelope[SuggestedActions],
+    summary="6 to 8 pose ideas (free)",
+)
 def suggest_actions(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:

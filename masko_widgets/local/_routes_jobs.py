@@ -9,13 +9,17 @@ from fastapi.responses import JSONResponse
 
 from masko_widgets.local import _views as views
 from masko_widgets.local._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
-from masko_widgets.local._schemas import JobStatus, JobType
+from masko_widgets.local._schemas import Envelope, Job, JobStatus, JobType, ListEnvelope
 from masko_widgets.local._store import Row
 
 router = APIRouter()
 
 
-@router.get("/jobs", summary="List jobs, newest last; filter by status, collection or type")
+@router.get(
+    "/jobs",
+    response_model=ListEnvelope[Job],
+    summary="List jobs, newest last; filter by status, collection or type",
+)
 def list_jobs(
     request: Request,
     ctx: Ctx,
@@ -36,7 +40,9 @@ def list_jobs(
 
 
 @router.get(
-    "/jobs/{job_id}", summary="One job; `wait=true` holds the answer until it ends (25 s at most)"
+    "/jobs/{job_id}",
+    response_model=Envelope[Job],
+    summary="One job; `wait=true` holds the answer until it ends (25 s at most)",
 )
 async def get_job(
     request: Request,

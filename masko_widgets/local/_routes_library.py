@@ -15,9 +15,17 @@ from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._imports import decode, fetch
 from masko_widgets.local._schemas import (
     MAX_REFERENCES,
+    Asset,
+    Collection,
     CollectionCreate,
+    Credits,
+    Envelope,
+    Item,
+    ListEnvelope,
+    Project,
     ProjectCreate,
     ReferenceAdd,
+    References,
     UrlImport,
 )
 from masko_widgets.local._store import Row, Upload
@@ -25,12 +33,12 @@ from masko_widgets.local._store import Row, Upload
 router = APIRouter()
 
 
-@router.get("/credits", summary="Credit balance of the workspace")
+@router.get("/credits", response_model=Envelope[Credits], summary="Credit balance of the workspace")
 def credits(request: Request, ctx: Ctx, workspace: Workspace) -> JSONResponse:
     return ok(request, {"balance": ctx.store.balance(workspace)})
 
 
-@router.get("/projects", summary="List projects")
+@router.get("/projects", response_model=ListEnvelope[Project], summary="List projects")
 def list_projects(request: Request, ctx: Ctx, workspace: Workspace, paging: Paging) -> JSONResponse:
     rows, total = ctx.store.list(
         "projects", {"workspace_id": workspace}, paging.limit, paging.offset
@@ -38,14 +46,16 @@ def list_projects(request: Request, ctx: Ctx, workspace: Workspace, paging: Pagi
     return ok(request, [views.project(row) for row in rows], page=paging, total=total)
 
 
-@router.post("/projects", status_code=201, summary="Create a project")
+@router.post(
+    "/projects", status_code=201, response_model=Envelope[Project], summary="Create a project"
+)
 def create_project(
     request: Request, ctx: Ctx, workspace: Workspace, body: ProjectCreate
 ) -> JSONResponse:
     return ok(request, views.project(ctx.store.create_project(workspace, body.name)), status=201)
 
 
-@router.get("/collections", summary="List collections")
+@router.get("/collections", response_model=ListEnvelope[Collection], summary="List collections")
 def list_collections(
     request: Request,
     ctx: Ctx,
@@ -58,7 +68,12 @@ def list_collections(
     return ok(request, [views.collection(row) for row in rows], page=paging, total=total)
 
 
-@router.post("/collections", status_code=201, summary="Create a collection (one mascot)")
+@router.post(
+    "/collections",
+    status_code=201,
+    response_model=Envelope[Collection],
+    summary="Create a collection (one mascot)",
+)
 async def create_collection(
     request: Request, ctx: Ctx, workspace: Workspace, body: CollectionCreate
 ) -> JSONResponse:
@@ -97,7 +112,11 @@ async def create_collection(
     return ok(request, views.collection(row), status=201)
 
 
-@router.get("/collections/{collection_id}", summary="One collection with its config")
+@router.get(
+    "/collections/{collection_id}",
+    response_model=Envelope[Collection],
+    summary="One collection with its config",
+)
 def get_collection(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
@@ -107,7 +126,11 @@ def get_collection(
     )
 
 
-@router.get("/collections/{collection_id}/references", summary="The collection's references")
+@router.get(
+    "/collections/{collection_id}/references",
+    response_model=Envelope[References],
+    summary="The collection's references",
+)
 def list_references(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
@@ -118,8 +141,11 @@ def list_references(
 @router.post(
     "/collections/{collection_id}/references",
     status_code=201,
+    response_model=Envelope[References],
     summary="Pin an asset or an image URL as a persistent reference (at most 6)",
-    responses={200: {"description": "Already a reference: nothing changed"}},
+    responses={
+        200: {"model": Envelope[References], "description": "Already a reference: nothing changed"}
+    },
 )
 async def add_reference(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: ReferenceAdd
@@ -155,7 +181,11 @@ async def add_reference(
     return ok(request, views.references(row), status=201 if changed else 200)
 
 
-@router.delete("/collections/{collection_id}/references/{asset_id}", summary="Unpin a reference")
+@router.delete(
+    "/collections/{collection_id}/references/{asset_id}",
+    response_model=Envelope[References],
+    summary="Unpin a reference",
+)
 def remove_reference(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, asset_id: str
 ) -> JSONResponse:
@@ -172,6 +202,7 @@ def remove_reference(
 @router.post(
     "/upload",
     status_code=201,
+    response_model=Envelope[Asset],
     summary="Upload an image (multipart `file`, or JSON {url})",
     openapi_extra={
         "requestBody": {
@@ -221,7 +252,11 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
     return ok(request, views.asset(asset, base_url(request)), status=201)
 
 
-@router.get("/collections/{collection_id}/items", summary="The collection's items (poses)")
+@router.get(
+    "/collections/{collection_id}/items",
+    response_model=ListEnvelope[Item],
+    summary="The collection's items (poses)",
+)
 def list_items(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, paging: Paging
 ) -> JSONResponse:
@@ -232,12 +267,12 @@ def list_items(
     return ok(request, [views.item(row) for row in rows], page=paging, total=total)
 
 
-@router.get("/items/{item_id}", summary="One item")
+@router.get("/items/{item_id}", response_model=Envelope[Item], summary="One item")
 def get_item(request: Request, ctx: Ctx, workspace: Workspace, item_id: str) -> JSONResponse:
     return ok(request, views.item(owned(ctx.store, "items", item_id, workspace, "item")))
 
 
-@router.get("/assets/{asset_id}", summary="One asset's metadata")
+@router.get("/assets/{asset_id}", response_model=Envelope[Asset], summary="One asset's metadata")
 def get_asset(request: Request, ctx: Ctx, workspace: Workspace, asset_id: str) -> JSONResponse:
     row = owned(ctx.store, "assets", asset_id, workspace, "asset")
     return ok(request, views.asset(row, base_url(request)))

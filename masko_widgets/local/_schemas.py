@@ -1,8 +1,9 @@
-"""Request bodies of the API, as pydantic models (they also document /v1/openapi.json)."""
+"""The API's JSON shapes as pydantic models: request bodies (validated on the way in) and
+success and error bodies (they document /v1/openapi.json; the routes build the JSON itself)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +66,19 @@ class BatchRequest(BaseModel):
 
 JobStatus = Literal["pending", "processing", "completed", "failed"]
 JobType = Literal["image", "animation", "edit"]
+AssetType = Literal["image", "transparent_image", "video", "webm", "hevc"]
+AssetStatus = Literal["pending", "completed", "failed"]
+ItemType = Literal["image", "animation"]
+FILE_MEDIA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/gif",
+    "video/mp4",
+    "video/webm",
+    "video/quicktime",
+)
+"""What a file URL may serve: generated PNGs and videos, and uploads as they came."""
 
 
 class ErrorDetail(BaseModel):
@@ -79,3 +93,162 @@ class ErrorBody(BaseModel):
     """Every failure: `{error: {code, message, field?, ...}}` (402 adds required, balance)."""
 
     error: ErrorDetail
+
+
+class _Shape(BaseModel):
+    """A body the server sends: every key always present, nothing beyond the documented keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Credits(_Shape):
+    balance: int
+
+
+class Project(_Shape):
+    id: str
+    name: str
+    organization_id: str
+    created_at: str
+    updated_at: str
+
+
+class CollectionConfig(_Shape):
+    prompt: str | None
+    reference_asset_ids: list[str] = Field(max_length=MAX_REFERENCES)
+    style_card: str | None = Field(
+        description="null until a generation extracts it; cleared when references change"
+    )
+    caution_list: list[str]
+
+
+class Collection(_Shape):
+    id: str
+    project_id: str
+    name: str
+    type: Literal["mascot"]
+    slug: str
+    config: CollectionConfig
+    created_at: str
+    updated_at: str
+
+
+class References(_Shape):
+    reference_asset_ids: list[str] = Field(max_length=MAX_REFERENCES)
+    style_card: str | None
+
+
+class Asset(_Shape):
+    id: str
+    type: AssetType
+    status: AssetStatus
+    item_id: str | None = Field(description="null for uploads")
+    collection_id: str | None = Field(description="null for uploads")
+    url: str = Field(description="serves a placeholder PNG while the asset is pending")
+    mime_type: str
+    width: int | None
+    height: int | None
+    created_at: str
+
+
+class Item(_Shape):
+    id: str
+    collection_id: str
+    name: str
+    type: ItemType
+    image_prompt: str | None
+    assets: dict[str, str] = Field(description="asset type -> id of the newest asset of that type")
+    created_at: str
+
+
+class JobError(_Shape):
+    code: str
+    message: str
+
+
+class Job(_Shape):
+    id: str
+    status: JobStatus
+    type: JobType
+    collection_id: str
+    item_id: str | None
+    item_name: str | None
+    cost_credits: int
+    asset_ids: dict[str, str] = Field(description="role -> asset id, e.g. image, video")
+    urls: dict[str, str] = Field(description="role -> file URL")
+    error: JobError | None = Field(description="why a failed job failed")
+    created_at: str
+    updated_at: str
+    completed_at: str | None
+
+
+class GenerateAccepted(_Shape):
+    """The 202 answer to one generation; its URLs serve a placeholder until the job ends."""
+
+    job_id: str
+    poll_url: str
+    status: JobStatus
+    item_id: str | None
+    cost_credits: int
+    asset_ids: dict[str, str]
+    urls: dict[str, str]
+
+
+class BatchFailure(_Shape):
+    """A batch entry that was refused: the error one generate call would have answered."""
+
+    status: int
+    error: ErrorDetail
+    index: int = Field(description="position of the request in `requests`")
+
+
+class Batch(_Shape):
+    jobs: list[GenerateAccepted | BatchFailure] = Field(description="one entry per request")
+
+
+class Preview(_Shape):
+    url: str = Field(description="410 once expired")
+    expires_at: str
+    width: int
+    height: int
+    prompt: str
+
+
+class Previews(_Shape):
+    previews: list[Preview]
+
+
+class SuggestedActions(_Shape):
+    actions: list[str] = Field(min_length=6, max_length=8)
+
+
+class Pagination(_Shape):
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class Meta(_Shape):
+    request_id: str | None = Field(description="the answer's X-Request-Id")
+
+
+class ListMeta(Meta):
+    pagination: Pagination
+
+
+DataT = TypeVar("DataT")
+
+
+class Envelope(_Shape, Generic[DataT]):
+    """Every JSON success: `{data, meta}`."""
+
+    data: DataT
+    meta: Meta
+
+
+class ListEnvelope(_Shape, Generic[DataT]):
+    """A page of a list: `{data: [...], meta: {request_id, pagination}}`."""
+
+    data: list[DataT]
+    meta: ListMeta

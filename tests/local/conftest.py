@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -11,18 +13,72 @@ from typing import Any
 
 import av
 import httpx
+import jsonschema
 import pytest
 from PIL import Image
 
 
+class Documented:
+    """The stand-in's /v1/openapi.json, to hold an answer to what it promises."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.operations = [
+            (re.compile(re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(path))), operations)
+            for path, operations in document["paths"].items()
+        ]
+
+    def check(self, response: httpx.Response) -> None:
+        """Fail unless a documented operation's answer has a documented status, media type
+        and (for JSON) body; answers of undocumented routes or methods are left alone."""
+        request = response.request
+        operation = self.operation(request.method, request.url.path)
+        if operation is None:
+            return
+        answers = operation["responses"]
+        assert str(response.status_code) in answers, (
+            f"{request.method} {request.url.path} answered {response.status_code},"
+            f" documented: {sorted(answers)}"
+        )
+        content = answers[str(response.status_code)].get("content") or {}
+        media_type = response.headers.get("content-type", "").split(";")[0]
+        assert media_type in content, f"{media_type!r} is not documented: {sorted(content)}"
+        if media_type == "application/json":
+            schema = {**content[media_type]["schema"], "components": self.document["components"]}
+            jsonschema.Draft202012Validator(schema).validate(response.json())
+
+    def operation(self, method: str, path: str) -> dict[str, Any] | None:
+        for pattern, operations in self.operations:
+            if pattern.fullmatch(path) and method.lower() in operations:
+                return operations[method.lower()]
+        return None
+
+
+@functools.cache
+def documented(url: str) -> Documented:
+    """The document of the stand-in at `url` (one document per server address)."""
+    response = httpx.get(f"{url}/openapi.json", timeout=60)
+    assert response.status_code == 200, response.text
+    return Documented(response.json())
+
+
 class Api:
-    """An httpx client of one workspace, with small helpers for the contract's shapes."""
+    """An httpx client of one workspace, with small helpers for the contract's shapes; every
+    answer is checked against the API's OpenAPI document."""
 
     def __init__(self, url: str, api_key: str) -> None:
         self.url = url
+        self.documented = documented(url)
         self.http = httpx.Client(
-            base_url=url, headers={"Authorization": f"Bearer {api_key}"}, timeout=60
+            base_url=url,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=60,
+            event_hooks={"response": [self._check]},
         )
+
+    def _check(self, response: httpx.Response) -> None:
+        response.read()
+        self.documented.check(response)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self.http.request(method, path, **kwargs)
@@ -72,7 +128,9 @@ class Api:
         return self.ok("GET", "/credits")["balance"]
 
     def download(self, url: str) -> httpx.Response:
-        return httpx.get(url, timeout=60)
+        response = httpx.get(url, timeout=60)
+        self.documented.check(response)
+        return response
 
     def close(self) -> None:
         self.http.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
+import jsonschema
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from masko_widgets import local
+from tests.local.conftest import Api
 
 KEYS: list[str] = []
 
@@ -42,3 +45,28 @@ def test_generated_requests_get_documented_answers(case):
     case.validate_response(
         response, excluded_checks=[positive_data_acceptance, negative_data_rejection]
     )
+
+
+def test_answers_outside_the_document_fail_the_check(api: Api):
+    """The check each stand-in test's answers pass through refuses what the document does not
+    promise: a wrong type, an undocumented key, an undocumented media type or status."""
+    request = api.http.build_request("GET", "/credits")
+    meta = {"request_id": "r"}
+    api.documented.check(
+        httpx.Response(200, json={"data": {"balance": 3}, "meta": meta}, request=request)
+    )
+    for data in ({"balance": "3"}, {"balance": 3, "currency": "credits"}, [3]):
+        with pytest.raises(jsonschema.ValidationError):
+            api.documented.check(
+                httpx.Response(200, json={"data": data, "meta": meta}, request=request)
+            )
+    with pytest.raises(AssertionError, match="not documented"):
+        api.documented.check(httpx.Response(200, content=b"3", request=request))
+    with pytest.raises(AssertionError, match="answered 418"):
+        api.documented.check(httpx.Response(418, json={}, request=request))
+    download = httpx.Request("GET", f"{api.url}/previews/{'a' * 32}.png")
+    api.documented.check(
+        httpx.Response(200, content=b"png", headers={"content-type": "image/png"}, request=download)
+    )
+    with pytest.raises(AssertionError, match="not documented"):
+        api.documented.check(httpx.Response(200, json={}, request=download))
