@@ -34,7 +34,6 @@ from masko_widgets import (
     MaskoClient,
     MaskoError,
     NotFoundError,
-    PayloadTooLargeError,
     PoseGrid,
     PreviewPanel,
     RateLimitError,
@@ -234,7 +233,7 @@ def _drive_widgets(server: Any, sweep: Sweep, folder: Path) -> tuple[MaskoClient
     expect(BadRequestError, lambda: standalone[1].preview("a pose " * 1000))
     # Errors of every kind, raised for clients that hold the key.
     expect(NotFoundError, lambda: client.collections.get(UNKNOWN))
-    expect(PayloadTooLargeError, lambda: client.uploads.create(png_bomb(10_000, 10_000)))
+    expect(InvalidImageError, lambda: client.uploads.create(png_bomb(10_000, 10_000)))
     expect(APIConnectionError,
            MaskoClient(base_url=f"http://127.0.0.1:{closed_port()}/v1", max_retries=0).credits)
     for fault, kind in (("rate_limit", RateLimitError), ("server_error", InternalServerError)):
