@@ -15,6 +15,7 @@ from masko_widgets.local._errors import ApiError, bad_request, validation_messag
 from masko_widgets.local._generation import plan, required
 from masko_widgets.local._imports import decode, fetch
 from masko_widgets.local._render import render_preview
+from masko_widgets.local._routes_jobs import job_urls
 from masko_widgets.local._schemas import (
     Batch,
     BatchRequest,
@@ -26,7 +27,6 @@ from masko_widgets.local._schemas import (
     SuggestedActions,
 )
 from masko_widgets.local._store import InsufficientCredits, Row
-from masko_widgets.local._views import file_url
 
 router = APIRouter()
 
@@ -83,18 +83,14 @@ def _submit(
             balance=exc.balance,
         ) from None
     ctx.jobs.submit(job["id"])
-    base = base_url(request)
-    assets = ctx.store.assets(job["asset_ids"].values())
     return {
         "job_id": job["id"],
-        "poll_url": f"{base}/jobs/{job['id']}",
+        "poll_url": f"{base_url(request)}/jobs/{job['id']}",
         "status": job["status"],
         "item_id": job["item_id"],
         "cost_credits": job["cost_credits"],
         "asset_ids": job["asset_ids"],
-        "urls": {
-            role: file_url(base, assets[asset_id]) for role, asset_id in job["asset_ids"].items()
-        },
+        "urls": job_urls(ctx, request, job),
     }
 
 

@@ -59,9 +59,13 @@ async def get_job(
 
 
 def job_view(ctx: Context, request: Request, job: Row) -> dict[str, Any]:
+    return views.job(job, job_urls(ctx, request, job))
+
+
+def job_urls(ctx: Context, request: Request, job: Row) -> dict[str, str]:
+    """The file URL of each role in the job's `asset_ids`."""
     base = base_url(request)
     assets = ctx.store.assets(job["asset_ids"].values())
-    urls = {
+    return {
         role: views.file_url(base, assets[asset_id]) for role, asset_id in job["asset_ids"].items()
     }
-    return views.job(job, urls)
