@@ -190,11 +190,9 @@ def remove_reference(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, asset_id: str
 ) -> JSONResponse:
     collection = owned(ctx.store, "collections", collection_id, workspace, "collection")
-    if asset_id not in collection["reference_asset_ids"]:
-        raise ApiError(404, f"Asset {asset_id!r} is not a reference of this collection.")
     try:
         row, _ = ctx.store.change_references(collection["id"], remove=asset_id)
-    except ValueError:  # removed meanwhile
+    except ValueError:  # not among the references, checked inside the store's transaction
         raise ApiError(404, f"Asset {asset_id!r} is not a reference of this collection.") from None
     return ok(request, views.references(row))
 
