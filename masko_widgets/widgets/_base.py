@@ -236,6 +236,13 @@ class MaskoWidget(anywidget.AnyWidget):
         """Show `exc` in the widget (for operations run on the caller's thread)."""
         self.error = friendly_error(exc)
 
+    def _quietly(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Call `method` for the front end, showing a refusal in `error` instead of raising."""
+        try:
+            method(*args, **kwargs)
+        except (ValueError, api.MaskoError) as exc:
+            self._fail(exc)
+
 
 class CollectionWidget(MaskoWidget):
     """A widget bound to one collection: its name, references and style card."""
@@ -248,8 +255,14 @@ class CollectionWidget(MaskoWidget):
     style_card = t.Unicode(None, allow_none=True, read_only=True).tag(sync=True)
     style_card_status = t.Unicode(CARD_NONE, read_only=True).tag(sync=True)
 
+    _needs_collection: ClassVar[bool] = False
+    """True when the widget cannot work without a collection."""
+
     def __init__(self, client: api.MaskoClient | None = None,
                  collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+        if collection is None and self._needs_collection:
+            raise TypeError(
+                f"{type(self).__name__} needs a collection: a Collection or its id.")
         self._collection_id = None if collection is None else collection_id(collection)
         super().__init__(client, **kwargs)
 

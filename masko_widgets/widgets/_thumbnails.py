@@ -20,6 +20,11 @@ class Thumbnail:
     width: int
     height: int
 
+    def as_state(self) -> dict[str, bytes | str | int]:
+        """The fields a front end draws it from: thumbnail (bytes), mime, width, height."""
+        return {"thumbnail": self.data, "mime": self.mime, "width": self.width,
+                "height": self.height}
+
 
 def make_thumbnail(
     image: Image.Image | bytes, size: int = THUMBNAIL_SIZE, quality: int = 90

@@ -36,6 +36,7 @@ class ReferenceGallery(CollectionWidget):
     ).tag(sync=True)
     max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
 
+    _needs_collection: ClassVar = True
     _events: ClassVar = {
         "add_file": "_on_add_file",
         "add_url": "_on_add_url",
@@ -46,8 +47,6 @@ class ReferenceGallery(CollectionWidget):
 
     def __init__(self, client: api.MaskoClient | None = None,
                  collection: api.Collection | str | None = None, **kwargs: Any) -> None:
-        if collection is None:
-            raise TypeError("ReferenceGallery needs a collection: a Collection or its id.")
         self._thumbnails: dict[str, Thumbnail | None] = {}
         self._edit_lock = threading.Lock()
         super().__init__(client, collection, **kwargs)
@@ -92,8 +91,7 @@ class ReferenceGallery(CollectionWidget):
         thumbnail = self._thumbnails[asset_id]
         if thumbnail is None:
             return {"asset_id": asset_id, "thumbnail": b"", "mime": "", "width": 0, "height": 0}
-        return {"asset_id": asset_id, "thumbnail": thumbnail.data, "mime": thumbnail.mime,
-                "width": thumbnail.width, "height": thumbnail.height}
+        return {"asset_id": asset_id, **thumbnail.as_state()}
 
     def _fetch_thumbnail(self, asset_id: str) -> Thumbnail | None:
         """The reference's picture; None (the slot says so) if it cannot be fetched."""

@@ -74,6 +74,7 @@ class PoseGrid(CollectionWidget):
     ).tag(sync=True)
     suggestions = t.List(t.Unicode(), read_only=True).tag(sync=True)
 
+    _needs_collection: ClassVar = True
     _events: ClassVar = {
         "refresh": "_on_refresh",
         "animate": "_on_animate",
@@ -83,8 +84,6 @@ class PoseGrid(CollectionWidget):
 
     def __init__(self, client: api.MaskoClient | None = None,
                  collection: api.Collection | str | None = None, **kwargs: Any) -> None:
-        if collection is None:
-            raise TypeError("PoseGrid needs a collection: a Collection or its id.")
         self._originals: dict[str, bytes] = {}  # image asset id -> original file bytes
         self._palettes: dict[str, Palette] = {}  # image asset id -> palette
         self._references: tuple[tuple[str, ...], Palette] | None = None
@@ -182,8 +181,7 @@ class PoseGrid(CollectionWidget):
         self._originals[asset_id] = data
         self._palettes[asset_id] = dominant_palette(Image.open(io.BytesIO(data)))
         state = {"item_id": item_id, "name": name, "asset_id": asset_id,
-                 "thumbnail": thumbnail.data, "mime": thumbnail.mime, "width": thumbnail.width,
-                 "height": thumbnail.height, "score": self._score(asset_id)}
+                 **thumbnail.as_state(), "score": self._score(asset_id)}
         with self._poses_lock:
             pose = self._pose(item_id)
             if pose is None:
@@ -308,16 +306,12 @@ class PoseGrid(CollectionWidget):
                     kind="suggest")
 
     def _on_animate(self, content: dict, _buffers: list) -> None:
-        try:
-            self.animate(str(content.get("prompt") or ""), int(content.get("duration") or 4),
-                         bool(content.get("loop", True)))
-        except ValueError as exc:
-            self._fail(exc)
+        self._quietly(lambda: self.animate(str(content.get("prompt") or ""),
+                                           int(content.get("duration") or 4),
+                                           bool(content.get("loop", True))))
 
     def _on_generate(self, content: dict, _buffers: list) -> None:
         actions = content.get("actions")
-        try:
-            self.generate([str(name) for name in actions] if isinstance(actions, list) else [])
-        except ValueError as exc:
-            self._fail(exc)
+        self._quietly(self.generate,
+                      [str(name) for name in actions] if isinstance(actions, list) else [])
 

@@ -202,15 +202,7 @@ class PreviewPanel(CollectionWidget):
         self._quietly(self.keep, int(content.get("index") or 0),
                       result_set=int(set_id) if set_id is not None else None)
 
-    def _quietly(self, method: Any, *args: Any, **kwargs: Any) -> None:
-        """Call `method` for the front end: its failure is already in `error`."""
-        try:
-            method(*args, **kwargs)
-        except (ValueError, api.MaskoError) as exc:
-            self._fail(exc)
-
 
 def _tile(preview: api.Preview) -> dict[str, Any]:
-    thumbnail = make_thumbnail(preview.read())
-    return {"thumbnail": thumbnail.data, "mime": thumbnail.mime, "width": thumbnail.width,
-            "height": thumbnail.height, "expires_at": str(preview.expires_at or "")}
+    return {**make_thumbnail(preview.read()).as_state(),
+            "expires_at": str(preview.expires_at or "")}
