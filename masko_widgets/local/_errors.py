@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 CODES = {
     400: "bad_request",
@@ -55,6 +56,10 @@ class ApiError(Exception):
         if request_id:
             headers["X-Request-Id"] = request_id
         return JSONResponse(self.body(), status_code=self.status, headers=headers)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send this error as the whole answer to a raw ASGI request (the middleware layers)."""
+        await self.response(scope.get("state", {}).get("request_id"))(scope, receive, send)
 
 
 def bad_request(field: str, message: str) -> ApiError:

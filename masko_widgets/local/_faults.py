@@ -12,8 +12,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from masko_widgets.local._errors import ApiError
-
-_EXEMPT = ("/v1/openapi.json", "/v1/docs", "/v1/files/", "/v1/previews/")
+from masko_widgets.local._middleware import is_api_request
 
 
 @dataclass(frozen=True)
@@ -93,11 +92,9 @@ class FaultMiddleware:
         self.dice = dice
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/v1/") or path.startswith(_EXEMPT):
+        if not is_api_request(scope):
             await self.app(scope, receive, send)
             return
-        request_id = scope.get("state", {}).get("request_id")
         if self.dice.roll("rate_limit"):
             seconds = self.dice.faults.retry_after
             error = ApiError(
@@ -105,11 +102,11 @@ class FaultMiddleware:
                 f"Too many requests; retry after {seconds} s.",
                 headers={"Retry-After": str(seconds)},
             )
-            await error.response(request_id)(scope, receive, send)
+            await error.answer(scope, receive, send)
             return
         if self.dice.roll("server_error"):
             error = ApiError(500, "Internal error (simulated); retry after a delay.")
-            await error.response(request_id)(scope, receive, send)
+            await error.answer(scope, receive, send)
             return
         if self.dice.roll("slow"):
             await asyncio.sleep(self.dice.faults.slow_seconds)

@@ -25,8 +25,13 @@ RATE_LIMIT = 20_000
 RATE_WINDOW = 60.0
 
 
-def _request_id(scope: Scope) -> str | None:
-    return scope.get("state", {}).get("request_id")
+_NOT_API = ("/v1/files/", "/v1/previews/", "/v1/openapi.json", "/v1/docs")
+
+
+def is_api_request(scope: Scope) -> bool:
+    """An HTTP request to the /v1 API proper: not the OpenAPI document, docs or downloads."""
+    path = scope.get("path", "")
+    return scope["type"] == "http" and path.startswith("/v1/") and not path.startswith(_NOT_API)
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -78,12 +83,7 @@ class RateLimitMiddleware:
         return self.limit - used, start + self.window
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or not path.startswith("/v1/")
-            or path.startswith(("/v1/files/", "/v1/previews/", "/v1/openapi.json", "/v1/docs"))
-        ):
+        if not is_api_request(scope):
             await self.app(scope, receive, send)
             return
         key = _bearer(scope)
@@ -101,7 +101,7 @@ class RateLimitMiddleware:
                 f" retry after {wait} s.",
                 headers={**headers, "Retry-After": str(wait)},
             )
-            await error.response(_request_id(scope))(scope, receive, send)
+            await error.answer(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -126,7 +126,7 @@ class BodyLimitMiddleware:
         length = Headers(scope=scope).get("content-length", "0")
         if not length.isdigit() or int(length) > self.limit:
             error = ApiError(413, f"The request body is over {self.limit // 2**20} MB.")
-            await error.response(_request_id(scope))(scope, receive, send)
+            await error.answer(scope, receive, send)
             return
         received = 0
 
@@ -163,7 +163,7 @@ class IdempotencyMiddleware:
             return
         if not 1 <= len(key) <= 255:
             error = bad_request("Idempotency-Key", "`Idempotency-Key` must be 1 to 255 characters.")
-            await error.response(_request_id(scope))(scope, receive, send)
+            await error.answer(scope, receive, send)
             return
         body = await _read_body(receive)
         fingerprint = _fingerprint(scope, body)
@@ -191,7 +191,7 @@ class IdempotencyMiddleware:
                     "This `Idempotency-Key` was already used with another request; use a new key"
                     " for a new request.",
                 )
-                await error.response(_request_id(scope))(scope, _replay(b""), send)
+                await error.answer(scope, _replay(b""), send)
                 return
             headers = [(k.encode(), v.encode()) for k, v in json.loads(record["headers"])]
             headers.append((b"idempotent-replayed", b"true"))
