@@ -480,8 +480,9 @@ class Store:
         """Write each role's file, then mark its asset, the item and the job completed."""
         job = self.get("jobs", job_id)
         assert job is not None
+        assets = self.assets(job["asset_ids"].values())
         for role, (data, _w, _h) in files.items():
-            _write_file(self.asset_path(self.get("assets", job["asset_ids"][role])), data)  # type: ignore[arg-type]
+            _write_file(self.asset_path(assets[job["asset_ids"][role]]), data)
         stamp = now_iso()
         with self._tx() as db:
             item = db.execute("SELECT assets FROM items WHERE id = ?", (job["item_id"],)).fetchone()
@@ -493,10 +494,7 @@ class Store:
                     (width, height, asset_id),
                 )
                 if not role.startswith("reverse_"):
-                    asset_type = db.execute(
-                        "SELECT type FROM assets WHERE id = ?", (asset_id,)
-                    ).fetchone()[0]
-                    newest[asset_type] = asset_id
+                    newest[assets[asset_id]["type"]] = asset_id
             db.execute(
                 "UPDATE items SET assets = ? WHERE id = ?", (json.dumps(newest), job["item_id"])
             )
@@ -557,7 +555,7 @@ class Store:
         token = secrets.token_urlsafe(24)
         expires_at = time.time() + ttl
         self._sweep_previews()
-        _write_file(self.previews_dir / f"{token}.png", data)
+        _write_file(self._preview_path(token), data)
         with self._tx() as db:
             db.execute(
                 "INSERT INTO previews VALUES (?, ?, ?, ?)", (token, expires_at, width, height)
@@ -569,9 +567,7 @@ class Store:
         row = self._one("SELECT token, expires_at FROM previews WHERE token = ?", (token,))
         if row is None:
             return None
-        return self.previews_dir / f"{row_token(row['token'])}.png", row[
-            "expires_at"
-        ] <= time.time()
+        return self._preview_path(row["token"]), row["expires_at"] <= time.time()
 
     def _sweep_previews(self) -> None:
         """Delete expired preview files; their rows stay so their URLs answer 410."""
@@ -580,16 +576,18 @@ class Store:
                 "SELECT token FROM previews WHERE expires_at <= ?", (time.time(),)
             ).fetchall()
         for row in rows:
-            (self.previews_dir / f"{row_token(row['token'])}.png").unlink(missing_ok=True)
+            self._preview_path(row["token"]).unlink(missing_ok=True)
+
+    def _preview_path(self, token: str) -> Path:
+        return self.previews_dir / f"{row_token(token)}.png"
 
     # --- idempotency -----------------------------------------------------------------------------
 
     def idempotent_answer(self, workspace_id: str, key: str) -> Row | None:
-        row = self._one(
+        return self._one(
             "SELECT * FROM idempotency WHERE workspace_id = ? AND key = ? AND created_at > ?",
             (workspace_id, key, time.time() - _IDEMPOTENCY_TTL),
         )
-        return row
 
     def remember_answer(
         self,
