@@ -2,9 +2,9 @@
 
 import "../style.css";
 import { styleCard } from "../lib/card.js";
+import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { h, root, shown, uniqueId } from "../lib/dom.js";
-import { IMAGE_TYPES, fileProblem, isHttpUrl, sendFile } from "../lib/files.js";
-import { slotSummary, takeFiles } from "../lib/slots.js";
+import { slotSummary } from "../lib/slots.js";
 import { statusArea } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 
@@ -15,27 +15,22 @@ function render({ model, el }) {
   const count = h("span", { class: "masko-count", "aria-live": "polite" });
   const slots = h("ul", { class: "masko-slots", "aria-label": "Reference slots" });
 
-  const fileInput = h("input", {
-    type: "file",
-    multiple: true,
-    accept: IMAGE_TYPES.join(","),
-    class: "masko-file-input masko-visually-hidden",
-    "aria-label": "Upload reference images",
-  });
-  const uploadButton = h("button", {
-    type: "button",
-    class: "masko-upload",
+  const { say, el: local } = localError();
+  const picker = filePicker({
+    inputClass: "masko-file-input",
+    label: "Upload reference images",
     text: "Upload images…",
-    onclick: () => fileInput.click(),
+    onFiles: addFiles,
   });
-  const urlInput = h("input", {
-    type: "url",
-    class: "masko-url-input",
+  const url = urlForm(model, {
+    event: "add_url",
+    inputClass: "masko-url-input",
+    buttonClass: "masko-add-url",
     placeholder: "https://…/image.png",
-    "aria-label": "Reference image URL",
+    label: "Reference image URL",
+    text: "Add URL",
+    say,
   });
-  const urlButton = h("button", { type: "submit", class: "masko-add-url", text: "Add URL" });
-  const urlForm = h("form", { class: "masko-url-form" }, [urlInput, urlButton]);
   const assetInput = h("input", {
     type: "text",
     class: "masko-asset-input",
@@ -45,50 +40,28 @@ function render({ model, el }) {
   const assetButton = h("button", { type: "submit", class: "masko-add-asset", text: "Add asset" });
   const assetForm = h("form", { class: "masko-asset-form" }, [assetInput, assetButton]);
   const limit = h("p", { class: "masko-limit", role: "status", id: uniqueId("limit") });
-  const local = h("p", { class: "masko-local-error", role: "alert" });
   const addArea = h("div", { class: "masko-add", "aria-label": "Add references" }, [
-    h("div", { class: "masko-add-row" }, [uploadButton, fileInput,
+    h("div", { class: "masko-add-row" }, [picker.button, picker.input,
       h("span", { class: "masko-drop-hint", text: "or drop images on the slots" })]),
-    urlForm,
+    url.form,
     assetForm,
     limit,
     local,
   ]);
-  const controls = [fileInput, uploadButton, urlInput, urlButton, assetInput, assetButton];
+  const controls = [picker.input, picker.button, url.input, url.button, assetInput, assetButton];
 
   const adding = () => (model.get("tasks") ?? []).filter((task) => task.kind === "add").length;
   const summary = () =>
     slotSummary((model.get("reference_asset_ids") ?? []).length, model.get("max_slots") ?? 6, adding());
 
-  function say(text) {
-    local.textContent = text;
-    shown(local, text !== "");
-  }
-
   function addFiles(files) {
-    const list = Array.from(files);
-    const problems = list.map(fileProblem).filter(Boolean);
-    const good = list.filter((file) => !fileProblem(file));
-    const { accepted, refused } = takeFiles(good, summary().free);
+    const { problems, sent, refused } = sendImages(model, "add_file", files, summary().free);
     if (refused > 0) {
-      problems.push(`Only ${accepted.length} free slot(s): ${refused} image(s) were not added.`);
+      problems.push(`Only ${sent} free slot(s): ${refused} image(s) were not added.`);
     }
     say(problems.join(" "));
-    for (const file of accepted) sendFile(model, "add_file", file);
   }
 
-  fileInput.addEventListener("change", () => {
-    addFiles(fileInput.files);
-    fileInput.value = ""; // so the same file can be picked again
-  });
-  urlForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const url = urlInput.value.trim();
-    if (!isHttpUrl(url)) return say("Enter an http(s) URL of an image.");
-    say("");
-    model.send({ event: "add_url", url });
-    urlInput.value = "";
-  });
   assetForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const assetId = assetInput.value.trim();

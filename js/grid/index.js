@@ -69,16 +69,16 @@ function render({ model, el }) {
     const itemId = child.get("item_id");
     const poseName = child.get("name") || "Untitled pose";
     const value = child.get("score");
+    const scored = value !== null && value !== undefined;
     tile.li.dataset.itemId = itemId;
     tile.li.id = `masko-pose-${itemId}`;
     tile.name.textContent = poseName;
-    tile.score.textContent = value === null || value === undefined ? "–" : String(value);
+    tile.score.textContent = scored ? String(value) : "–";
     tile.score.dataset.level = scoreLevel(value);
-    tile.score.title =
-      value === null || value === undefined
-        ? "On-model score: add references to compare palettes"
-        : `On-model score ${value} of 100 (palette closeness to the references)`;
-    const words = value === null || value === undefined ? "" : `, on-model ${value} of 100`;
+    tile.score.title = scored
+      ? `On-model score ${value} of 100 (palette closeness to the references)`
+      : "On-model score: add references to compare palettes";
+    const words = scored ? `, on-model ${value} of 100` : "";
     tile.li.setAttribute("aria-label", `${poseName}${words}`);
     tile.img.alt = poseName;
     const thumbnail = child.get("thumbnail");

@@ -3,9 +3,9 @@
 
 import "../style.css";
 import { styleCard } from "../lib/card.js";
+import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { h, root, shown } from "../lib/dom.js";
-import { IMAGE_TYPES, fileProblem, isHttpUrl, sendFile } from "../lib/files.js";
-import { slotSummary, takeFiles } from "../lib/slots.js";
+import { slotSummary } from "../lib/slots.js";
 import { busy, statusArea } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 
@@ -30,59 +30,34 @@ function render({ model, el }) {
   // --- hints ------------------------------------------------------------------
   const hintCount = h("span", { class: "masko-count", "aria-live": "polite" });
   const hintList = h("ul", { class: "masko-hint-list", "aria-label": "Style hints" });
-  const fileInput = h("input", {
-    type: "file",
-    multiple: true,
-    accept: IMAGE_TYPES.join(","),
-    class: "masko-hint-file-input masko-visually-hidden",
-    "aria-label": "Upload hint images",
-  });
-  const uploadButton = h("button", {
-    type: "button",
-    class: "masko-upload",
+  const { say, el: local } = localError();
+  const picker = filePicker({
+    inputClass: "masko-hint-file-input",
+    label: "Upload hint images",
     text: "Add hint images…",
-    onclick: () => fileInput.click(),
+    onFiles: (files) => {
+      const { problems, sent, refused } = sendImages(model, "add_hint_file", files, summary().free);
+      if (refused > 0) problems.push(`Only ${sent} free hint slot(s): ${refused} image(s) left out.`);
+      say(problems.join(" "));
+    },
   });
-  const urlInput = h("input", {
-    type: "url",
-    class: "masko-hint-url-input",
+  const url = urlForm(model, {
+    event: "add_hint_url",
+    inputClass: "masko-hint-url-input",
+    buttonClass: "masko-add-hint-url",
     placeholder: "https://…/style.png",
-    "aria-label": "Hint image URL",
+    label: "Hint image URL",
+    text: "Add hint URL",
+    say,
   });
-  const urlButton = h("button", { type: "submit", class: "masko-add-hint-url", text: "Add hint URL" });
-  const urlForm = h("form", { class: "masko-url-form" }, [urlInput, urlButton]);
-  const local = h("p", { class: "masko-local-error", role: "alert" });
   const limit = h("p", { class: "masko-limit", role: "status" });
-  const hintControls = [fileInput, uploadButton, urlInput, urlButton];
+  const hintControls = [picker.input, picker.button, url.input, url.button];
 
   const summary = () => slotSummary((model.get("hints") ?? []).length, model.get("max_hints") ?? 6, 0, "hint");
 
-  function say(text) {
-    local.textContent = text;
-    shown(local, text !== "");
-  }
-
-  fileInput.addEventListener("change", () => {
-    const list = Array.from(fileInput.files);
-    fileInput.value = "";
-    const problems = list.map(fileProblem).filter(Boolean);
-    const { accepted, refused } = takeFiles(list.filter((file) => !fileProblem(file)), summary().free);
-    if (refused > 0) problems.push(`Only ${accepted.length} free hint slot(s): ${refused} image(s) left out.`);
-    say(problems.join(" "));
-    for (const file of accepted) sendFile(model, "add_hint_file", file);
-  });
-  urlForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const url = urlInput.value.trim();
-    if (!isHttpUrl(url)) return say("Enter an http(s) URL of an image.");
-    say("");
-    model.send({ event: "add_hint_url", url });
-    urlInput.value = "";
-  });
-
   function paintHints() {
     const hints = model.get("hints") ?? [];
-    urls.retain(new Set([...hints.map((hint) => `hint:${hint.id}`), ...resultKeys()]));
+    retainShownUrls();
     hintList.replaceChildren(
       ...hints.map((hint, index) => {
         const key = `hint:${hint.id}`;
@@ -129,16 +104,17 @@ function render({ model, el }) {
   const sets = h("div", { class: "masko-result-sets" });
   const kept = h("ul", { class: "masko-kept", "aria-label": "Kept poses" });
 
-  function resultKeys() {
-    const keys = [];
-    (model.get("result_sets") ?? []).forEach((set) => set.previews.forEach((_, i) => keys.push(`result:${set.id}:${i}`)));
-    return keys;
+  /** Revoke the object URLs of hints and result sets that have left the state. */
+  function retainShownUrls() {
+    const keys = new Set((model.get("hints") ?? []).map((hint) => `hint:${hint.id}`));
+    for (const set of model.get("result_sets") ?? []) set.previews.forEach((_, i) => keys.add(`result:${set.id}:${i}`));
+    urls.retain(keys);
   }
 
   function paintResults() {
     const all = model.get("result_sets") ?? [];
     const comparing = Boolean(model.get("compare")) && all.length > 1;
-    urls.retain(new Set([...(model.get("hints") ?? []).map((hint) => `hint:${hint.id}`), ...resultKeys()]));
+    retainShownUrls();
     const visible = comparing ? all.slice(0, 2) : all.slice(0, 1);
     sets.replaceChildren(...visible.map((set, index) => resultSet(set, index)));
     sets.classList.toggle("is-comparing", comparing);
@@ -206,8 +182,8 @@ function render({ model, el }) {
     h("section", { class: "masko-hints", "aria-label": "Style hints for this preview only" }, [
       h("div", { class: "masko-head" }, [h("h4", { text: "Style hints" }), hintCount]),
       hintList,
-      h("div", { class: "masko-add-row" }, [uploadButton, fileInput]),
-      urlForm,
+      h("div", { class: "masko-add-row" }, [picker.button, picker.input]),
+      url.form,
       limit,
       local,
     ]),

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { sendImages } from "../lib/add.js";
 import { fileProblem, isHttpUrl, MAX_FILE_BYTES } from "../lib/files.js";
 import { nextIndex } from "../lib/keyboard.js";
 import { slotSummary, takeFiles } from "../lib/slots.js";
@@ -79,4 +80,21 @@ test("ObjectUrls revokes a URL when its bytes are replaced or leave", () => {
   urls.clear();
   assert.deepEqual(revoked, ["blob:1", "blob:2", "blob:3"]);
   assert.equal(urls.size, 0);
+});
+
+test("sendImages sends the usable images that fit and says what it left out", async () => {
+  const sent = [];
+  const model = { send: (content, _callbacks, buffers) => sent.push([content, buffers]) };
+  const image = (name, size = 10) => ({
+    name,
+    type: "image/png",
+    size,
+    arrayBuffer: async () => new ArrayBuffer(size),
+  });
+  const files = [image("a.png"), { name: "notes.txt", type: "text/plain", size: 5 }, image("b.png"), image("c.png")];
+  const result = sendImages(model, "add_file", files, 2);
+  assert.deepEqual(result, { problems: ["notes.txt is not a PNG, JPEG, WebP or GIF image."], sent: 2, refused: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(sent.map(([content]) => [content.event, content.name]), [["add_file", "a.png"], ["add_file", "b.png"]]);
+  assert.equal(sent[0][1][0].byteLength, 10);
 });

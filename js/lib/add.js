@@ -1,0 +1,62 @@
+// The controls that add images (references, hints): a file picker, a URL form, and a line
+// for problems found in the browser before anything is sent.
+
+import { h, shown } from "./dom.js";
+import { IMAGE_TYPES, fileProblem, isHttpUrl, sendFile } from "./files.js";
+import { takeFiles } from "./slots.js";
+
+/** A line for problems found in the browser; `say(text)` shows it, `say("")` hides it. */
+export function localError() {
+  const el = h("p", { class: "masko-local-error", role: "alert" });
+  function say(text) {
+    el.textContent = text;
+    shown(el, text !== "");
+  }
+  return { el, say };
+}
+
+/** A hidden multi-file image input and the button that opens it; each pick goes to `onFiles`. */
+export function filePicker({ inputClass, label, text, onFiles }) {
+  const input = h("input", {
+    type: "file",
+    multiple: true,
+    accept: IMAGE_TYPES.join(","),
+    class: `${inputClass} masko-visually-hidden`,
+    "aria-label": label,
+  });
+  const button = h("button", { type: "button", class: "masko-upload", text, onclick: () => input.click() });
+  input.addEventListener("change", () => {
+    const files = Array.from(input.files);
+    input.value = ""; // so the same file can be picked again
+    onFiles(files);
+  });
+  return { input, button };
+}
+
+/** A URL box and its button; an http(s) URL is sent to Python as `{event, url}`. */
+export function urlForm(model, { event, inputClass, buttonClass, placeholder, label, text, say }) {
+  const input = h("input", { type: "url", class: inputClass, placeholder, "aria-label": label });
+  const button = h("button", { type: "submit", class: buttonClass, text });
+  const form = h("form", { class: "masko-url-form" }, [input, button]);
+  form.addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    const url = input.value.trim();
+    if (!isHttpUrl(url)) return say("Enter an http(s) URL of an image.");
+    say("");
+    model.send({ event, url });
+    input.value = "";
+  });
+  return { form, input, button };
+}
+
+/**
+ * Send each usable image of `files` that fits in `free` slots as an `event` message.
+ * Returns the problems found (in words), and how many were sent and refused for want of slots.
+ */
+export function sendImages(model, event, files, free) {
+  const list = Array.from(files);
+  const problems = list.map(fileProblem).filter(Boolean);
+  const { accepted, refused } = takeFiles(list.filter((file) => !fileProblem(file)), free);
+  for (const file of accepted) sendFile(model, event, file);
+  return { problems, sent: accepted.length, refused };
+}
