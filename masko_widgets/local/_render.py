@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import av
 from PIL import Image
 
 from masko_widgets.local._imaging import png_bytes, render_edit, render_pose
@@ -16,6 +14,9 @@ from masko_widgets.local._video import render_animation
 
 Files = dict[str, tuple[bytes, int, int]]
 """Role -> (file bytes, width, height)."""
+
+VIDEO_SIDE = 512
+"""Videos are VIDEO_SIDE x VIDEO_SIDE (an even side, as 4:2:0 video needs)."""
 
 
 def load_images(store: Store, asset_ids: Sequence[str]) -> list[Image.Image]:
@@ -108,11 +109,6 @@ def _videos(
         loop=params["loop"],
         end=end,
         reverse=reverse,
+        size=VIDEO_SIDE,
     )
-    return {role: (data, *_video_size(data)) for role, data in encoded.items()}
-
-
-def _video_size(data: bytes) -> tuple[int, int]:
-    with av.open(io.BytesIO(data)) as container:
-        context = container.streams.video[0].codec_context
-        return context.width, context.height
+    return {role: (data, VIDEO_SIDE, VIDEO_SIDE) for role, data in encoded.items()}

@@ -105,6 +105,7 @@ def test_animation_from_scratch_makes_images_and_three_videos(api, drawn):
         assert (width, height) == (512, 512) and frames >= 12
     asset = api.ok("GET", f"/assets/{job['asset_ids']['webm']}")
     assert (asset["type"], asset["mime_type"]) == ("webm", "video/webm")
+    assert (asset["width"], asset["height"]) == facts["webm"][2:4]
 
 
 def test_animate_existing_adds_videos_to_the_source_item(api, drawn):
