@@ -249,9 +249,22 @@ class Previews(_Area):
 
 
 class Generations(_Area):
-    """`client.generations`: paid jobs that make items and their assets (202 + a Job)."""
+    """`client.generations`: paid jobs that make items and their assets (202 + a Job).
 
-    def image(self, collection_id: Collection | str, name: str | Item, prompt: str) -> Job:
+    Each call takes `idempotency_key`: after an ambiguous failure (5xx, timeout, lost answer)
+    send the same call again with the same key, and a server that honours `Idempotency-Key`
+    (the stand-in does) answers with the first job instead of charging twice. Without one,
+    each call gets a fresh key.
+    """
+
+    def image(
+        self,
+        collection_id: Collection | str,
+        name: str | Item,
+        prompt: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Job:
         """Generate an item's image; pass an Item instead of a name to regenerate it."""
         _require_text(prompt, "prompt")
         body: dict[str, Any] = {"type": "image", "image_prompt": prompt}
@@ -260,7 +273,7 @@ class Generations(_Area):
         else:
             _require_text(name, "name")
             body["name"] = name
-        return self._generate(collection_id, body)
+        return self._generate(collection_id, body, idempotency_key)
 
     def animate(
         self,
@@ -272,6 +285,7 @@ class Generations(_Area):
         loop: bool = True,
         end: Any = None,
         auto_reverse: bool = False,
+        idempotency_key: str | None = None,
     ) -> Job:
         """Animate an existing image (Asset of type image, Item, Job or asset id).
 
@@ -291,9 +305,16 @@ class Generations(_Area):
         if end is not None:
             body["end_image_asset_id"] = source_image(end, "end")[0]
             body["auto_reverse"] = auto_reverse
-        return self._generate(collection_id, body)
+        return self._generate(collection_id, body, idempotency_key)
 
-    def edit(self, collection_id: Collection | str, source: Any, instructions: str) -> Job:
+    def edit(
+        self,
+        collection_id: Collection | str,
+        source: Any,
+        instructions: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Job:
         """Edit an item's image; the new image lands on the same item."""
         _require_text(instructions, "instructions")
         source_id, item_id = source_image(source)
@@ -312,37 +333,53 @@ class Generations(_Area):
             "source_image_asset_id": source_id,
             "edit_instructions": instructions,
         }
-        return self._generate(collection_id, body)
+        return self._generate(collection_id, body, idempotency_key)
 
-    def keep(self, collection_id: Collection | str, preview: Preview, name: str) -> Job:
+    def keep(
+        self,
+        collection_id: Collection | str,
+        preview: Preview,
+        name: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Job:
         """Generate a preview's prompt as a real item called `name` ("keep this one")."""
         if not isinstance(preview, Preview) or not preview.prompt:
             raise ValueError("keep() needs a Preview returned by client.previews.create")
-        return self.image(collection_id, name, preview.prompt)
+        return self.image(collection_id, name, preview.prompt, idempotency_key=idempotency_key)
 
     def batch(
-        self, collection_id: Collection | str, requests: Sequence[Mapping[str, Any]]
+        self,
+        collection_id: Collection | str,
+        requests: Sequence[Mapping[str, Any]],
+        *,
+        idempotency_key: str | None = None,
     ) -> list[Job | APIStatusError]:
         """Up to 10 generate bodies at once; each entry is a Job or the error for that request."""
         if not 1 <= len(requests) <= MAX_BATCH:
             raise ValueError(f"a batch holds 1 to {MAX_BATCH} requests, got {len(requests)}")
         bodies = [_batch_body(request) for request in requests]
         path = f"/collections/{object_id(collection_id)}/generate-batch"
-        answer = self._request_mapping_source_errors(path, {"requests": bodies})
+        answer = self._request_mapping_source_errors(path, {"requests": bodies}, idempotency_key)
         entries = list_of(answer.data, "jobs")
         return [
             _batch_entry(entry, body, object_id(collection_id), self._client)
             for entry, body in zip(entries, bodies, strict=False)
         ]
 
-    def _generate(self, collection_id: Collection | str, body: dict[str, Any]) -> Job:
+    def _generate(
+        self, collection_id: Collection | str, body: dict[str, Any], idempotency_key: str | None
+    ) -> Job:
         collection = object_id(collection_id)
-        answer = self._request_mapping_source_errors(f"/collections/{collection}/generate", body)
+        path = f"/collections/{collection}/generate"
+        answer = self._request_mapping_source_errors(path, body, idempotency_key)
         return _job_from_accepted(answer.data, body, collection, self._client)
 
-    def _request_mapping_source_errors(self, path: str, body: Any) -> Answer:
+    def _request_mapping_source_errors(
+        self, path: str, body: Any, idempotency_key: str | None
+    ) -> Answer:
         try:
-            return self._http.request("POST", path, json=body)
+            return self._http.request("POST", path, json=body, idempotency_key=idempotency_key)
         except BadRequestError as exc:
             mapped = source_error(exc)
             if mapped is None:

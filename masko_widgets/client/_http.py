@@ -80,8 +80,13 @@ class HTTP:
         file: ImageFile | None = None,
         read_timeout: float | None = None,
         max_retries: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Answer:
-        """Send one logical API call (retrying as allowed) and unwrap its answer."""
+        """Send one logical API call (retrying as allowed) and unwrap its answer.
+
+        A POST carries `idempotency_key`, or else a fresh one; either way every retry of
+        the call reuses it.
+        """
         response = self._send(
             method,
             self.base_url + path,
@@ -90,6 +95,7 @@ class HTTP:
             files={"file": (file.filename, file.data, file.mime)} if file else None,
             read_timeout=read_timeout,
             max_retries=max_retries,
+            idempotency_key=idempotency_key,
         )
         data, pagination = _unwrap(_json_or_none(response))
         return Answer(response.status_code, data, pagination, _request_id(response))
@@ -125,6 +131,7 @@ class HTTP:
         files: Any = None,
         read_timeout: float | None = None,
         max_retries: int | None = None,
+        idempotency_key: str | None = None,
         follow_redirects: bool = False,
     ) -> httpx.Response:
         retries = self.max_retries if max_retries is None else max_retries
@@ -132,7 +139,7 @@ class HTTP:
         if _origin(url) == self._origin:
             headers["Authorization"] = f"Bearer {self._api_key}"
         if method == "POST":
-            headers["Idempotency-Key"] = str(uuid.uuid4())
+            headers["Idempotency-Key"] = _idempotency_key(idempotency_key)
         timeout = self._timeouts(self._timeout, read_timeout) if read_timeout else None
         attempt = 0
         while True:
@@ -304,6 +311,18 @@ def _connection_error(
             f"could not reach {_origin(url)} ({exc}); check the base URL and your network"
         )
     return APIConnectionError(f"{where}: the connection broke ({type(exc).__name__}: {exc})")
+
+
+def _idempotency_key(key: str | None) -> str:
+    """The caller's key, checked, or a fresh one."""
+    if key is None:
+        return str(uuid.uuid4())
+    if not isinstance(key, str) or not key.strip() or len(key) > 255 or not key.isascii():
+        raise ValueError(
+            f"idempotency_key must be 1 to 255 ASCII characters, got {key!r}; "
+            "pass None to let the client make one"
+        )
+    return key
 
 
 def _request_id(response: httpx.Response) -> str | None:

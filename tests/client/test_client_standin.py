@@ -270,6 +270,58 @@ def test_batch_returns_jobs_and_errors_in_order(client, collection):
     assert [job.item_name for job in done] == ["a", "c"]
 
 
+def charges(standin, job_ids) -> list[str]:
+    return [
+        row["job_id"]
+        for row in standin.ledger()
+        if row["kind"] == "charge" and row["job_id"] in job_ids
+    ]
+
+
+def test_reissuing_a_call_with_its_key_replays_the_first_job(client, standin, collection, pose):
+    """After an ambiguous failure the caller sends the same call again: one job, one charge."""
+    calls = {
+        "image": lambda key: client.generations.image(
+            collection, "jump", "jumping", idempotency_key=key
+        ),
+        "animate": lambda key: client.generations.animate(
+            collection, pose, "bounce", idempotency_key=key
+        ),
+        "edit": lambda key: client.generations.edit(
+            collection, pose, "add a hat", idempotency_key=key
+        ),
+    }
+    balance = client.credits()
+    first = {name: call(f"{collection.id}-{name}") for name, call in calls.items()}
+    again = {name: call(f"{collection.id}-{name}") for name, call in calls.items()}
+    assert {name: job.id for name, job in again.items()} == {
+        name: job.id for name, job in first.items()
+    }
+    ids = {job.id for job in first.values()}
+    assert sorted(charges(standin, ids)) == sorted(ids)
+    assert client.credits() == balance - sum(job.cost_credits for job in first.values())
+
+
+def test_reissuing_a_batch_with_its_key_replays_its_jobs(client, standin, collection):
+    requests = [
+        {"type": "image", "name": "a", "image_prompt": "standing"},
+        {"type": "image", "name": "b", "image_prompt": "sitting"},
+    ]
+    first = client.generations.batch(collection, requests, idempotency_key=collection.id)
+    again = client.generations.batch(collection, requests, idempotency_key=collection.id)
+    ids = [job.id for job in first]
+    assert [job.id for job in again] == ids and len(set(ids)) == 2
+    assert sorted(charges(standin, set(ids))) == sorted(ids)
+
+
+def test_an_idempotency_key_reused_for_another_call_is_refused(client, collection):
+    key = f"{collection.id}-reused"
+    client.generations.image(collection, "jump", "jumping", idempotency_key=key)
+    with pytest.raises(BadRequestError, match="Idempotency-Key"):
+        client.generations.image(collection, "sit", "sitting", idempotency_key=key)
+    assert [item.name for item in client.items.list(collection)] == ["jump"]
+
+
 def test_suggest_actions(client, collection):
     actions = client.suggest_actions(collection)
     assert 6 <= len(actions) <= 8 and all(isinstance(a, str) and a for a in actions)

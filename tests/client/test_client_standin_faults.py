@@ -177,6 +177,20 @@ def test_a_cut_connection_after_a_post_is_not_replayed(server, recorded):
     assert [p.name for p in client.projects.list()].count("cut short") == 1
 
 
+def test_a_post_cut_short_is_safely_reissued_with_its_key(server, recorded, collection):
+    """The server took the job but the answer was lost: the same key gets it, charged once."""
+    client, _ = recorded
+    balance = client.credits()
+    server.set_faults(drop=1.0)
+    with pytest.raises(APIConnectionError):
+        client.generations.image(collection, "wave", "waving", idempotency_key=collection.id)
+    server.set_faults(local.Faults())
+    job = client.generations.image(collection, "wave", "waving", idempotency_key=collection.id)
+    assert [seen.id for seen in client.jobs.list(collection_id=collection)] == [job.id]
+    assert [row["kind"] for row in server.ledger() if row["job_id"] == job.id] == ["charge"]
+    assert client.credits() == balance - 1
+
+
 def test_a_slow_answer_times_out_without_replaying_a_post(server, collection):
     recording = Recording()
     with MaskoClient(

@@ -17,10 +17,12 @@ from masko_widgets import (
     GoneError,
     InsufficientCreditsError,
     InternalServerError,
+    Item,
     MaskoClient,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
+    Preview,
     RateLimitError,
 )
 from tests.client._scripted import KEY, answer
@@ -135,6 +137,43 @@ def test_each_logical_post_gets_its_own_key(scripted):
     client.projects.create("a")
     client.projects.create("b")
     assert keys(script)[0] != keys(script)[1]
+
+
+POSE = Item(id="i1", assets={"image": "a1"})
+PAID_CALLS = {
+    "image": lambda gen, key: gen.image("c1", "wave", "waving", idempotency_key=key),
+    "animate": lambda gen, key: gen.animate("c1", POSE, "bounce", idempotency_key=key),
+    "edit": lambda gen, key: gen.edit("c1", POSE, "add a hat", idempotency_key=key),
+    "keep": lambda gen, key: gen.keep(
+        "c1", Preview(url="https://files.test/p.png", prompt="waving"), "wave", idempotency_key=key
+    ),
+    "batch": lambda gen, key: gen.batch(
+        "c1", [{"type": "image", "name": "a", "image_prompt": "x"}], idempotency_key=key
+    ),
+}
+
+
+@pytest.mark.parametrize("call", PAID_CALLS)
+def test_a_callers_idempotency_key_is_sent_on_every_retry(scripted, call):
+    batch = {"data": {"jobs": [JOB["data"]]}}
+    client, script = scripted(
+        answer(429, {"error": {"code": "rate_limited", "message": "wait"}}, **{"Retry-After": "0"}),
+        REFUSED,
+        answer(202, batch if call == "batch" else JOB),
+    )
+    PAID_CALLS[call](client.generations, "order-42/wave")
+    assert script.methods == ["POST"] * 3
+    assert keys(script) == ["order-42/wave"] * 3
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "k" * 256, "clé", 42], ids=["empty", "blank", "long", "non-ascii", "int"]
+)
+def test_an_unusable_idempotency_key_is_refused_before_sending(scripted, bad):
+    client, script = scripted(answer(202, JOB))
+    with pytest.raises(ValueError, match="idempotency_key"):
+        client.generations.image("c1", "wave", "waving", idempotency_key=bad)
+    assert script.requests == []
 
 
 def test_gets_carry_no_idempotency_key(scripted):
