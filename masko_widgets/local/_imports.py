@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from PIL import Image
+from starlette.datastructures import URL
 
 from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._imaging import ImageRejected, load_upload
@@ -29,10 +30,11 @@ class Imported:
     asset: Row | None = None
 
 
-def fetch(url: str, field: str, store: Store, host: str, port: int | None) -> Imported:
-    """Read a `data:` URI or a file URL of this server (reached at host:port)."""
+def fetch(url: str, field: str, store: Store, reached: URL) -> Imported:
+    """Read a `data:` URI or a file URL of this server (`reached`: the URL of this request)."""
     if url.startswith("data:"):
         return Imported(_data_uri(url, field))
+    host, port = reached.hostname or "", reached.port
     parts = urlsplit(url)
     own_host = parts.hostname is not None and (
         parts.hostname == host or (parts.hostname in _LOOPBACK and host in _LOOPBACK)

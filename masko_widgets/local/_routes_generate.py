@@ -114,7 +114,7 @@ async def preview(
     hints = []
     for index, url in enumerate(body.reference_image_urls):
         field = f"reference_image_urls[{index}]"
-        data = fetch(url, field, ctx.store, request.url.hostname or "", request.url.port).data
+        data = fetch(url, field, ctx.store, request.url).data
         image, _mime = await ctx.jobs.off_loop(decode, data, field)
         hints.append(image)
     png, width, height = await ctx.jobs.off_loop(

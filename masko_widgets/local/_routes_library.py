@@ -101,7 +101,7 @@ async def create_collection(
         )
     for index, url in enumerate(body.reference_image_urls):
         field = f"reference_image_urls[{index}]"
-        imported = fetch(url, field, ctx.store, request.url.hostname or "", request.url.port)
+        imported = fetch(url, field, ctx.store, request.url)
         if imported.asset is not None and _reusable(imported.asset, workspace):
             refs.append(imported.asset["id"])
         else:
@@ -159,9 +159,7 @@ async def add_reference(
     if body.asset_id is not None:
         asset = reference_asset(ctx, workspace, "asset_id", body.asset_id)
     else:
-        imported = fetch(
-            body.url or "", "url", ctx.store, request.url.hostname or "", request.url.port
-        )
+        imported = fetch(body.url or "", "url", ctx.store, request.url)
         asset = imported.asset if _reusable(imported.asset, workspace) else None
         data = imported.data
     if asset is not None and asset["id"] in collection["reference_asset_ids"]:
@@ -244,7 +242,7 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
                 " server (or send multipart `file`).",
             ) from None
         field = "url"
-        data = fetch(body.url, "url", ctx.store, request.url.hostname or "", request.url.port).data
+        data = fetch(body.url, "url", ctx.store, request.url).data
     image_data, mime, width, height = await _checked_upload(ctx, data, field)
     asset = ctx.store.add_upload(workspace, image_data, mime, width, height)
     return ok(request, views.asset(asset, base_url(request)), status=201)
