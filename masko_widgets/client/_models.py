@@ -36,6 +36,14 @@ def _attached(model: Any) -> MaskoClient:
     return model._client
 
 
+def _decoded(data: bytes) -> Image.Image:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
 class _Readable:
     """Shared file access for models that carry a URL to an image."""
 
@@ -48,11 +56,7 @@ class _Readable:
 
     def to_pil(self) -> Image.Image:
         """The file decoded by Pillow (images only)."""
-        from PIL import Image
-
-        image = Image.open(io.BytesIO(self.read()))
-        image.load()
-        return image
+        return _decoded(self.read())
 
     def _repr_png_(self) -> bytes | None:
         if not self._is_image():
@@ -61,7 +65,7 @@ class _Readable:
         if data.startswith(b"\x89PNG"):
             return data
         out = io.BytesIO()
-        self.to_pil().save(out, format="PNG")
+        _decoded(data).save(out, format="PNG")
         return out.getvalue()
 
     def _is_image(self) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
+import httpx
 import pytest
 from PIL import Image
 
-from masko_widgets import InvalidImageError
+from masko_widgets import Asset, InvalidImageError
 from masko_widgets._image_header import MAX_UPLOAD_BYTES, sniff_mime
 from masko_widgets.client._files import ImageFile, load_image
 from tests.client._scripted import answer
@@ -117,3 +118,13 @@ def test_a_bad_upload_sends_nothing(scripted):
     with pytest.raises(InvalidImageError):
         client.uploads.create(b"GIF? no")
     assert script.requests == []
+
+
+def test_a_jpeg_asset_is_shown_as_png_from_one_download(scripted):
+    client, script = scripted(
+        httpx.Response(200, content=encoded("JPEG"), headers={"content-type": "image/jpeg"})
+    )
+    asset = Asset(id="a1", type="image", url="https://files.test/a1.jpg", _client=client)
+    shown = Image.open(io.BytesIO(asset._repr_png_()))
+    assert (shown.format, shown.size) == ("PNG", (8, 8))
+    assert script.methods == ["GET"]
