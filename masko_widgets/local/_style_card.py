@@ -88,12 +88,14 @@ def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
         mask = character.getchannel("A").point(lambda a: 255 if a >= 128 else 0)
         grey = ImageOps.grayscale(character.convert("RGB"))
         width = _outline_width(grey, mask)
-        if width and ImageStat.Stat(grey, _erode(mask, width + 1)).mean[0] < _DARK:
+        interior = _erode(mask, width + 1)
+        if width and ImageStat.Stat(grey, interior).mean[0] < _DARK:
             width = 0  # a dark character rather than a dark outline
+            interior = _erode(mask, 1)
         if width:
             dark_outlines += 1
             widths.append(round(width / scale))
-        gradients.append(_gradient_share(grey, _erode(mask, width + 1)))
+        gradients.append(_gradient_share(grey, interior))
     if not characters:
         return StyleCard((), 1.0, False, 0, "flat")
     outline = dark_outlines * 2 > len(characters)
