@@ -174,7 +174,6 @@ class HTTP:
             )
             if response.is_success:
                 return response
-            error = status_error(response)
             if should_retry(
                 method, attempt=attempt, max_retries=retries, status=response.status_code
             ):
@@ -183,7 +182,7 @@ class HTTP:
                     self._pause(method, url, attempt, delay, str(response.status_code))
                     attempt += 1
                     continue
-            raise error
+            raise status_error(response)
 
     @staticmethod
     def _pause(method: str, url: str, attempt: int, delay: float, why: str) -> None:
@@ -204,7 +203,7 @@ class HTTP:
 
 def status_error(response: httpx.Response) -> APIStatusError:
     """The exception for an error answer, from any of the error shapes the docs show."""
-    body = _json_or_none(response) if response.content else None
+    body = _json_or_none(response)
     if body is None and response.content:
         body = response.text
     return error_from_body(
