@@ -5,7 +5,6 @@ No auth: the URL's random token is the capability. Paths come from stored record
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -43,7 +42,7 @@ def asset_file(ctx: Ctx, name: str) -> Response:
     if asset is None or match is None or match.group(2) != asset["ext"]:
         raise ApiError(404, "No file at this URL.")
     if asset["status"] == "pending":
-        body = _placeholder(asset["width"] or 512, asset["height"] or 512)
+        body = placeholder_png(asset["width"] or 512, asset["height"] or 512)
         return Response(body, media_type="image/png", headers=_NO_STORE)
     if asset["status"] == "failed":
         raise ApiError(404, "The job that was to make this file failed; generate it again.")
@@ -65,8 +64,3 @@ def preview_file(ctx: Ctx, name: str) -> Response:
     if expired or not path.exists():
         raise ApiError(410, "This preview has expired; make a new preview.")
     return FileResponse(path, media_type="image/png", headers=_NO_STORE)
-
-
-@functools.lru_cache(maxsize=16)
-def _placeholder(width: int, height: int) -> bytes:
-    return placeholder_png(width, height)
