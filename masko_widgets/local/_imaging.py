@@ -140,8 +140,7 @@ def render_pose(
     if card is not None and card.palette:
         character = _recolour(character, [hex_to_rgb(colour) for colour, _ in card.palette])
     if background is None:
-        base = hex_to_rgb(card.palette[0][0]) if card and card.palette else _body_colour(prompt)
-        background = _mix(base, (255, 255, 255), 0.86)
+        background = _mix(_body_colour(prompt, card), (255, 255, 255), 0.86)
     posed = _posed(character, rng, size)
     return flatten(posed, background), posed
 
@@ -292,8 +291,11 @@ def prompt_random(text: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:16], "big"))
 
 
-def _body_colour(prompt: str) -> RGB:
-    """A colour named in the prompt, else a saturated colour chosen by the prompt's hash."""
+def _body_colour(prompt: str, card: StyleCard | None = None) -> RGB:
+    """The card's main colour, else a colour named in the prompt, else a saturated colour
+    chosen by the prompt's hash."""
+    if card is not None and card.palette:
+        return hex_to_rgb(card.palette[0][0])
     for word in re.findall(r"[a-z]+", prompt.lower()):
         if word in _COLOUR_WORDS:
             return _COLOUR_WORDS[word]
@@ -306,7 +308,7 @@ def _drawn_character(
     prompt: str, card: StyleCard | None, rng: random.Random, size: int
 ) -> Image.Image:
     """A simple mascot drawn from the prompt: body shape by hash, outline, eyes and a smile."""
-    body = hex_to_rgb(card.palette[0][0]) if card and card.palette else _body_colour(prompt)
+    body = _body_colour(prompt, card)
     outline = max(2, size // 64) if card is None or card.outline else 0
     canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
