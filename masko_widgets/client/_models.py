@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -288,40 +288,14 @@ class Job:
     @classmethod
     def from_api(cls, data: Mapping[str, Any], client: Any = None, **known: Any) -> Job:
         """Build from a job body or a 202 body; `known` fills what a bare 202 leaves out."""
-        values = {
-            "status": "pending",
-            **known,
-            **{key: data[key] for key in _JOB_FIELDS if data.get(key) is not None},
-        }
-        return cls(
-            id=data.get("id") or data["job_id"],
-            status=values["status"],
-            type=values.get("type"),
-            collection_id=values.get("collection_id"),
-            item_id=values.get("item_id"),
-            item_name=values.get("item_name"),
-            cost_credits=values.get("cost_credits"),
-            asset_ids=_mapping(values.get("asset_ids")),
-            urls=_mapping(values.get("urls")),
-            error=JobError.from_api(values.get("error")),
-            created_at=values.get("created_at"),
-            updated_at=values.get("updated_at"),
-            completed_at=values.get("completed_at"),
-            _client=client,
-        )
+        given = {key: data[key] for key in _JOB_FIELDS if data.get(key) is not None}
+        values = {"status": "pending", **known, **given}
+        parsed = {name: values.get(name) for name in _JOB_FIELDS}
+        parsed["asset_ids"] = _mapping(parsed["asset_ids"])
+        parsed["urls"] = _mapping(parsed["urls"])
+        parsed["error"] = JobError.from_api(parsed["error"])
+        return cls(id=data.get("id") or data["job_id"], _client=client, **parsed)
 
 
-_JOB_FIELDS = (
-    "status",
-    "type",
-    "collection_id",
-    "item_id",
-    "item_name",
-    "cost_credits",
-    "asset_ids",
-    "urls",
-    "error",
-    "created_at",
-    "updated_at",
-    "completed_at",
-)
+_JOB_FIELDS = tuple(spec.name for spec in fields(Job) if spec.name not in ("id", "_client"))
+"""The fields of a Job read from its JSON body (or filled in from what the caller knows)."""
