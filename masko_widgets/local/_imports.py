@@ -16,9 +16,9 @@ from starlette.datastructures import URL
 
 from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._imaging import ImageRejected, load_upload
-from masko_widgets.local._store import Row, Store
+from masko_widgets.local._store import FILE_NAME, Row, Store
 
-_OWN_FILE = re.compile(r"/v1/(files|previews)/([A-Za-z0-9_-]{32})\.(png|jpg|webp|gif|mp4|webm|mov)")
+_OWN_FILE = re.compile(rf"/v1/(files|previews)/{FILE_NAME}")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -15,6 +15,7 @@ from masko_widgets.local._deps import Ctx
 from masko_widgets.local._errors import ApiError
 from masko_widgets.local._imaging import placeholder_png
 from masko_widgets.local._schemas import FILE_MEDIA_TYPES
+from masko_widgets.local._store import FILE_NAME, URL_KEY
 
 router = APIRouter()
 
@@ -26,7 +27,8 @@ def _serves(description: str, *media_types: str) -> dict[int | str, dict[str, An
     return {200: {"description": description, "content": dict.fromkeys(media_types, _BINARY)}}
 
 
-_NAME = re.compile(r"([A-Za-z0-9_-]{32})\.(png|jpg|webp|gif|mp4|webm|mov)")
+_NAME = re.compile(FILE_NAME)
+_PREVIEW_NAME = re.compile(rf"({URL_KEY})\.png")
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -56,7 +58,7 @@ def asset_file(ctx: Ctx, name: str) -> Response:
     summary="A preview image; 410 once expired",
 )
 def preview_file(ctx: Ctx, name: str) -> Response:
-    match = re.fullmatch(r"([A-Za-z0-9_-]{32})\.png", name)
+    match = _PREVIEW_NAME.fullmatch(name)
     found = ctx.store.preview(match.group(1)) if match else None
     if found is None:
         raise ApiError(404, "No preview at this URL.")

@@ -83,6 +83,15 @@ UPLOAD_EXTENSIONS: Mapping[str, str] = {
     "image/gif": "gif",
 }
 
+URL_KEY = r"[A-Za-z0-9_-]{32}"
+"""Pattern of the random token in a file or preview URL (`secrets.token_urlsafe(24)`)."""
+
+_EXTENSIONS = dict.fromkeys(
+    [*UPLOAD_EXTENSIONS.values(), *(ext for ext, _ in FILE_FORMATS.values())]
+)
+FILE_NAME = rf"({URL_KEY})\.({'|'.join(_EXTENSIONS)})"
+"""Pattern of an asset file's name: groups (token, extension)."""
+
 
 def now_iso() -> str:
     """The current time as an ISO-8601 UTC string."""
@@ -608,7 +617,7 @@ class Store:
             )
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+_TOKEN = re.compile(URL_KEY)
 
 
 def row_token(token: str) -> str:
