@@ -66,8 +66,9 @@ def _read_path(path: Path) -> ImageFile:
             f"no image file at {str(path)!r}: pass an existing file path, bytes, a PIL image "
             "or an http(s) URL"
         )
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise _too_large(path.name, path.stat().st_size)
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise _too_large(path.name, size)
     return _checked(path.name, path.read_bytes())
 
 
