@@ -69,16 +69,6 @@ JobType = Literal["image", "animation", "edit"]
 AssetType = Literal["image", "transparent_image", "video", "webm", "hevc"]
 AssetStatus = Literal["pending", "completed", "failed"]
 ItemType = Literal["image", "animation"]
-FILE_MEDIA_TYPES = (
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "image/gif",
-    "video/mp4",
-    "video/webm",
-    "video/quicktime",
-)
-"""What a file URL may serve: generated PNGs and videos, and uploads as they came."""
 
 
 class ErrorDetail(BaseModel):

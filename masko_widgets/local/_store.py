@@ -91,6 +91,10 @@ _EXTENSIONS = dict.fromkeys(
 )
 FILE_NAME = rf"({URL_KEY})\.({'|'.join(_EXTENSIONS)})"
 """Pattern of an asset file's name: groups (token, extension)."""
+FILE_MEDIA_TYPES = tuple(
+    dict.fromkeys([*UPLOAD_EXTENSIONS, *(mime for _, mime in FILE_FORMATS.values())])
+)
+"""What a file URL may serve: uploads as they came, and generated PNGs and videos."""
 
 
 def now_iso() -> str:
