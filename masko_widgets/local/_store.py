@@ -179,18 +179,6 @@ class Store:
             row = self._db.execute(sql, tuple(args)).fetchone()
         return _decode(row) if row else None
 
-    def _page(
-        self, table: str, where: Mapping[str, Any], limit: int, offset: int
-    ) -> tuple[list[Row], int]:
-        clause = " AND ".join(f"{column} = ?" for column in where) or "1"
-        args = tuple(where.values())
-        with self._lock:
-            count = f"SELECT COUNT(*) FROM {table} WHERE {clause}"  # noqa: S608
-            select = f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?"  # noqa: S608
-            total = self._db.execute(count, args).fetchone()[0]
-            rows = self._db.execute(select, (*args, limit, offset)).fetchall()
-        return [_decode(row) for row in rows], total
-
     # --- workspaces and keys -------------------------------------------------------------
 
     def default_key(self, credits: int) -> str:
@@ -281,7 +269,15 @@ class Store:
         """A page of rows matching `where` (column -> value) in creation order, and the total."""
         if table not in ("projects", "collections", "items", "jobs"):
             raise ValueError(table)
-        return self._page(table, {k: v for k, v in where.items() if v is not None}, limit, offset)
+        given = {column: value for column, value in where.items() if value is not None}
+        clause = " AND ".join(f"{column} = ?" for column in given) or "1"
+        args = tuple(given.values())
+        with self._lock:
+            count = f"SELECT COUNT(*) FROM {table} WHERE {clause}"  # noqa: S608
+            select = f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?"  # noqa: S608
+            total = self._db.execute(count, args).fetchone()[0]
+            rows = self._db.execute(select, (*args, limit, offset)).fetchall()
+        return [_decode(row) for row in rows], total
 
     # --- collections and references -------------------------------------------------------
 
