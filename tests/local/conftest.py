@@ -203,16 +203,16 @@ def data_uri(data: bytes, mime: str = "image/png") -> str:
 
 
 def png_bomb(width: int, height: int) -> bytes:
-    """A tiny, valid 1-bit PNG claiming width x height pixels (a decompression bomb)."""
+    """A valid 1-bit PNG of width x height whose all-zero pixels compress to almost nothing:
+    a decompression bomb that Pillow could decode in full, so only a header check stops it."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = struct.pack(">I", zlib.crc32(kind + body))
         return struct.pack(">I", len(body)) + kind + body + crc
 
-    rows = zlib.compress(
-        bytes((width // 8 + 1) * 64), 9
-    )  # only a few rows: decoding must stop early
+    rows = zlib.compress(bytes((width // 8 + 1) * height), 9)
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
     )
+

@@ -7,7 +7,6 @@ import io
 import struct
 import subprocess
 import sys
-import zlib
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
@@ -23,27 +22,13 @@ from masko_widgets.local._imaging import (
     render_pose,
 )
 from masko_widgets.local._style_card import StyleCard
+from tests.local.conftest import png_bomb
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
     out = io.BytesIO()
     image.save(out, fmt, **options)
     return out.getvalue()
-
-
-def png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def png_bomb(width: int, height: int) -> bytes:
-    """A valid 1-bit greyscale PNG whose all-zero pixel data compresses to almost nothing."""
-    rows = zlib.compress(bytes((width // 8 + 1) * height), 9)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-        + png_chunk(b"IDAT", rows)
-        + png_chunk(b"IEND", b"")
-    )
 
 
 def jpeg_header(width: int, height: int) -> bytes:

@@ -4,7 +4,6 @@ workspaces). Accepted formats and duplicate references are checked at the end.""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from masko_widgets import (
     SourceImageError,
 )
 from tests.conftest import draw_character
+from tests.local.conftest import data_uri
 from tests.reliability._world import UNKNOWN, World, authed, build, start
 from tests.widgets.wire import front_end_event
 
@@ -87,10 +87,6 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 def http(status: int, field: str | None = None) -> Answers:
     return Answers(status, CODES[status], field)
-
-
-def data_uri(data: bytes, mime: str = "image/png") -> str:
-    return f"data:{mime};base64," + base64.b64encode(data).decode()
 
 
 def multipart(data: bytes) -> dict[str, Any]:
