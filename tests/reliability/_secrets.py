@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ipywidgets
 import nbformat
 from nbclient import NotebookClient
 
@@ -45,7 +44,7 @@ from masko_widgets.export import export_html
 from tests.conftest import draw_character
 from tests.local.conftest import png_bomb
 from tests.reliability._world import UNKNOWN
-from tests.widgets.wire import front_end_event, recording
+from tests.widgets.wire import all_widgets, front_end_event, recording
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -260,21 +259,6 @@ def _models(client: MaskoClient) -> list[Any]:
     return [*client.projects.list(), collection, client.references.list(collection), *jobs,
             *client.items.list(collection), *client.previews.create("one more"),
             *(client.assets.get(asset_id) for job in jobs for asset_id in job.asset_ids.values())]
-
-
-def all_widgets(roots: list) -> list:
-    """The widgets and every widget they hold (children, parts, chained poses)."""
-    seen: dict[str, ipywidgets.Widget] = {}
-    todo = list(roots)
-    while todo:
-        widget = todo.pop()
-        if not isinstance(widget, ipywidgets.Widget) or widget.model_id in seen:
-            continue
-        seen[widget.model_id] = widget
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            todo.extend(value if isinstance(value, (list, tuple)) else [value])
-    return list(seen.values())
 
 
 def closed_port() -> int:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-import ipywidgets
-
 from masko_widgets import MascotStudio, PreviewPanel, _connect
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
-from tests.widgets.wire import front_end_event
+from tests.widgets.wire import all_widgets, front_end_event
 
 
 def test_a_reference_change_updates_the_style_card_everywhere(
@@ -51,11 +49,6 @@ def test_a_kept_preview_appears_in_the_grid(client, collection):
     assert studio.bar.credits == credits_before - 1
 
 
-def all_widgets(studio: MascotStudio) -> list[ipywidgets.Widget]:
-    return [studio, studio.bar, *studio.children, *studio.children[1].children,
-            *studio.parts, *studio.grid.poses]
-
-
 def test_no_widget_state_holds_the_api_key(
     standin, client, collection, reference, generate, monkeypatch
 ):
@@ -74,7 +67,7 @@ def test_no_widget_state_holds_the_api_key(
     assert studio.gallery.error  # an error state is in the state too
 
     secrets = {key, key.removeprefix("masko_"), _connect._server.api_key}
-    for widget in [*all_widgets(studio), standalone]:
+    for widget in all_widgets([studio, standalone]):
         state = widget.get_state()
         text = json.dumps(state, default=lambda value: bytes(value).hex())
         raw = b"".join(bytes(value) for value in _bytes_in(state))

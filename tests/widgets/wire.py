@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import comm
+import ipywidgets
 from comm.base_comm import BaseComm
 
 
@@ -88,3 +89,18 @@ def front_end_event(widget: Any, content: dict[str, Any], buffers: list[bytes] =
     """What the browser sends with model.send(content, callbacks, buffers)."""
     widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
                         "buffers": [memoryview(buffer) for buffer in buffers]})
+
+
+def all_widgets(roots: list) -> list[ipywidgets.Widget]:
+    """The widgets and every widget they hold (children, parts, chained poses)."""
+    seen: dict[str, ipywidgets.Widget] = {}
+    todo = list(roots)
+    while todo:
+        widget = todo.pop()
+        if not isinstance(widget, ipywidgets.Widget) or widget.model_id in seen:
+            continue
+        seen[widget.model_id] = widget
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            todo.extend(value if isinstance(value, (list, tuple)) else [value])
+    return list(seen.values())
