@@ -27,20 +27,31 @@ def main() -> None:
     args = parser.parse_args()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, local.start(Path(folder) / "data") as server:
-        run = _fuzz.run(server, Path(folder) / "fuzz", max_time=args.seconds,
-                        max_examples=args.examples, seed_value=args.seed, workers=args.workers)
+        run = _fuzz.run(
+            server,
+            Path(folder) / "fuzz",
+            max_time=args.seconds,
+            max_examples=args.examples,
+            seed_value=args.seed,
+            workers=args.workers,
+        )
     report = run.report
-    print(f"fuzzed for {time.perf_counter() - began:.0f} s (budget {args.seconds} s, "
-          f"stop: {report['stop_reason']}), seed {args.seed}")
-    print(f"operations tested  {report['operations']['tested']} of "
-          f"{report['operations']['total']}")
-    print("phases             " + ", ".join(
-        f"{name} {phase['status']}" for name, phase in report["phases"].items()))
+    print(
+        f"fuzzed for {time.perf_counter() - began:.0f} s (budget {args.seconds} s, "
+        f"stop: {report['stop_reason']}), seed {args.seed}"
+    )
+    print(f"operations tested  {report['operations']['tested']} of {report['operations']['total']}")
+    print(
+        "phases             "
+        + ", ".join(f"{name} {phase['status']}" for name, phase in report["phases"].items())
+    )
     print(f"cases run          {run.cases}")
     print(f"responses >= 500   {run.server_errors}")
     for failure in run.failures:
-        print(f"failure            {failure['code']} {failure['title']} x{failure['count']}: "
-              f"{', '.join(failure['operations'])}")
+        print(
+            f"failure            {failure['code']} {failure['title']} x{failure['count']}: "
+            f"{', '.join(failure['operations'])}"
+        )
     if not run.failures:
         print("failures           none")
     print(f"errors             {len(report['errors'])}")

@@ -40,17 +40,27 @@ def faults(seed: int) -> None:
     refunded = sum(r["amount"] for r in ledger if r["kind"] == "refund")
     per_job = Counter(r["job_id"] for r in ledger if r["kind"] == "charge")
     print(f"\nfault session, seed {seed} ({seconds:.1f} s)")
-    print(f"  requests sent            {tally.counts['requests']} "
-          f"(GET {tally.counts['GET']}, POST {tally.counts['POST']})")
-    print(f"  faults met by the client 429: {tally.faults_seen['429']}, "
-          f"500: {tally.faults_seen['500']}, cut: {tally.faults_seen['broken']}")
-    print(f"  jobs                     {len(session.jobs)} "
-          f"({len(session.failed)} failed and refunded: {kinds['refund']} refunds)")
-    print(f"  ambiguous paid POSTs     {session.ambiguous_posts} "
-          f"(had made a job: {session.adopted}, adopted, not resubmitted)")
+    print(
+        f"  requests sent            {tally.counts['requests']} "
+        f"(GET {tally.counts['GET']}, POST {tally.counts['POST']})"
+    )
+    print(
+        f"  faults met by the client 429: {tally.faults_seen['429']}, "
+        f"500: {tally.faults_seen['500']}, cut: {tally.faults_seen['broken']}"
+    )
+    print(
+        f"  jobs                     {len(session.jobs)} "
+        f"({len(session.failed)} failed and refunded: {kinds['refund']} refunds)"
+    )
+    print(
+        f"  ambiguous paid POSTs     {session.ambiguous_posts} "
+        f"(had made a job: {session.adopted}, adopted, not resubmitted)"
+    )
     print(f"  charges per job          max {max(per_job.values())}, jobs charged {len(per_job)}")
-    print(f"  credits charged net      {charged - refunded} "
-          f"(expected {session.expected_charge}; balance {balance})")
+    print(
+        f"  credits charged net      {charged - refunded} "
+        f"(expected {session.expected_charge}; balance {balance})"
+    )
 
 
 def restart(outage: float) -> None:
@@ -61,15 +71,21 @@ def restart(outage: float) -> None:
     same_files = sum(after["files"].get(a) == h for a, h in before["files"].items())
     print(f"\nSIGKILL restart, {outage:g} s outage ({time.perf_counter() - began:.1f} s)")
     print(f"  statuses at the kill     {record.statuses_at_kill}")
-    print(f"  assets before / after    {len(before['assets'])} / {len(after['assets'])} "
-          f"(files intact: {same_files} of {len(before['files'])})")
-    print(f"  projects, collections    {len(before['projects'])}/{len(after['projects'])}, "
-          f"{len(before['collections'])}/{len(after['collections'])}; "
-          f"items {len(before['items'])}/{len(after['items'])}; "
-          f"references {len(before['references'])}/{len(after['references'])}")
+    print(
+        f"  assets before / after    {len(before['assets'])} / {len(after['assets'])} "
+        f"(files intact: {same_files} of {len(before['files'])})"
+    )
+    print(
+        f"  projects, collections    {len(before['projects'])}/{len(after['projects'])}, "
+        f"{len(before['collections'])}/{len(after['collections'])}; "
+        f"items {len(before['items'])}/{len(after['items'])}; "
+        f"references {len(before['references'])}/{len(after['references'])}"
+    )
     print(f"  interrupted jobs         {[job.status for job in record.finished]}")
-    print(f"  jobs before / after      {len(before['jobs'])} / {len(after['jobs'])}; "
-          f"ledger charges {sum(r['kind'] == 'charge' for r in record.ledger)}")
+    print(
+        f"  jobs before / after      {len(before['jobs'])} / {len(after['jobs'])}; "
+        f"ledger charges {sum(r['kind'] == 'charge' for r in record.ledger)}"
+    )
     for name, wait in (("whole outage", record.early), ("last seconds", record.late)):
         print(f"  client waiting ({name}) {wait.job.status if wait.job else wait.error}")
     print(f"  connection failures met  {record.tally.counts['broken']}")
@@ -91,15 +107,21 @@ def secrets(notebooks: bool) -> None:
         sweep = _secrets.exercise(server, Path(folder) / "export")
         hits = sweep.hay.hits(server.api_key)
         print("\nkey search")
-        print(f"  widgets, messages, logs  {sweep.widgets} widgets, {sweep.messages} messages, "
-              f"{sweep.records} log records, {len(sweep.errors)} errors")
-        print(f"  searched                 {len(sweep.hay.pieces)} pieces, "
-              f"{sweep.hay.size / 1e6:.1f} MB; key hits: {len(hits)} {hits or ''}")
+        print(
+            f"  widgets, messages, logs  {sweep.widgets} widgets, {sweep.messages} messages, "
+            f"{sweep.records} log records, {len(sweep.errors)} errors"
+        )
+        print(
+            f"  searched                 {len(sweep.hay.pieces)} pieces, "
+            f"{sweep.hay.size / 1e6:.1f} MB; key hits: {len(hits)} {hits or ''}"
+        )
         if notebooks:
             (Path(folder) / "notebooks").mkdir()
             saved, hay = _secrets.run_notebooks(server, Path(folder) / "notebooks")
-            print(f"  notebooks                {len(saved)} saved with widget state, "
-                  f"{hay.size / 1e6:.1f} MB; key hits: {len(hay.hits(server.api_key))}")
+            print(
+                f"  notebooks                {len(saved)} saved with widget state, "
+                f"{hay.size / 1e6:.1f} MB; key hits: {len(hay.hits(server.api_key))}"
+            )
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ ROUND_TRIPS = 60
 
 def generate(client: MaskoClient, collection: str, names: list[str]) -> None:
     for start in range(0, len(names), 10):
-        chunk = names[start:start + 10]
+        chunk = names[start : start + 10]
         requests = [{"type": "image", "name": name, "image_prompt": name} for name in chunk]
         for job in client.generations.batch(collection, requests):
             client.jobs.wait(job)
@@ -51,8 +51,7 @@ def pose_bytes(wire, mark: int, grid: PoseGrid) -> int:
 
 
 def bytes_figures(server) -> None:
-    with MaskoClient(api_key=server.api_key, base_url=server.url) as client, \
-            recording() as wire:
+    with MaskoClient(api_key=server.api_key, base_url=server.url) as client, recording() as wire:
         collection = client.collections.create("bench mascot").id
         client.references.add(collection, client.uploads.create(draw_character()))
         generate(client, collection, [f"pose {n}" for n in range(POSES)])
@@ -64,12 +63,18 @@ def bytes_figures(server) -> None:
         full_png = sum(len(grid._originals[pose.asset_id]) for pose in grid.poses)
         thumbnails = [len(pose.thumbnail) for pose in grid.poses]
         print(f"{POSES}-pose grid: full-size PNGs {full_png:,} B")
-        print(f"  thumbnails alone {sum(thumbnails):,} B "
-              f"(mean {statistics.mean(thumbnails):,.0f} B each)")
-        print(f"  pose models + chain {poses_only:,} B = {poses_only / full_png:.3f} x full PNGs"
-              f"  (goal <= 0.15)")
-        print(f"  with the widget's own state, JS and CSS: {everything:,} B = "
-              f"{everything / full_png:.3f} x")
+        print(
+            f"  thumbnails alone {sum(thumbnails):,} B "
+            f"(mean {statistics.mean(thumbnails):,.0f} B each)"
+        )
+        print(
+            f"  pose models + chain {poses_only:,} B = {poses_only / full_png:.3f} x full PNGs"
+            f"  (goal <= 0.15)"
+        )
+        print(
+            f"  with the widget's own state, JS and CSS: {everything:,} B = "
+            f"{everything / full_png:.3f} x"
+        )
 
         ratios = []
         for n in range(5):
@@ -79,19 +84,26 @@ def bytes_figures(server) -> None:
             added = grid.poses[-1]
             sent = pose_bytes(wire, mark, grid)
             ratios.append(sent / len(added.thumbnail))
-            print(f"  adding pose {len(grid.poses)}: sent {sent:,} B for a "
-                  f"{len(added.thumbnail):,} B thumbnail = {ratios[-1]:.2f} x (goal <= 1.2)")
+            print(
+                f"  adding pose {len(grid.poses)}: sent {sent:,} B for a "
+                f"{len(added.thumbnail):,} B thumbnail = {ratios[-1]:.2f} x (goal <= 1.2)"
+            )
         mark = wire.mark()
         grid.generate(["one more"]).wait(60)
         added = grid.poses[-1]
-        print(f"  adding one pose through generate() incl. progress messages: "
-              f"{wire.bytes_since(mark):,} B ({wire.bytes_since(mark) / len(added.thumbnail):.2f}"
-              " x its thumbnail)")
+        print(
+            f"  adding one pose through generate() incl. progress messages: "
+            f"{wire.bytes_since(mark):,} B ({wire.bytes_since(mark) / len(added.thumbnail):.2f}"
+            " x its thumbnail)"
+        )
 
 
 def responsiveness(latency: float) -> None:
-    with local.start(latency=latency) as server, \
-            MaskoClient(api_key=server.api_key, base_url=server.url) as client, recording():
+    with (
+        local.start(latency=latency) as server,
+        MaskoClient(api_key=server.api_key, base_url=server.url) as client,
+        recording(),
+    ):
         collection = client.collections.create("busy mascot").id
         client.references.add(collection, client.uploads.create(draw_character()))
         generate(client, collection, ["idle", "sit"])
@@ -110,19 +122,28 @@ def responsiveness(latency: float) -> None:
 
         quiet = round_trips()
         started = time.perf_counter()
-        tasks = [grid.generate([f"busy {half}-{n}" for n in range(BUSY_JOBS // 2)])
-                 for half in range(2)]
+        tasks = [
+            grid.generate([f"busy {half}-{n}" for n in range(BUSY_JOBS // 2)]) for half in range(2)
+        ]
         busy = round_trips()
         for task in tasks:
             task.wait(300)
-        print(f"Kernel-side trait round trip (front-end update -> derived trait -> reply), "
-              f"{ROUND_TRIPS} each, stand-in job latency {latency} s:")
-        print(f"  idle:               median {statistics.median(quiet):.2f} ms, "
-              f"max {max(quiet):.2f} ms")
-        print(f"  {BUSY_JOBS} jobs running:    median {statistics.median(busy):.2f} ms, "
-              f"max {max(busy):.2f} ms  (goal <= 300 ms)")
-        print(f"  the {BUSY_JOBS} jobs took {time.perf_counter() - started:.1f} s; "
-              f"grid now shows {len(grid.poses)} poses")
+        print(
+            f"Kernel-side trait round trip (front-end update -> derived trait -> reply), "
+            f"{ROUND_TRIPS} each, stand-in job latency {latency} s:"
+        )
+        print(
+            f"  idle:               median {statistics.median(quiet):.2f} ms, "
+            f"max {max(quiet):.2f} ms"
+        )
+        print(
+            f"  {BUSY_JOBS} jobs running:    median {statistics.median(busy):.2f} ms, "
+            f"max {max(busy):.2f} ms  (goal <= 300 ms)"
+        )
+        print(
+            f"  the {BUSY_JOBS} jobs took {time.perf_counter() - started:.1f} s; "
+            f"grid now shows {len(grid.poses)} poses"
+        )
 
 
 def main() -> None:

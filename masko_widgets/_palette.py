@@ -112,7 +112,7 @@ def palette_distance(a: Palette, b: Palette) -> float:
 
 
 def hex_to_rgb(colour: str) -> RGB:
-    """"#rrggbb" to an (r, g, b) tuple."""
+    """ "#rrggbb" to an (r, g, b) tuple."""
     value = colour.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 

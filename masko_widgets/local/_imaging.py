@@ -26,21 +26,39 @@ if TYPE_CHECKING:
     from masko_widgets.local._style_card import StyleCard
 
 
-_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg",
-         "WEBP": "image/webp", "GIF": "image/gif"}
+_MIME = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
 _FORMATS = ["PNG", "JPEG", "WEBP", "GIF"]
 _OTHER_FORMATS = (  # signatures of image formats we recognise but do not accept
-    (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"),
-    (b"8BPS", "PSD"), (b"%PDF", "PDF"), (b"qoif", "QOI"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"8BPS", "PSD"),
+    (b"%PDF", "PDF"),
+    (b"qoif", "QOI"),
 )
 _FLOOD_SIDE = 128  # background flood fill runs on a copy at most this large
 _DEFAULT_BACKGROUND = (244, 242, 236)
 _OUTLINE = (24, 22, 28)
 _COLOUR_WORDS = {
-    "red": (220, 50, 47), "orange": (240, 120, 40), "yellow": (245, 200, 40),
-    "green": (70, 170, 80), "teal": (30, 160, 160), "blue": (50, 110, 220),
-    "purple": (140, 80, 200), "pink": (240, 120, 170), "brown": (140, 90, 50),
-    "black": (40, 40, 44), "white": (250, 250, 248), "grey": (150, 150, 155),
+    "red": (220, 50, 47),
+    "orange": (240, 120, 40),
+    "yellow": (245, 200, 40),
+    "green": (70, 170, 80),
+    "teal": (30, 160, 160),
+    "blue": (50, 110, 220),
+    "purple": (140, 80, 200),
+    "pink": (240, 120, 170),
+    "brown": (140, 90, 50),
+    "black": (40, 40, 44),
+    "white": (250, 250, 248),
+    "grey": (150, 150, 155),
     "gray": (150, 150, 155),
 }
 
@@ -387,9 +405,7 @@ def _crop_to_content(image: Image.Image) -> Image.Image:
     return image.crop(box) if box else image
 
 
-def _place(
-    part: Image.Image, size: tuple[int, int], centre_x: float, bottom: float
-) -> Image.Image:
+def _place(part: Image.Image, size: tuple[int, int], centre_x: float, bottom: float) -> Image.Image:
     """The part on a transparent canvas of the given size, its bottom centre at the given
     point as far as it fits; a part larger than the canvas is shrunk first."""
     if part.width > size[0] or part.height > size[1]:

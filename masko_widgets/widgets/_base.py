@@ -97,8 +97,9 @@ class Task:
         """Stop waiting for this task's jobs."""
         self.cancel_event.set()
 
-    def progress(self, detail: str | None = None, *, done: int | None = None,
-                 total: int | None = None) -> None:
+    def progress(
+        self, detail: str | None = None, *, done: int | None = None, total: int | None = None
+    ) -> None:
         """Report progress; the widget shows it."""
         if detail is not None:
             self.detail = detail
@@ -117,8 +118,15 @@ class Task:
         return self.result
 
     def as_state(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "kind": self.kind, "detail": self.detail,
-                "done": self.done_count, "total": self.total, "cancellable": self.cancellable}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "kind": self.kind,
+            "detail": self.detail,
+            "done": self.done_count,
+            "total": self.total,
+            "cancellable": self.cancellable,
+        }
 
 
 class MaskoWidget(anywidget.AnyWidget):
@@ -188,8 +196,9 @@ class MaskoWidget(anywidget.AnyWidget):
         if event in self._events:
             getattr(self, self._events[event])(content, buffers)
 
-    def _start(self, label: str, work: Callable[[Task], Any], *,
-               cancellable: bool = True, kind: str = "") -> Task:
+    def _start(
+        self, label: str, work: Callable[[Task], Any], *, cancellable: bool = True, kind: str = ""
+    ) -> Task:
         """Run `work(task)` in a thread, showing `label` and its progress until it ends.
 
         A failure lands in `error`, in words, and `Task.wait` raises it.
@@ -201,8 +210,9 @@ class MaskoWidget(anywidget.AnyWidget):
         self.error = ""
         self.notice = ""
         self._publish_tasks(task)
-        threading.Thread(target=self._run, args=(task, work), daemon=True,
-                         name=f"masko-{task.id}").start()
+        threading.Thread(
+            target=self._run, args=(task, work), daemon=True, name=f"masko-{task.id}"
+        ).start()
         return task
 
     def _run(self, task: Task, work: Callable[[Task], Any]) -> None:
@@ -210,8 +220,10 @@ class MaskoWidget(anywidget.AnyWidget):
             task.result = work(task)
         except api.WaitCancelledError as exc:
             task.exception = exc
-            self.notice = (f"Stopped waiting: {task.label}. A job the server already accepted "
-                           "may still finish; press Refresh later to see it.")
+            self.notice = (
+                f"Stopped waiting: {task.label}. A job the server already accepted "
+                "may still finish; press Refresh later to see it."
+            )
         except Exception as exc:  # everything reaches the user, in words
             task.exception = exc
             self.error = friendly_error(exc)
@@ -229,8 +241,10 @@ class MaskoWidget(anywidget.AnyWidget):
         """Wait for one job, showing its status, stoppable by Cancel."""
         task.progress(f"{what}: {job.status}")
         return self._client.jobs.wait(
-            job, on_progress=lambda seen: task.progress(f"{what}: {seen.status}"),
-            cancel=task.cancel_event)
+            job,
+            on_progress=lambda seen: task.progress(f"{what}: {seen.status}"),
+            cancel=task.cancel_event,
+        )
 
     def _fail(self, exc: BaseException) -> None:
         """Show `exc` in the widget (for operations run on the caller's thread)."""
@@ -249,7 +263,8 @@ class CollectionWidget(MaskoWidget):
 
     collection_name = t.Unicode("").tag(sync=True)
     reference_asset_ids = t.List(
-        t.Unicode(), read_only=True,
+        t.Unicode(),
+        read_only=True,
         help="The collection's persistent references (at most 6); change them with add/remove.",
     ).tag(sync=True)
     style_card = t.Unicode(None, allow_none=True, read_only=True).tag(sync=True)
@@ -258,11 +273,14 @@ class CollectionWidget(MaskoWidget):
     _needs_collection: ClassVar[bool] = False
     """True when the widget cannot work without a collection."""
 
-    def __init__(self, client: api.MaskoClient | None = None,
-                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        client: api.MaskoClient | None = None,
+        collection: api.Collection | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if collection is None and self._needs_collection:
-            raise TypeError(
-                f"{type(self).__name__} needs a collection: a Collection or its id.")
+            raise TypeError(f"{type(self).__name__} needs a collection: a Collection or its id.")
         self._collection_id = None if collection is None else collection_id(collection)
         super().__init__(client, **kwargs)
 
@@ -289,7 +307,8 @@ class CollectionWidget(MaskoWidget):
         ids = list(proposal["value"])
         if len(ids) > MAX_REFERENCES:
             raise t.TraitError(
-                f"A collection holds at most {MAX_REFERENCES} references, got {len(ids)}.")
+                f"A collection holds at most {MAX_REFERENCES} references, got {len(ids)}."
+            )
         return ids
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:

@@ -17,14 +17,15 @@ def friendly_error(exc: BaseException) -> str:
         return f"The Masko API is busy (too many requests). Try again{wait}."
     if isinstance(exc, api.AuthenticationError):
         return (
-            "The API key was refused. Check MASKO_API_KEY, or unset it to use the offline "
-            "stand-in."
+            "The API key was refused. Check MASKO_API_KEY, or unset it to use the offline stand-in."
         )
     if isinstance(exc, api.GoneError):
         return "That preview has expired (previews last 15 minutes). Preview again, then keep it."
     if isinstance(exc, api.PayloadTooLargeError):
-        return (f"That image is too large: {exc.message.rstrip('.')}. Use one under 10 MB and "
-                "40 megapixels.")
+        return (
+            f"That image is too large: {exc.message.rstrip('.')}. Use one under 10 MB and "
+            "40 megapixels."
+        )
     if isinstance(exc, api.ReferenceLimitError):
         return (
             "All 6 reference slots are full. Remove a reference (its × button) before adding "

@@ -22,8 +22,12 @@ class Thumbnail:
 
     def as_state(self) -> dict[str, bytes | str | int]:
         """The fields a front end draws it from: thumbnail (bytes), mime, width, height."""
-        return {"thumbnail": self.data, "mime": self.mime, "width": self.width,
-                "height": self.height}
+        return {
+            "thumbnail": self.data,
+            "mime": self.mime,
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 def make_thumbnail(

@@ -31,7 +31,8 @@ class ReferenceGallery(CollectionWidget):
     _css = static_file("gallery.css")
 
     slots = t.List(
-        t.Dict(), read_only=True,
+        t.Dict(),
+        read_only=True,
         help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
     ).tag(sync=True)
     max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
@@ -45,8 +46,12 @@ class ReferenceGallery(CollectionWidget):
         "refresh": "_on_refresh",
     }
 
-    def __init__(self, client: api.MaskoClient | None = None,
-                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        client: api.MaskoClient | None = None,
+        collection: api.Collection | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._thumbnails: dict[str, Thumbnail | None] = {}
         self._edit_lock = threading.Lock()
         super().__init__(client, collection, **kwargs)
@@ -61,8 +66,9 @@ class ReferenceGallery(CollectionWidget):
         Returns the reference asset ids. On failure nothing changes, `error` says why, and
         the error is raised.
         """
-        return self._edit(lambda: self._client.references.add(
-            self.collection_id, image_or_asset_or_url))
+        return self._edit(
+            lambda: self._client.references.add(self.collection_id, image_or_asset_or_url)
+        )
 
     def remove(self, asset_id: api.Asset | str) -> tuple[str, ...]:
         """Unpin one reference; returns the reference asset ids."""
@@ -106,13 +112,18 @@ class ReferenceGallery(CollectionWidget):
         if not buffers:
             return
         data, name = bytes(buffers[0]), str(content.get("name") or "image")
-        self._start(f"Adding {name}", lambda _task: self.add(named_file(data, name)),
-                    cancellable=False, kind="add")
+        self._start(
+            f"Adding {name}",
+            lambda _task: self.add(named_file(data, name)),
+            cancellable=False,
+            kind="add",
+        )
 
     def _on_add_url(self, content: dict, _buffers: list) -> None:
         url = str(content.get("url") or "").strip()
-        self._start("Adding an image from a URL", lambda _task: self.add(url),
-                    cancellable=False, kind="add")
+        self._start(
+            "Adding an image from a URL", lambda _task: self.add(url), cancellable=False, kind="add"
+        )
 
     def _on_add_asset(self, content: dict, _buffers: list) -> None:
         asset_id = str(content.get("asset_id") or "").strip()
@@ -123,10 +134,15 @@ class ReferenceGallery(CollectionWidget):
         self._start(f"Adding asset {asset_id}", work, cancellable=False, kind="add")
 
     def _on_refresh(self, _content: dict, _buffers: list) -> None:
-        self._start("Refreshing", lambda _task: self.reload_collection(), cancellable=False,
-                    kind="refresh")
+        self._start(
+            "Refreshing", lambda _task: self.reload_collection(), cancellable=False, kind="refresh"
+        )
 
     def _on_remove(self, content: dict, _buffers: list) -> None:
         asset_id = str(content.get("asset_id") or "")
-        self._start("Removing a reference", lambda _task: self.remove(asset_id),
-                    cancellable=False, kind="remove")
+        self._start(
+            "Removing a reference",
+            lambda _task: self.remove(asset_id),
+            cancellable=False,
+            kind="remove",
+        )

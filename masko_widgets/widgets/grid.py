@@ -43,7 +43,8 @@ class Pose(ipywidgets.Widget):
     height = t.Int(0).tag(sync=True)
     score = t.Int(None, allow_none=True, help="On-model score, 0-100.").tag(sync=True)
     previous = t.ForwardDeclaredInstance("Pose", allow_none=True).tag(
-        sync=True, **ipywidgets.widget_serialization)
+        sync=True, **ipywidgets.widget_serialization
+    )
 
     def __repr__(self) -> str:
         return f"Pose({self.name!r}, score={self.score})"
@@ -60,12 +61,17 @@ class PoseGrid(CollectionWidget):
     _css = static_file("grid.css")
 
     last_pose = t.Instance(Pose, allow_none=True, read_only=True).tag(
-        sync=True, **ipywidgets.widget_serialization)
+        sync=True, **ipywidgets.widget_serialization
+    )
     selected_item_id = t.Unicode(
-        None, allow_none=True, help="The selected pose's item id (set by a click), or None.",
+        None,
+        allow_none=True,
+        help="The selected pose's item id (set by a click), or None.",
     ).tag(sync=True)
     source_image_asset_id = t.Unicode(
-        None, allow_none=True, read_only=True,
+        None,
+        allow_none=True,
+        read_only=True,
         help="The selected pose's `image` asset id (never transparent_image), or None.",
     ).tag(sync=True)
     animation = t.Dict(
@@ -82,8 +88,12 @@ class PoseGrid(CollectionWidget):
         "generate": "_on_generate",
     }
 
-    def __init__(self, client: api.MaskoClient | None = None,
-                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        client: api.MaskoClient | None = None,
+        collection: api.Collection | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._originals: dict[str, bytes] = {}  # image asset id -> original file bytes
         self._palettes: dict[str, Palette] = {}  # image asset id -> palette
         self._references: tuple[tuple[str, ...], Palette] | None = None
@@ -144,8 +154,9 @@ class PoseGrid(CollectionWidget):
         ids = tuple(asset_ids)
         if self._references is not None and self._references[0] == ids:
             return
-        images = [Image.open(io.BytesIO(self._client.assets.get(asset_id).read()))
-                  for asset_id in ids]
+        images = [
+            Image.open(io.BytesIO(self._client.assets.get(asset_id).read())) for asset_id in ids
+        ]
         self._references = (ids, reference_palette(images))
         for pose in self.poses:
             pose.score = self._score(pose.asset_id)
@@ -162,8 +173,11 @@ class PoseGrid(CollectionWidget):
 
     def _sync_items(self) -> None:
         current = {pose.item_id: pose.asset_id for pose in self.poses}
-        todo = [item for item in self._client.items.list(self.collection_id)
-                if item.image_asset_id and current.get(item.id) != item.image_asset_id]
+        todo = [
+            item
+            for item in self._client.items.list(self.collection_id)
+            if item.image_asset_id and current.get(item.id) != item.image_asset_id
+        ]
         with ThreadPoolExecutor(_DOWNLOADS) as pool:
             loaded = list(pool.map(self._fetch_item_image, todo))
         for item, data in zip(todo, loaded, strict=True):
@@ -180,8 +194,13 @@ class PoseGrid(CollectionWidget):
         thumbnail = make_thumbnail(data)
         self._originals[asset_id] = data
         self._palettes[asset_id] = dominant_palette(Image.open(io.BytesIO(data)))
-        state = {"item_id": item_id, "name": name, "asset_id": asset_id,
-                 **thumbnail.as_state(), "score": self._score(asset_id)}
+        state = {
+            "item_id": item_id,
+            "name": name,
+            "asset_id": asset_id,
+            **thumbnail.as_state(),
+            "score": self._score(asset_id),
+        }
         with self._poses_lock:
             pose = self._pose(item_id)
             if pose is None:
@@ -217,11 +236,17 @@ class PoseGrid(CollectionWidget):
 
         def work(task: Task) -> api.Job:
             job = self._client.generations.animate(
-                self.collection_id, source, prompt, duration=int(duration), loop=bool(loop))
+                self.collection_id, source, prompt, duration=int(duration), loop=bool(loop)
+            )
             done = self._wait_job(task, job, "Animating")
             kind, mime = next((k, m) for k, m in _VIDEO_KINDS if k in done.urls)
-            clip: dict[str, Any] = {"item_id": done.item_id or pose.item_id, "prompt": prompt,
-                                    "duration": int(duration), "loop": bool(loop), "mime": mime}
+            clip: dict[str, Any] = {
+                "item_id": done.item_id or pose.item_id,
+                "prompt": prompt,
+                "duration": int(duration),
+                "loop": bool(loop),
+                "mime": mime,
+            }
             data = self._client.download(done.urls[kind])
             if len(data) <= MAX_VIDEO_BYTES:
                 clip["data"] = data
@@ -257,9 +282,11 @@ class PoseGrid(CollectionWidget):
     def _generate(self, task: Task, names: list[str]) -> list[Pose]:
         requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
         answers = self._client.generations.batch(self.collection_id, requests)
-        problems = [f"{name}: {friendly_error(answer)}"
-                    for name, answer in zip(names, answers, strict=False)
-                    if not isinstance(answer, api.Job)]
+        problems = [
+            f"{name}: {friendly_error(answer)}"
+            for name, answer in zip(names, answers, strict=False)
+            if not isinstance(answer, api.Job)
+        ]
         jobs = [answer for answer in answers if isinstance(answer, api.Job)]
         task.progress("waiting for the jobs", done=0, total=len(jobs))
         finished: list[Pose] = []
@@ -272,8 +299,12 @@ class PoseGrid(CollectionWidget):
             try:
                 done = self._client.jobs.wait(job, cancel=task.cancel_event)
                 data = self._client.download(done.urls["image"])
-                pose = self._put_pose(done.item_id, done.item_name or job.item_name or "",
-                                      done.asset_ids["image"], data)
+                pose = self._put_pose(
+                    done.item_id,
+                    done.item_name or job.item_name or "",
+                    done.asset_ids["image"],
+                    data,
+                )
                 with lock:
                     finished.append(pose)
             except api.WaitCancelledError as exc:
@@ -294,7 +325,8 @@ class PoseGrid(CollectionWidget):
             raise cancelled[0]
         if problems:
             raise api.MaskoError(
-                f"{len(problems)} of {len(names)} poses failed: " + "; ".join(problems))
+                f"{len(problems)} of {len(names)} poses failed: " + "; ".join(problems)
+            )
         return finished
 
     # --- front-end events --------------------------------------------------------------
@@ -302,16 +334,21 @@ class PoseGrid(CollectionWidget):
         self._start("Refreshing", lambda _task: self.refresh(), cancellable=False, kind="refresh")
 
     def _on_suggest(self, _content: dict, _buffers: list) -> None:
-        self._start("Suggesting poses", lambda _task: self.suggest(), cancellable=False,
-                    kind="suggest")
+        self._start(
+            "Suggesting poses", lambda _task: self.suggest(), cancellable=False, kind="suggest"
+        )
 
     def _on_animate(self, content: dict, _buffers: list) -> None:
-        self._quietly(lambda: self.animate(str(content.get("prompt") or ""),
-                                           int(content.get("duration") or 4),
-                                           bool(content.get("loop", True))))
+        self._quietly(
+            lambda: self.animate(
+                str(content.get("prompt") or ""),
+                int(content.get("duration") or 4),
+                bool(content.get("loop", True)),
+            )
+        )
 
     def _on_generate(self, content: dict, _buffers: list) -> None:
         actions = content.get("actions")
-        self._quietly(self.generate,
-                      [str(name) for name in actions] if isinstance(actions, list) else [])
-
+        self._quietly(
+            self.generate, [str(name) for name in actions] if isinstance(actions, list) else []
+        )

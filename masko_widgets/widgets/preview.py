@@ -37,19 +37,22 @@ class PreviewPanel(CollectionWidget):
 
     prompt = t.Unicode("").tag(sync=True)
     hints = t.List(
-        t.Dict(), read_only=True,
+        t.Dict(),
+        read_only=True,
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
     ).tag(sync=True)
     max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
     result_sets = t.List(
-        t.Dict(), read_only=True,
+        t.Dict(),
+        read_only=True,
         help="The newest result set first, then the one before: id, prompt, hint_count, "
-             "previews (thumbnail, mime, width, height, expires_at).",
+        "previews (thumbnail, mime, width, height, expires_at).",
     ).tag(sync=True)
     compare = t.Bool(False, help="Show the last two result sets side by side.").tag(sync=True)
     can_keep = t.Bool(False, read_only=True).tag(sync=True)
-    kept = t.List(t.Dict(), read_only=True,
-                  help="Poses made with Keep this: item_id, name, asset_id.").tag(sync=True)
+    kept = t.List(
+        t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
+    ).tag(sync=True)
 
     _events: ClassVar = {
         "add_hint_file": "_on_add_hint_file",
@@ -59,8 +62,12 @@ class PreviewPanel(CollectionWidget):
         "keep": "_on_keep",
     }
 
-    def __init__(self, client: api.MaskoClient | None = None,
-                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        client: api.MaskoClient | None = None,
+        collection: api.Collection | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._hint_sources: dict[str, api.ImageFile | str] = {}  # hint id -> what is sent
         self._hints_lock = threading.RLock()
         self._previews: dict[int, list[api.Preview]] = {}  # result set id -> its previews
@@ -69,8 +76,10 @@ class PreviewPanel(CollectionWidget):
         self.set_trait("can_keep", collection is not None)
 
     def __repr__(self) -> str:
-        return (f"PreviewPanel({self._repr_fields()}, hints={len(self.hints)} of {MAX_HINTS}, "
-                f"result_sets={len(self.result_sets)})")
+        return (
+            f"PreviewPanel({self._repr_fields()}, hints={len(self.hints)} of {MAX_HINTS}, "
+            f"result_sets={len(self.result_sets)})"
+        )
 
     # --- hints ---------------------------------------------------------------------
     def add_hint(self, image_or_url: Any, label: str | None = None) -> str:
@@ -96,14 +105,20 @@ class PreviewPanel(CollectionWidget):
                 thumbnail = make_thumbnail(source.data)
             except (OSError, UnidentifiedImageError) as exc:
                 error = api.InvalidImageError(
-                    f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}")
+                    f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}"
+                )
                 self._fail(error)
                 raise error from exc
             except api.InvalidImageError as error:
                 self._fail(error)
                 raise
-            hint = {"id": hint_id, "kind": "file", "label": label or source.filename,
-                    "thumbnail": thumbnail.data, "mime": thumbnail.mime}
+            hint = {
+                "id": hint_id,
+                "kind": "file",
+                "label": label or source.filename,
+                "thumbnail": thumbnail.data,
+                "mime": thumbnail.mime,
+            }
         self._hint_sources[hint_id] = source
         self.set_trait("hints", [*self.hints, hint])
         return hint_id
@@ -130,15 +145,20 @@ class PreviewPanel(CollectionWidget):
             if not self.prompt.strip():
                 raise ValueError("Write a prompt first, e.g. 'the mascot waving'.")
             previews = self._client.previews.create(
-                self.prompt, hints=sources, collection_id=self.collection_id)
+                self.prompt, hints=sources, collection_id=self.collection_id
+            )
             tiles = [_tile(preview) for preview in previews]
         except Exception as exc:
             self._fail(exc)
             raise
         set_id = self._next_set
         self._next_set += 1
-        result = {"id": set_id, "prompt": self.prompt, "hint_count": len(sources),
-                  "previews": tiles}
+        result = {
+            "id": set_id,
+            "prompt": self.prompt,
+            "hint_count": len(sources),
+            "previews": tiles,
+        }
         shown = [result, *self.result_sets[:1]]
         earlier = {entry["id"]: self._previews[entry["id"]] for entry in shown[1:]}
         self._previews = {set_id: previews, **earlier}
@@ -157,10 +177,14 @@ class PreviewPanel(CollectionWidget):
         `kept` (and appears in a studio's grid).
         """
         if self.collection_id is None:
-            raise ValueError("Keeping a preview needs a collection: PreviewPanel(client, "
-                             "collection).")
-        set_id = result_set if result_set is not None else next(
-            (entry["id"] for entry in self.result_sets), None)
+            raise ValueError(
+                "Keeping a preview needs a collection: PreviewPanel(client, collection)."
+            )
+        set_id = (
+            result_set
+            if result_set is not None
+            else next((entry["id"] for entry in self.result_sets), None)
+        )
         previews = self._previews.get(set_id) if set_id is not None else None
         if not previews or not 0 <= index < len(previews):
             raise ValueError(f"There is no preview {index} to keep; press Preview first.")
@@ -170,8 +194,11 @@ class PreviewPanel(CollectionWidget):
         def work(task: Task) -> api.Job:
             job = self._client.generations.keep(self.collection_id, preview, pose_name)
             done = self._wait_job(task, job, "Keeping")
-            entry = {"item_id": done.item_id, "name": pose_name,
-                     "asset_id": done.asset_ids.get("image")}
+            entry = {
+                "item_id": done.item_id,
+                "name": pose_name,
+                "asset_id": done.asset_ids.get("image"),
+            }
             self.set_trait("kept", [*self.kept, entry])
             self.reload_collection()  # the generation re-extracted a cleared style card
             return done
@@ -183,8 +210,12 @@ class PreviewPanel(CollectionWidget):
         if not buffers:
             return
         data, name = bytes(buffers[0]), str(content.get("name") or "image")
-        self._start(f"Adding hint {name}", lambda _task: self.add_hint(data, name),
-                    cancellable=False, kind="hint")
+        self._start(
+            f"Adding hint {name}",
+            lambda _task: self.add_hint(data, name),
+            cancellable=False,
+            kind="hint",
+        )
 
     def _on_add_hint_url(self, content: dict, _buffers: list) -> None:
         self._quietly(self.add_hint, str(content.get("url") or ""))
@@ -194,15 +225,24 @@ class PreviewPanel(CollectionWidget):
 
     def _on_preview(self, content: dict, _buffers: list) -> None:
         prompt = content.get("prompt")
-        self._start("Previewing", lambda _task: self.preview(
-            str(prompt) if prompt is not None else None), cancellable=False, kind="preview")
+        self._start(
+            "Previewing",
+            lambda _task: self.preview(str(prompt) if prompt is not None else None),
+            cancellable=False,
+            kind="preview",
+        )
 
     def _on_keep(self, content: dict, _buffers: list) -> None:
         set_id = content.get("set")
-        self._quietly(self.keep, int(content.get("index") or 0),
-                      result_set=int(set_id) if set_id is not None else None)
+        self._quietly(
+            self.keep,
+            int(content.get("index") or 0),
+            result_set=int(set_id) if set_id is not None else None,
+        )
 
 
 def _tile(preview: api.Preview) -> dict[str, Any]:
-    return {**make_thumbnail(preview.read()).as_state(),
-            "expires_at": str(preview.expires_at or "")}
+    return {
+        **make_thumbnail(preview.read()).as_state(),
+        "expires_at": str(preview.expires_at or ""),
+    }

@@ -45,31 +45,42 @@ class MascotStudio(ipywidgets.VBox):
     The parts are `studio.gallery`, `studio.preview` and `studio.grid`.
     """
 
-    def __init__(self, client: api.MaskoClient | None = None,
-                 collection: api.Collection | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        client: api.MaskoClient | None = None,
+        collection: api.Collection | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if collection is None:
             raise TypeError("MascotStudio needs a collection: a Collection or its id.")
         self._client = resolve_client(client)
         self.gallery = ReferenceGallery(self._client, collection)
         self.preview = PreviewPanel(self._client, collection)
         self.grid = PoseGrid(self._client, collection)
-        self.bar = StudioBar(collection_name=self.gallery.collection_name,
-                             style_card_status=self.gallery.style_card_status)
+        self.bar = StudioBar(
+            collection_name=self.gallery.collection_name,
+            style_card_status=self.gallery.style_card_status,
+        )
         self._refresh_credits()
-        columns = ipywidgets.VBox([self.gallery, self.preview],
-                                  layout=ipywidgets.Layout(grid_gap="10px"))
+        columns = ipywidgets.VBox(
+            [self.gallery, self.preview], layout=ipywidgets.Layout(grid_gap="10px")
+        )
         body = ipywidgets.GridBox(
             [columns, self.grid],
             layout=ipywidgets.Layout(
-                grid_template_columns="repeat(auto-fit, minmax(340px, 1fr))", grid_gap="10px"))
+                grid_template_columns="repeat(auto-fit, minmax(340px, 1fr))", grid_gap="10px"
+            ),
+        )
         kwargs.setdefault("layout", ipywidgets.Layout(grid_gap="10px"))
         super().__init__(children=[self.bar, body], **kwargs)
         self._wire()
 
     def __repr__(self) -> str:
-        return (f"MascotStudio({self.gallery._repr_fields()}, "
-                f"references={len(self.gallery.reference_asset_ids)} of {MAX_REFERENCES}, "
-                f"poses={len(self.grid.poses)})")
+        return (
+            f"MascotStudio({self.gallery._repr_fields()}, "
+            f"references={len(self.gallery.reference_asset_ids)} of {MAX_REFERENCES}, "
+            f"poses={len(self.grid.poses)})"
+        )
 
     @property
     def parts(self) -> tuple[ReferenceGallery, PreviewPanel, PoseGrid]:
@@ -115,8 +126,12 @@ class MascotStudio(ipywidgets.VBox):
         self.bar.style_card_status = source.style_card_status
 
     def _show_kept(self, _change: dict) -> None:
-        self.grid._start("Adding the kept pose", lambda _task: self.grid.refresh(),
-                         cancellable=False, kind="refresh")
+        self.grid._start(
+            "Adding the kept pose",
+            lambda _task: self.grid.refresh(),
+            cancellable=False,
+            kind="refresh",
+        )
 
     def _task_ended(self, change: dict) -> None:
         if len(change["new"]) < len(change["old"]):

@@ -80,28 +80,61 @@ def config(ids: dict[str, list[str]]) -> str:
         "body.source_image_asset_id": ("assets", 0.5),
         "body.end_image_asset_id": ("assets", 0.5),
     }
-    lines = ['[headers]', 'Authorization = "Bearer ${MASKO_FUZZ_KEY}"', "", "[parameters]"]
-    lines += [f'"{name}" = {{ dictionary = "{kind}", probability = {share} }}'
-              for name, (kind, share) in bindings.items()]
+    lines = ["[headers]", 'Authorization = "Bearer ${MASKO_FUZZ_KEY}"', "", "[parameters]"]
+    lines += [
+        f'"{name}" = {{ dictionary = "{kind}", probability = {share} }}'
+        for name, (kind, share) in bindings.items()
+    ]
     for kind, values in ids.items():
         lines += ["", f"[dictionaries.{kind}]", f"values = {json.dumps(values)}"]
     return "\n".join(lines) + "\n"
 
 
-def run(server: Any, folder: Path, *, max_time: int, max_examples: int, seed_value: int = 1,
-        workers: int = 1) -> FuzzRun:
+def run(
+    server: Any,
+    folder: Path,
+    *,
+    max_time: int,
+    max_examples: int,
+    seed_value: int = 1,
+    workers: int = 1,
+) -> FuzzRun:
     """Fuzz every operation until `max_time` seconds are spent; the JSON report and output."""
     key, ids = seed(server)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "schemathesis.toml").write_text(config(ids))
     env = {**os.environ, "MASKO_FUZZ_KEY": key, "NO_COLOR": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "--config-file",
-         str(folder / "schemathesis.toml"), "run", f"{server.url}/openapi.json",
-         "--checks", CHECKS, "--max-time", str(max_time), "--max-examples", str(max_examples),
-         "--seed", str(seed_value), "--workers", str(workers), "--report", "json",
-         "--report-dir", str(folder), "--report-json-path", str(folder / "report.json")],
-        capture_output=True, text=True, env=env, cwd=folder, timeout=max_time + 120,
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(folder / "schemathesis.toml"),
+            "run",
+            f"{server.url}/openapi.json",
+            "--checks",
+            CHECKS,
+            "--max-time",
+            str(max_time),
+            "--max-examples",
+            str(max_examples),
+            "--seed",
+            str(seed_value),
+            "--workers",
+            str(workers),
+            "--report",
+            "json",
+            "--report-dir",
+            str(folder),
+            "--report-json-path",
+            str(folder / "report.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        timeout=max_time + 120,
     )
     output = done.stdout + done.stderr
     if not (folder / "report.json").exists():

@@ -59,13 +59,26 @@ class Process:
 def spawn(folder: Path, port: int = 0, log_name: str = "stderr.log") -> Process:
     """Start the command-line stand-in on `folder` and read its URL and key."""
     log = folder.parent / f"{folder.name}-{log_name}"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
-                                                                      os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     with log.open("wb") as err:
         popen = subprocess.Popen(
-            [sys.executable, "-m", "masko_widgets.local", "--data-dir", str(folder),
-             "--port", str(port)],
-            stdout=subprocess.PIPE, stderr=err, text=True, env=env, cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "masko_widgets.local",
+                "--data-dir",
+                str(folder),
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            env=env,
+            cwd=REPO,
         )
     printed: dict[str, str] = {}
     assert popen.stdout is not None
@@ -77,8 +90,9 @@ def spawn(folder: Path, port: int = 0, log_name: str = "stderr.log") -> Process:
         name, _, value = line.strip().partition("=")
         printed[name] = value
     url = printed["MASKO_BASE_URL"]
-    return Process(popen, url, printed["MASKO_API_KEY"], int(url.rsplit(":", 1)[1].split("/")[0]),
-                   log)
+    return Process(
+        popen, url, printed["MASKO_API_KEY"], int(url.rsplit(":", 1)[1].split("/")[0]), log
+    )
 
 
 def stop(process: Process) -> None:
@@ -95,9 +109,11 @@ def snapshot(client: MaskoClient, collection_id: str) -> dict[str, Any]:
     collection = client.collections.get(collection_id)
     items = client.items.list(collection_id)
     jobs = client.jobs.list()
-    asset_ids = {*collection.reference_asset_ids,
-                 *(asset for item in items for asset in item.assets.values()),
-                 *(asset for job in jobs for asset in job.asset_ids.values())}
+    asset_ids = {
+        *collection.reference_asset_ids,
+        *(asset for item in items for asset in item.assets.values()),
+        *(asset for job in jobs for asset in job.asset_ids.values()),
+    }
     assets = {asset_id: client.assets.get(asset_id) for asset_id in sorted(asset_ids)}
     return {
         "projects": sorted(p.id for p in client.projects.list()),
@@ -105,8 +121,11 @@ def snapshot(client: MaskoClient, collection_id: str) -> dict[str, Any]:
         "references": collection.reference_asset_ids,
         "items": {item.id: dict(item.assets) for item in items},
         "assets": {asset_id: (a.type, a.status, a.url) for asset_id, a in assets.items()},
-        "files": {asset_id: hashlib.sha256(client.download(a.url)).hexdigest()
-                  for asset_id, a in assets.items() if a.status == "completed"},
+        "files": {
+            asset_id: hashlib.sha256(client.download(a.url)).hexdigest()
+            for asset_id, a in assets.items()
+            if a.status == "completed"
+        },
         "jobs": sorted(job.id for job in jobs),
     }
 
@@ -141,17 +160,22 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
     client = MaskoClient(api_key=first.api_key, base_url=first.url, transport=tally)
     try:
         project = client.projects.create("Kept across a crash")
-        refs = [client.uploads.create(draw_character(colour)) for colour in
-                ((240, 120, 40), (60, 140, 220))]
-        collection = client.collections.create(
-            "crash mascot", project_id=project, references=refs)
+        refs = [
+            client.uploads.create(draw_character(colour))
+            for colour in ((240, 120, 40), (60, 140, 220))
+        ]
+        collection = client.collections.create("crash mascot", project_id=project, references=refs)
         pose = client.generations.image(collection, "waving", "waving hello").wait()
         interrupted = [
             client.generations.animate(collection, pose, "bounce", duration=ANIMATION_SECONDS),
             _from_scratch(client, collection.id),
         ]
-        record = Restart(before=snapshot(client, collection.id), interrupted=interrupted,
-                         balance_before=client.credits(), tally=tally)
+        record = Restart(
+            before=snapshot(client, collection.id),
+            interrupted=interrupted,
+            balance_before=client.credits(),
+            tally=tally,
+        )
         record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
         early = threading.Thread(target=_wait, args=(client, interrupted[0], record.early))
         early.start()
@@ -173,8 +197,12 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
             early.join(WAIT_TIMEOUT)
             late.join(WAIT_TIMEOUT)
             record.finished = [_final(client, job) for job in interrupted]
-            record.files = {f"{role}@{job.id}": client.download(url) for job in record.finished
-                            if job.status == "completed" for role, url in job.urls.items()}
+            record.files = {
+                f"{role}@{job.id}": client.download(url)
+                for job in record.finished
+                if job.status == "completed"
+                for role, url in job.urls.items()
+            }
             record.after = snapshot(client, collection.id)
             record.balance_after = client.credits()
         finally:
@@ -190,9 +218,19 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
 
 def _from_scratch(client: MaskoClient, collection_id: str) -> Job:
     """An animation that draws its own pose first (a new item, made when accepted)."""
-    (job,) = client.generations.batch(collection_id, [{
-        "type": "animation", "name": "jumping", "image_prompt": "jumping",
-        "animation_prompt": "jump", "duration": ANIMATION_SECONDS, "loop": True}])
+    (job,) = client.generations.batch(
+        collection_id,
+        [
+            {
+                "type": "animation",
+                "name": "jumping",
+                "image_prompt": "jumping",
+                "animation_prompt": "jump",
+                "duration": ANIMATION_SECONDS,
+                "loop": True,
+            }
+        ],
+    )
     assert isinstance(job, Job), job
     return job
 
@@ -200,7 +238,8 @@ def _from_scratch(client: MaskoClient, collection_id: str) -> Job:
 def _wait(client: MaskoClient, job: Job, wait: Wait) -> None:
     try:
         wait.job = client.jobs.wait(
-            job, timeout=WAIT_TIMEOUT, on_progress=lambda seen: wait.seen.append(seen.status))
+            job, timeout=WAIT_TIMEOUT, on_progress=lambda seen: wait.seen.append(seen.status)
+        )
     except JobFailedError as failed:
         wait.job = failed.job
     except MaskoError as exc:

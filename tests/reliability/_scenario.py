@@ -33,19 +33,41 @@ TRANSIENT = (APIConnectionError, InternalServerError, RateLimitError)
 """Failures worth another try; anything else is a real error and ends the scenario."""
 
 POSES = (
-    "waving hello", "thumbs up", "jumping", "thinking", "celebrating", "sleeping",
-    "running", "pointing right", "holding a sign", "surprised", "laughing", "shrugging",
+    "waving hello",
+    "thumbs up",
+    "jumping",
+    "thinking",
+    "celebrating",
+    "sleeping",
+    "running",
+    "pointing right",
+    "holding a sign",
+    "surprised",
+    "laughing",
+    "shrugging",
 )
-COLOURS = ((240, 120, 40), (230, 110, 50), (245, 130, 35), (235, 125, 45), (250, 115, 40),
-           (225, 120, 55))
+COLOURS = (
+    (240, 120, 40),
+    (230, 110, 50),
+    (245, 130, 35),
+    (235, 125, 45),
+    (250, 115, 40),
+    (225, 120, 55),
+)
 ANIMATIONS = ("bounce", "wave", "spin")
 ANIMATION_SECONDS = 1
 ATTEMPTS = 12
 ROUNDS = 8
 
 FAULTS = local.Faults(
-    rate_limit=0.05, retry_after=1, server_error=0.08, drop=0.08, job_failure=0.25,
-    slow=0.1, slow_seconds=0.2, seed=7,
+    rate_limit=0.05,
+    retry_after=1,
+    server_error=0.08,
+    drop=0.08,
+    job_failure=0.25,
+    slow=0.1,
+    slow_seconds=0.2,
+    seed=7,
 )
 
 
@@ -130,7 +152,7 @@ def _poses(client: MaskoClient, session: Session) -> None:
             return
         accepted: list[Job] = []
         for start in range(0, len(todo), 6):
-            accepted += _batch(client, session, todo[start:start + 6])
+            accepted += _batch(client, session, todo[start : start + 6])
         _settle(client, session, accepted)
         todo = [name for name in POSES if name not in session.poses]
     raise AssertionError(f"poses never completed: {todo}")
@@ -167,11 +189,15 @@ def _animate(client: MaskoClient, session: Session, prompt: str) -> Job:
     for _ in range(ATTEMPTS):
         try:
             job = client.generations.animate(
-                session.collection_id, pose, prompt, duration=ANIMATION_SECONDS, loop=True)
+                session.collection_id, pose, prompt, duration=ANIMATION_SECONDS, loop=True
+            )
         except TRANSIENT:
             session.ambiguous_posts += 1
-            made = [job for job in _new_jobs(client, session, "animation")
-                    if job.item_id == pose.item_id]
+            made = [
+                job
+                for job in _new_jobs(client, session, "animation")
+                if job.item_id == pose.item_id
+            ]
             if not made:
                 continue
             session.adopted += 1

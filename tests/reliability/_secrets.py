@@ -49,8 +49,7 @@ from tests.widgets.wire import all_widgets, front_end_event, recording
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 LOG_EVERYTHING = (
-    "import logging, sys\n"
-    "logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, force=True)"
+    "import logging, sys\nlogging.basicConfig(level=logging.DEBUG, stream=sys.stdout, force=True)"
 )
 WRONG_KEY = "masko_" + "cd" * 32
 
@@ -71,8 +70,10 @@ class Haystacks:
             self.pieces.append((label, part))
 
     def add_error(self, label: str, exc: BaseException) -> None:
-        self.add(label, [str(exc), repr(exc), *map(str, exc.args),
-                         "".join(traceback.format_exception(exc))])
+        self.add(
+            label,
+            [str(exc), repr(exc), *map(str, exc.args), "".join(traceback.format_exception(exc))],
+        )
         for name in ("message", "body", "code", "field", "request_id"):
             if hasattr(exc, name):
                 self.add(f"{label}.{name}", getattr(exc, name))
@@ -175,8 +176,13 @@ def exercise(server: Any, folder: Path) -> Sweep:
     """Every widget and every kind of error, with the stand-in's key in the environment."""
     sweep = Sweep()
     out, err = io.StringIO(), io.StringIO()
-    with (keyed_environment(server), everything_logged() as logged, recording() as wire,
-          contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)):
+    with (
+        keyed_environment(server),
+        everything_logged() as logged,
+        recording() as wire,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         client, studio, standalone = _drive_widgets(server, sweep, folder)
         sweep.hay.add("wire", [(sent.data, sent.buffers) for sent in wire.sent])
         sweep.messages = len(wire.sent)
@@ -222,19 +228,25 @@ def _drive_widgets(server: Any, sweep: Sweep, folder: Path) -> tuple[MaskoClient
     grid.animate("bounce", duration=1).wait(60)
     grid.suggest()
     studio.refresh()
-    front_end_event(gallery, {"event": "add_file", "name": "drawn.png"},
-                    [draw_character((10, 90, 10))])
+    front_end_event(
+        gallery, {"event": "add_file", "name": "drawn.png"}, [draw_character((10, 90, 10))]
+    )
     front_end_event(grid, {"event": "refresh"})
     studio.wait(60)
-    standalone = [ReferenceGallery(collection=collection), PreviewPanel(),
-                  PoseGrid(collection=collection)]
+    standalone = [
+        ReferenceGallery(collection=collection),
+        PreviewPanel(),
+        PoseGrid(collection=collection),
+    ]
     expect(InvalidImageError, lambda: standalone[0].add(b"not an image"))
     expect(BadRequestError, lambda: standalone[1].preview("a pose " * 1000))
     # Errors of every kind, raised for clients that hold the key.
     expect(NotFoundError, lambda: client.collections.get(UNKNOWN))
     expect(InvalidImageError, lambda: client.uploads.create(png_bomb(10_000, 10_000)))
-    expect(APIConnectionError,
-           MaskoClient(base_url=f"http://127.0.0.1:{closed_port()}/v1", max_retries=0).credits)
+    expect(
+        APIConnectionError,
+        MaskoClient(base_url=f"http://127.0.0.1:{closed_port()}/v1", max_retries=0).credits,
+    )
     for fault, kind in (("rate_limit", RateLimitError), ("server_error", InternalServerError)):
         server.set_faults(**{fault: 1.0})
         expect(kind, MaskoClient(max_retries=0).credits)
@@ -256,9 +268,15 @@ def _models(client: MaskoClient) -> list[Any]:
     """One of every model the client returns."""
     jobs = client.jobs.list()
     collection = client.collections.list()[0]
-    return [*client.projects.list(), collection, client.references.list(collection), *jobs,
-            *client.items.list(collection), *client.previews.create("one more"),
-            *(client.assets.get(asset_id) for job in jobs for asset_id in job.asset_ids.values())]
+    return [
+        *client.projects.list(),
+        collection,
+        client.references.list(collection),
+        *jobs,
+        *client.items.list(collection),
+        *client.previews.create("one more"),
+        *(client.assets.get(asset_id) for job in jobs for asset_id in job.asset_ids.values()),
+    ]
 
 
 def closed_port() -> int:
@@ -271,14 +289,23 @@ def run_notebooks(server: Any, folder: Path) -> tuple[list[str], Haystacks]:
     """Execute every notebook against `server` with the key in the kernel's environment,
     logging everything into the outputs, and save each with its widget state in `folder`.
     Returns the names of notebooks saved with widget state, and the files to search."""
-    env = {**os.environ, "MASKO_API_KEY": server.api_key, "MASKO_BASE_URL": server.url,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "MASKO_API_KEY": server.api_key,
+        "MASKO_BASE_URL": server.url,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     with_state = []
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         notebook.cells.insert(0, nbformat.v4.new_code_cell(LOG_EVERYTHING))
-        NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=True,
-                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
+        NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            store_widget_state=True,
+            resources={"metadata": {"path": str(folder)}},
+        ).execute(env=env)
         nbformat.write(notebook, folder / path.name)
         widgets = notebook.metadata.get("widgets", {})
         if widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state"):

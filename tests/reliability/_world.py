@@ -82,8 +82,10 @@ def _state(http: httpx.Client) -> dict[str, Any]:
         "credits": data("/credits")["balance"],
         "projects": [p["id"] for p in data("/projects")],
         "collections": {
-            c["id"]: (c["config"]["reference_asset_ids"],
-                      [(i["id"], i["assets"]) for i in data(f"/collections/{c['id']}/items")])
+            c["id"]: (
+                c["config"]["reference_asset_ids"],
+                [(i["id"], i["assets"]) for i in data(f"/collections/{c['id']}/items")],
+            )
             for c in collections
         },
         "jobs": [(j["id"], j["status"]) for j in data("/jobs")],
@@ -91,8 +93,7 @@ def _state(http: httpx.Client) -> dict[str, Any]:
 
 
 def authed(server: Any, key: str) -> httpx.Client:
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"},
-                        timeout=60)
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
 
 
 def build(server: Any) -> World:
@@ -108,22 +109,36 @@ def build(server: Any) -> World:
     assert pending.status in ("pending", "processing")
     colours = [(40 * n, 120, 200 - 20 * n) for n in range(6)]
     full = client.collections.create(
-        "full mascot", references=[draw_character(colour) for colour in colours])
+        "full mascot", references=[draw_character(colour) for colour in colours]
+    )
     foreign_col = other.collections.create("someone else's mascot")
     foreign_job = other.generations.image(foreign_col, "hidden", "hidden pose").wait(timeout=60)
     valid = draw_character()
     return World(
-        server=server, client=client, tally=tally, http=authed(server, server.api_key),
-        other=other, other_http=authed(server, other_key),
-        col=col.id, refs=col.reference_asset_ids, full=full.id,
-        full_refs=full.reference_asset_ids, pose=pose, video=video.asset_ids["video"],
-        pending=pending, preview=client.previews.create("a quick idea")[0],
+        server=server,
+        client=client,
+        tally=tally,
+        http=authed(server, server.api_key),
+        other=other,
+        other_http=authed(server, other_key),
+        col=col.id,
+        refs=col.reference_asset_ids,
+        full=full.id,
+        full_refs=full.reference_asset_ids,
+        pose=pose,
+        video=video.asset_ids["video"],
+        pending=pending,
+        preview=client.previews.create("a quick idea")[0],
         spare=client.uploads.create(draw_character((20, 200, 90))),
-        foreign_col=foreign_col.id, foreign_asset=other.uploads.create(valid).id,
+        foreign_col=foreign_col.id,
+        foreign_asset=other.uploads.create(valid).id,
         foreign_job=foreign_job,
-        files=Files(non_image=b"plain text, not a picture\n" * 20,
-                    truncated=valid[: len(valid) // 2], bomb=png_bomb(10_000, 10_000),
-                    eleven_mb=eleven_mb_png()),
+        files=Files(
+            non_image=b"plain text, not a picture\n" * 20,
+            truncated=valid[: len(valid) // 2],
+            bomb=png_bomb(10_000, 10_000),
+            eleven_mb=eleven_mb_png(),
+        ),
     )
 
 

@@ -81,8 +81,13 @@ class Case:
     expect: Raises | Answers | Shows
 
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         413: "payload_too_large"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    413: "payload_too_large",
+}
 
 
 def http(status: int, field: str | None = None) -> Answers:
@@ -129,8 +134,12 @@ def generate(w: World, collection: str, **body: Any) -> httpx.Response:
 
 
 def animate_http(w: World, source: str, field: str = "source_image_asset_id") -> httpx.Response:
-    body = {"type": "animation", "animation_prompt": "bounce", "duration": 1,
-            "source_image_asset_id": w.pose.asset_ids["image"]}
+    body = {
+        "type": "animation",
+        "animation_prompt": "bounce",
+        "duration": 1,
+        "source_image_asset_id": w.pose.asset_ids["image"],
+    }
     body[field] = source
     return generate(w, w.col, **body)
 
@@ -154,72 +163,130 @@ def image_cases() -> list[Case]:
 
         field = "file" if status else None
         cases += [
-            Case(f"client-upload-{name}", lambda w, d=data: w.client.uploads.create(d(w)),
-                 Raises(error, status, field, local)),
-            Case(f"client-reference-{name}",
-                 lambda w, d=data: w.client.references.add(w.col, d(w)),
-                 Raises(error, status, field, local)),
-            Case(f"client-preview-hint-{name}",
-                 lambda w, d=data: w.client.previews.create("waving", hints=[d(w)]),
-                 Raises(error, status, field, local)),
-            Case(f"widget-gallery-add-{name}", lambda w, d=data: gallery(w).add(d(w)),
-                 Raises(error, status)),
-            Case(f"widget-gallery-file-event-{name}",
-                 lambda w, d=data: event(gallery, {"event": "add_file", "name": "x.png"},
-                                         (d(w),))(w), Shows()),
-            Case(f"widget-preview-hint-{name}", lambda w, d=data: hinted_preview(w, d(w)),
-                 Raises(InvalidImageError)),
-            Case(f"http-upload-{name}", lambda w, d=data: w.http.post("/upload", **multipart(d(w))),
-                 http(http_status, "file")),
-            Case(f"http-reference-url-{name}",
-                 lambda w, d=data: w.http.post(f"/collections/{w.col}/references",
-                                               json={"url": data_uri(d(w))}),
-                 http(http_status, None if name == "11_mb_file" else "url")),
-            Case(f"http-preview-hint-{name}",
-                 lambda w, d=data: w.http.post("/generate/preview", json={
-                     "prompt": "waving", "reference_image_urls": [data_uri(d(w))]}),
-                 http(http_status, None if name == "11_mb_file" else "reference_image_urls[0]")),
+            Case(
+                f"client-upload-{name}",
+                lambda w, d=data: w.client.uploads.create(d(w)),
+                Raises(error, status, field, local),
+            ),
+            Case(
+                f"client-reference-{name}",
+                lambda w, d=data: w.client.references.add(w.col, d(w)),
+                Raises(error, status, field, local),
+            ),
+            Case(
+                f"client-preview-hint-{name}",
+                lambda w, d=data: w.client.previews.create("waving", hints=[d(w)]),
+                Raises(error, status, field, local),
+            ),
+            Case(
+                f"widget-gallery-add-{name}",
+                lambda w, d=data: gallery(w).add(d(w)),
+                Raises(error, status),
+            ),
+            Case(
+                f"widget-gallery-file-event-{name}",
+                lambda w, d=data: event(gallery, {"event": "add_file", "name": "x.png"}, (d(w),))(
+                    w
+                ),
+                Shows(),
+            ),
+            Case(
+                f"widget-preview-hint-{name}",
+                lambda w, d=data: hinted_preview(w, d(w)),
+                Raises(InvalidImageError),
+            ),
+            Case(
+                f"http-upload-{name}",
+                lambda w, d=data: w.http.post("/upload", **multipart(d(w))),
+                http(http_status, "file"),
+            ),
+            Case(
+                f"http-reference-url-{name}",
+                lambda w, d=data: w.http.post(
+                    f"/collections/{w.col}/references", json={"url": data_uri(d(w))}
+                ),
+                http(http_status, None if name == "11_mb_file" else "url"),
+            ),
+            Case(
+                f"http-preview-hint-{name}",
+                lambda w, d=data: w.http.post(
+                    "/generate/preview",
+                    json={"prompt": "waving", "reference_image_urls": [data_uri(d(w))]},
+                ),
+                http(http_status, None if name == "11_mb_file" else "reference_image_urls[0]"),
+            ),
         ]
     return cases
 
 
 def reference_cases() -> list[Case]:
     return [
-        Case("client-7th-reference", lambda w: w.client.references.add(w.full, w.spare),
-             Raises(ReferenceLimitError)),
-        Case("client-7th-reference-upload",
-             lambda w: w.client.references.add(w.full, draw_character()),
-             Raises(ReferenceLimitError)),
-        Case("client-collection-with-7-references",
-             lambda w: w.client.collections.create("seven", references=[w.spare] * 7),
-             Raises(ReferenceLimitError, local=True)),
-        Case("widget-gallery-7th-reference", lambda w: gallery(w, w.full).add(w.spare),
-             Raises(ReferenceLimitError)),
-        Case("widget-gallery-7th-asset-event",
-             event(lambda w: gallery(w, w.full),
-                   lambda w: {"event": "add_asset", "asset_id": w.spare.id}),
-             Shows()),
-        Case("http-7th-reference",
-             lambda w: w.http.post(f"/collections/{w.full}/references",
-                                   json={"asset_id": w.spare.id}),
-             http(400, "asset_id")),
-        Case("http-collection-with-7-references",
-             lambda w: w.http.post("/collections", json={
-                 "name": "seven", "reference_asset_ids": [w.spare.id] * 7}),
-             http(400, "reference_asset_ids")),
-        Case("client-reference-pending-asset",
-             lambda w: w.client.references.add(w.col, w.pending.asset_ids["image"]),
-             Raises(BadRequestError, 400, "asset_id")),
-        Case("client-reference-video-asset", lambda w: w.client.references.add(w.col, w.video),
-             Raises(BadRequestError, 400, "asset_id")),
-        Case("http-reference-pending-asset",
-             lambda w: w.http.post(f"/collections/{w.col}/references",
-                                   json={"asset_id": w.pending.asset_ids["image"]}),
-             http(400, "asset_id")),
-        Case("http-reference-foreign-url",
-             lambda w: w.http.post(f"/collections/{w.col}/references",
-                                   json={"url": "https://example.com/mascot.png"}),
-             http(400, "url")),
+        Case(
+            "client-7th-reference",
+            lambda w: w.client.references.add(w.full, w.spare),
+            Raises(ReferenceLimitError),
+        ),
+        Case(
+            "client-7th-reference-upload",
+            lambda w: w.client.references.add(w.full, draw_character()),
+            Raises(ReferenceLimitError),
+        ),
+        Case(
+            "client-collection-with-7-references",
+            lambda w: w.client.collections.create("seven", references=[w.spare] * 7),
+            Raises(ReferenceLimitError, local=True),
+        ),
+        Case(
+            "widget-gallery-7th-reference",
+            lambda w: gallery(w, w.full).add(w.spare),
+            Raises(ReferenceLimitError),
+        ),
+        Case(
+            "widget-gallery-7th-asset-event",
+            event(
+                lambda w: gallery(w, w.full),
+                lambda w: {"event": "add_asset", "asset_id": w.spare.id},
+            ),
+            Shows(),
+        ),
+        Case(
+            "http-7th-reference",
+            lambda w: w.http.post(
+                f"/collections/{w.full}/references", json={"asset_id": w.spare.id}
+            ),
+            http(400, "asset_id"),
+        ),
+        Case(
+            "http-collection-with-7-references",
+            lambda w: w.http.post(
+                "/collections", json={"name": "seven", "reference_asset_ids": [w.spare.id] * 7}
+            ),
+            http(400, "reference_asset_ids"),
+        ),
+        Case(
+            "client-reference-pending-asset",
+            lambda w: w.client.references.add(w.col, w.pending.asset_ids["image"]),
+            Raises(BadRequestError, 400, "asset_id"),
+        ),
+        Case(
+            "client-reference-video-asset",
+            lambda w: w.client.references.add(w.col, w.video),
+            Raises(BadRequestError, 400, "asset_id"),
+        ),
+        Case(
+            "http-reference-pending-asset",
+            lambda w: w.http.post(
+                f"/collections/{w.col}/references", json={"asset_id": w.pending.asset_ids["image"]}
+            ),
+            http(400, "asset_id"),
+        ),
+        Case(
+            "http-reference-foreign-url",
+            lambda w: w.http.post(
+                f"/collections/{w.col}/references", json={"url": "https://example.com/mascot.png"}
+            ),
+            http(400, "url"),
+        ),
     ]
 
 
@@ -228,113 +295,203 @@ def source_cases() -> list[Case]:
     pending images, unknown and foreign ids."""
 
     def animate(source: Callable[[World], Any], **kw: Any) -> Callable[[World], Any]:
-        return lambda w: w.client.generations.animate(w.col, source(w), "bounce", duration=1,
-                                                      **kw)
+        return lambda w: w.client.generations.animate(w.col, source(w), "bounce", duration=1, **kw)
 
     def url(w: World) -> str:
         return w.pose.urls["image"]
 
     cases = [
         Case("client-source-url", animate(url), Raises(SourceImageError, local=True)),
-        Case("client-source-preview", animate(lambda w: w.preview),
-             Raises(SourceImageError, local=True)),
-        Case("client-source-transparent-asset",
-             animate(lambda w: w.client.assets.get(w.transparent)),
-             Raises(SourceImageError)),
-        Case("client-source-transparent-id", animate(lambda w: w.transparent),
-             Raises(SourceImageError)),
+        Case(
+            "client-source-preview",
+            animate(lambda w: w.preview),
+            Raises(SourceImageError, local=True),
+        ),
+        Case(
+            "client-source-transparent-asset",
+            animate(lambda w: w.client.assets.get(w.transparent)),
+            Raises(SourceImageError),
+        ),
+        Case(
+            "client-source-transparent-id",
+            animate(lambda w: w.transparent),
+            Raises(SourceImageError),
+        ),
         Case("client-source-video-id", animate(lambda w: w.video), Raises(SourceImageError)),
         Case("client-source-pending-job", animate(lambda w: w.pending), Raises(SourceImageError)),
         Case("client-source-unknown-id", animate(lambda w: UNKNOWN), Raises(SourceImageError)),
-        Case("client-source-foreign-id",
-             animate(lambda w: w.foreign_job.asset_ids["image"]), Raises(SourceImageError)),
-        Case("client-end-unknown", animate(lambda w: w.pose, end=UNKNOWN),
-             Raises(SourceImageError)),
-        Case("client-edit-pending",
-             lambda w: w.client.generations.edit(w.col, w.pending.asset_ids["image"], "scarf"),
-             Raises(SourceImageError)),
-        Case("client-edit-upload", lambda w: w.client.generations.edit(w.col, w.spare, "scarf"),
-             Raises(SourceImageError, local=True)),
-        Case("widget-grid-animate-unselected", lambda w: grid(w).animate("bounce"),
-             Raises(ValueError)),
+        Case(
+            "client-source-foreign-id",
+            animate(lambda w: w.foreign_job.asset_ids["image"]),
+            Raises(SourceImageError),
+        ),
+        Case(
+            "client-end-unknown", animate(lambda w: w.pose, end=UNKNOWN), Raises(SourceImageError)
+        ),
+        Case(
+            "client-edit-pending",
+            lambda w: w.client.generations.edit(w.col, w.pending.asset_ids["image"], "scarf"),
+            Raises(SourceImageError),
+        ),
+        Case(
+            "client-edit-upload",
+            lambda w: w.client.generations.edit(w.col, w.spare, "scarf"),
+            Raises(SourceImageError, local=True),
+        ),
+        Case(
+            "widget-grid-animate-unselected",
+            lambda w: grid(w).animate("bounce"),
+            Raises(ValueError),
+        ),
         Case("widget-grid-select-unknown", lambda w: grid(w).select(UNKNOWN), Raises(ValueError)),
-        Case("widget-grid-animate-event-unselected",
-             event(grid, {"event": "animate", "prompt": "bounce"}), Shows()),
+        Case(
+            "widget-grid-animate-event-unselected",
+            event(grid, {"event": "animate", "prompt": "bounce"}),
+            Shows(),
+        ),
     ]
-    for name, source in (("url", url), ("preview", lambda w: w.preview.url),
-                         ("transparent", lambda w: w.transparent), ("video", lambda w: w.video),
-                         ("pending", lambda w: w.pending.asset_ids["image"]),
-                         ("unknown", lambda w: UNKNOWN),
-                         ("foreign", lambda w: w.foreign_job.asset_ids["image"])):
-        cases.append(Case(f"http-source-{name}", lambda w, s=source: animate_http(w, s(w)),
-                          http(400, "source_image_asset_id")))
-    cases.append(Case("http-end-video",
-                      lambda w: animate_http(w, w.video, "end_image_asset_id"),
-                      http(400, "end_image_asset_id")))
+    for name, source in (
+        ("url", url),
+        ("preview", lambda w: w.preview.url),
+        ("transparent", lambda w: w.transparent),
+        ("video", lambda w: w.video),
+        ("pending", lambda w: w.pending.asset_ids["image"]),
+        ("unknown", lambda w: UNKNOWN),
+        ("foreign", lambda w: w.foreign_job.asset_ids["image"]),
+    ):
+        cases.append(
+            Case(
+                f"http-source-{name}",
+                lambda w, s=source: animate_http(w, s(w)),
+                http(400, "source_image_asset_id"),
+            )
+        )
+    cases.append(
+        Case(
+            "http-end-video",
+            lambda w: animate_http(w, w.video, "end_image_asset_id"),
+            http(400, "end_image_asset_id"),
+        )
+    )
     return cases
 
 
 def id_cases() -> list[Case]:
     """Unknown ids answer 404; another workspace's ids 403 in a path, 400 in a body."""
     return [
-        Case("client-get-unknown-collection", lambda w: w.client.collections.get(UNKNOWN),
-             Raises(NotFoundError, 404)),
-        Case("client-generate-unknown-collection",
-             lambda w: w.client.generations.image(UNKNOWN, "x", "waving"),
-             Raises(NotFoundError, 404)),
-        Case("client-unknown-job", lambda w: w.client.jobs.get(UNKNOWN),
-             Raises(NotFoundError, 404)),
-        Case("client-unknown-asset", lambda w: w.client.assets.get(UNKNOWN),
-             Raises(NotFoundError, 404)),
-        Case("client-remove-unknown-reference",
-             lambda w: w.client.references.remove(w.col, UNKNOWN), Raises(NotFoundError, 404)),
-        Case("client-reference-unknown-asset", lambda w: w.client.references.add(w.col, UNKNOWN),
-             Raises(BadRequestError, 400, "asset_id")),
-        Case("client-foreign-collection", lambda w: w.client.collections.get(w.foreign_col),
-             Raises(PermissionDeniedError, 403)),
-        Case("client-generate-foreign-collection",
-             lambda w: w.client.generations.image(w.foreign_col, "x", "waving"),
-             Raises(PermissionDeniedError, 403)),
-        Case("client-foreign-job", lambda w: w.client.jobs.get(w.foreign_job.id),
-             Raises(PermissionDeniedError, 403)),
-        Case("client-foreign-asset", lambda w: w.client.assets.get(w.foreign_asset),
-             Raises(PermissionDeniedError, 403)),
-        Case("client-reference-foreign-asset",
-             lambda w: w.client.references.add(w.col, w.foreign_asset),
-             Raises(BadRequestError, 400, "asset_id")),
-        Case("widget-gallery-unknown-collection", lambda w: gallery(w, UNKNOWN),
-             Raises(NotFoundError, 404)),
-        Case("widget-grid-foreign-collection", lambda w: PoseGrid(w.client, w.foreign_col),
-             Raises(PermissionDeniedError, 403)),
-        Case("widget-gallery-foreign-asset", lambda w: gallery(w).add(w.foreign_asset),
-             Raises(BadRequestError, 400, "asset_id")),
-        Case("widget-gallery-unknown-asset-event",
-             event(gallery, {"event": "add_asset", "asset_id": UNKNOWN}), Shows()),
-        Case("http-unknown-collection", lambda w: w.http.get(f"/collections/{UNKNOWN}"),
-             http(404)),
+        Case(
+            "client-get-unknown-collection",
+            lambda w: w.client.collections.get(UNKNOWN),
+            Raises(NotFoundError, 404),
+        ),
+        Case(
+            "client-generate-unknown-collection",
+            lambda w: w.client.generations.image(UNKNOWN, "x", "waving"),
+            Raises(NotFoundError, 404),
+        ),
+        Case(
+            "client-unknown-job", lambda w: w.client.jobs.get(UNKNOWN), Raises(NotFoundError, 404)
+        ),
+        Case(
+            "client-unknown-asset",
+            lambda w: w.client.assets.get(UNKNOWN),
+            Raises(NotFoundError, 404),
+        ),
+        Case(
+            "client-remove-unknown-reference",
+            lambda w: w.client.references.remove(w.col, UNKNOWN),
+            Raises(NotFoundError, 404),
+        ),
+        Case(
+            "client-reference-unknown-asset",
+            lambda w: w.client.references.add(w.col, UNKNOWN),
+            Raises(BadRequestError, 400, "asset_id"),
+        ),
+        Case(
+            "client-foreign-collection",
+            lambda w: w.client.collections.get(w.foreign_col),
+            Raises(PermissionDeniedError, 403),
+        ),
+        Case(
+            "client-generate-foreign-collection",
+            lambda w: w.client.generations.image(w.foreign_col, "x", "waving"),
+            Raises(PermissionDeniedError, 403),
+        ),
+        Case(
+            "client-foreign-job",
+            lambda w: w.client.jobs.get(w.foreign_job.id),
+            Raises(PermissionDeniedError, 403),
+        ),
+        Case(
+            "client-foreign-asset",
+            lambda w: w.client.assets.get(w.foreign_asset),
+            Raises(PermissionDeniedError, 403),
+        ),
+        Case(
+            "client-reference-foreign-asset",
+            lambda w: w.client.references.add(w.col, w.foreign_asset),
+            Raises(BadRequestError, 400, "asset_id"),
+        ),
+        Case(
+            "widget-gallery-unknown-collection",
+            lambda w: gallery(w, UNKNOWN),
+            Raises(NotFoundError, 404),
+        ),
+        Case(
+            "widget-grid-foreign-collection",
+            lambda w: PoseGrid(w.client, w.foreign_col),
+            Raises(PermissionDeniedError, 403),
+        ),
+        Case(
+            "widget-gallery-foreign-asset",
+            lambda w: gallery(w).add(w.foreign_asset),
+            Raises(BadRequestError, 400, "asset_id"),
+        ),
+        Case(
+            "widget-gallery-unknown-asset-event",
+            event(gallery, {"event": "add_asset", "asset_id": UNKNOWN}),
+            Shows(),
+        ),
+        Case("http-unknown-collection", lambda w: w.http.get(f"/collections/{UNKNOWN}"), http(404)),
         Case("http-malformed-id", lambda w: w.http.get("/collections/..%2F..%2Fetc"), http(404)),
         Case("http-unknown-job", lambda w: w.http.get(f"/jobs/{UNKNOWN}"), http(404)),
-        Case("http-generate-unknown-collection",
-             lambda w: generate(w, UNKNOWN, type="image", name="x", image_prompt="x"),
-             http(404)),
-        Case("http-foreign-collection", lambda w: w.http.get(f"/collections/{w.foreign_col}"),
-             http(403)),
-        Case("http-generate-foreign-collection",
-             lambda w: generate(w, w.foreign_col, type="image", name="x", image_prompt="x"),
-             http(403)),
+        Case(
+            "http-generate-unknown-collection",
+            lambda w: generate(w, UNKNOWN, type="image", name="x", image_prompt="x"),
+            http(404),
+        ),
+        Case(
+            "http-foreign-collection",
+            lambda w: w.http.get(f"/collections/{w.foreign_col}"),
+            http(403),
+        ),
+        Case(
+            "http-generate-foreign-collection",
+            lambda w: generate(w, w.foreign_col, type="image", name="x", image_prompt="x"),
+            http(403),
+        ),
         Case("http-foreign-job", lambda w: w.http.get(f"/jobs/{w.foreign_job.id}"), http(403)),
         Case("http-foreign-asset", lambda w: w.http.get(f"/assets/{w.foreign_asset}"), http(403)),
-        Case("http-foreign-item", lambda w: w.http.get(f"/items/{w.foreign_job.item_id}"),
-             http(403)),
-        Case("http-reference-foreign-asset",
-             lambda w: w.http.post(f"/collections/{w.col}/references",
-                                   json={"asset_id": w.foreign_asset}), http(400, "asset_id")),
-        Case("http-unpin-foreign-collection",
-             lambda w: w.http.delete(f"/collections/{w.foreign_col}/references/{UNKNOWN}"),
-             http(403)),
-        Case("http-item-of-other-collection",
-             lambda w: generate(w, w.full, type="image", item_id=w.pose.item_id,
-                                image_prompt="x"), http(400, "item_id")),
+        Case(
+            "http-foreign-item", lambda w: w.http.get(f"/items/{w.foreign_job.item_id}"), http(403)
+        ),
+        Case(
+            "http-reference-foreign-asset",
+            lambda w: w.http.post(
+                f"/collections/{w.col}/references", json={"asset_id": w.foreign_asset}
+            ),
+            http(400, "asset_id"),
+        ),
+        Case(
+            "http-unpin-foreign-collection",
+            lambda w: w.http.delete(f"/collections/{w.foreign_col}/references/{UNKNOWN}"),
+            http(403),
+        ),
+        Case(
+            "http-item-of-other-collection",
+            lambda w: generate(w, w.full, type="image", item_id=w.pose.item_id, image_prompt="x"),
+            http(400, "item_id"),
+        ),
     ]
 
 
@@ -345,51 +502,94 @@ def prompt_cases() -> list[Case]:
     return [
         Case("client-empty-image-prompt", image(""), Raises(ValueError, local=True)),
         Case("client-blank-image-prompt", image(BLANK), Raises(ValueError, local=True)),
-        Case("client-empty-preview-prompt", lambda w: w.client.previews.create(""),
-             Raises(ValueError, local=True)),
-        Case("client-empty-animation-prompt",
-             lambda w: w.client.generations.animate(w.col, w.pose, ""),
-             Raises(ValueError, local=True)),
+        Case(
+            "client-empty-preview-prompt",
+            lambda w: w.client.previews.create(""),
+            Raises(ValueError, local=True),
+        ),
+        Case(
+            "client-empty-animation-prompt",
+            lambda w: w.client.generations.animate(w.col, w.pose, ""),
+            Raises(ValueError, local=True),
+        ),
         Case("client-huge-image-prompt", image(HUGE), Raises(BadRequestError, 400, "image_prompt")),
-        Case("client-huge-preview-prompt", lambda w: w.client.previews.create(HUGE),
-             Raises(BadRequestError, 400, "prompt")),
-        Case("client-huge-pose-name", lambda w: w.client.generations.image(w.col, HUGE, "x"),
-             Raises(BadRequestError, 400, "name")),
+        Case(
+            "client-huge-preview-prompt",
+            lambda w: w.client.previews.create(HUGE),
+            Raises(BadRequestError, 400, "prompt"),
+        ),
+        Case(
+            "client-huge-pose-name",
+            lambda w: w.client.generations.image(w.col, HUGE, "x"),
+            Raises(BadRequestError, 400, "name"),
+        ),
         Case("widget-preview-empty-prompt", lambda w: panel(w).preview(""), Raises(ValueError)),
-        Case("widget-preview-huge-prompt", lambda w: panel(w).preview(HUGE),
-             Raises(BadRequestError, 400)),
-        Case("widget-grid-generate-empty", lambda w: grid(w).generate(["", BLANK]),
-             Raises(ValueError)),
-        Case("widget-grid-generate-huge", lambda w: grid(w).generate([HUGE]).wait(60),
-             Raises(MaskoError)),
-        Case("widget-grid-animate-empty", lambda w: _selected_grid(w).animate(BLANK),
-             Raises(ValueError)),
-        Case("widget-preview-event-empty", event(panel, {"event": "preview", "prompt": ""}),
-             Shows()),
-        Case("http-empty-image-prompt",
-             lambda w: generate(w, w.col, type="image", name="x", image_prompt=""),
-             http(400, "image_prompt")),
-        Case("http-blank-image-prompt",
-             lambda w: generate(w, w.col, type="image", name="x", image_prompt=BLANK),
-             http(400, "image_prompt")),
-        Case("http-huge-image-prompt",
-             lambda w: generate(w, w.col, type="image", name="x", image_prompt=HUGE),
-             http(400, "image_prompt")),
-        Case("http-empty-preview-prompt",
-             lambda w: w.http.post("/generate/preview", json={"prompt": ""}), http(400, "prompt")),
-        Case("http-blank-preview-prompt",
-             lambda w: w.http.post("/generate/preview", json={"prompt": BLANK}),
-             http(400, "prompt")),
-        Case("http-huge-preview-prompt",
-             lambda w: w.http.post("/generate/preview", json={"prompt": HUGE}),
-             http(400, "prompt")),
-        Case("http-16-mb-prompt",
-             lambda w: generate(w, w.col, type="image", name="x", image_prompt="a" * 16_000_000),
-             http(413)),
-        Case("http-batch-of-11",
-             lambda w: w.http.post(f"/collections/{w.col}/generate-batch", json={"requests": [
-                 {"type": "image", "name": "x", "image_prompt": "x"}] * 11}),
-             http(400, "requests")),
+        Case(
+            "widget-preview-huge-prompt",
+            lambda w: panel(w).preview(HUGE),
+            Raises(BadRequestError, 400),
+        ),
+        Case(
+            "widget-grid-generate-empty",
+            lambda w: grid(w).generate(["", BLANK]),
+            Raises(ValueError),
+        ),
+        Case(
+            "widget-grid-generate-huge",
+            lambda w: grid(w).generate([HUGE]).wait(60),
+            Raises(MaskoError),
+        ),
+        Case(
+            "widget-grid-animate-empty",
+            lambda w: _selected_grid(w).animate(BLANK),
+            Raises(ValueError),
+        ),
+        Case(
+            "widget-preview-event-empty", event(panel, {"event": "preview", "prompt": ""}), Shows()
+        ),
+        Case(
+            "http-empty-image-prompt",
+            lambda w: generate(w, w.col, type="image", name="x", image_prompt=""),
+            http(400, "image_prompt"),
+        ),
+        Case(
+            "http-blank-image-prompt",
+            lambda w: generate(w, w.col, type="image", name="x", image_prompt=BLANK),
+            http(400, "image_prompt"),
+        ),
+        Case(
+            "http-huge-image-prompt",
+            lambda w: generate(w, w.col, type="image", name="x", image_prompt=HUGE),
+            http(400, "image_prompt"),
+        ),
+        Case(
+            "http-empty-preview-prompt",
+            lambda w: w.http.post("/generate/preview", json={"prompt": ""}),
+            http(400, "prompt"),
+        ),
+        Case(
+            "http-blank-preview-prompt",
+            lambda w: w.http.post("/generate/preview", json={"prompt": BLANK}),
+            http(400, "prompt"),
+        ),
+        Case(
+            "http-huge-preview-prompt",
+            lambda w: w.http.post("/generate/preview", json={"prompt": HUGE}),
+            http(400, "prompt"),
+        ),
+        Case(
+            "http-16-mb-prompt",
+            lambda w: generate(w, w.col, type="image", name="x", image_prompt="a" * 16_000_000),
+            http(413),
+        ),
+        Case(
+            "http-batch-of-11",
+            lambda w: w.http.post(
+                f"/collections/{w.col}/generate-batch",
+                json={"requests": [{"type": "image", "name": "x", "image_prompt": "x"}] * 11},
+            ),
+            http(400, "requests"),
+        ),
     ]
 
 
@@ -404,33 +604,57 @@ def key_cases() -> list[Case]:
         return MaskoClient(api_key=key, base_url=w.server.url)
 
     return [
-        Case("client-wrong-key-credits", lambda w: wrong(w).credits(),
-             Raises(AuthenticationError, 401)),
-        Case("client-wrong-key-generate",
-             lambda w: wrong(w).generations.image(w.col, "x", "waving"),
-             Raises(AuthenticationError, 401)),
-        Case("client-malformed-key", lambda w: wrong(w, "hello").collections.get(w.col),
-             Raises(AuthenticationError, 401)),
-        Case("client-no-key", lambda w: MaskoClient(api_key="", base_url=w.server.url),
-             Raises(MissingAPIKeyError, local=True)),
-        Case("widget-gallery-wrong-key", lambda w: ReferenceGallery(wrong(w), w.col),
-             Raises(AuthenticationError, 401)),
+        Case(
+            "client-wrong-key-credits",
+            lambda w: wrong(w).credits(),
+            Raises(AuthenticationError, 401),
+        ),
+        Case(
+            "client-wrong-key-generate",
+            lambda w: wrong(w).generations.image(w.col, "x", "waving"),
+            Raises(AuthenticationError, 401),
+        ),
+        Case(
+            "client-malformed-key",
+            lambda w: wrong(w, "hello").collections.get(w.col),
+            Raises(AuthenticationError, 401),
+        ),
+        Case(
+            "client-no-key",
+            lambda w: MaskoClient(api_key="", base_url=w.server.url),
+            Raises(MissingAPIKeyError, local=True),
+        ),
+        Case(
+            "widget-gallery-wrong-key",
+            lambda w: ReferenceGallery(wrong(w), w.col),
+            Raises(AuthenticationError, 401),
+        ),
         Case("http-wrong-key", lambda w: authed(w.server, WRONG_KEY).get("/credits"), http(401)),
-        Case("http-wrong-key-generate",
-             lambda w: authed(w.server, WRONG_KEY).post(
-                 f"/collections/{w.col}/generate",
-                 json={"type": "image", "name": "x", "image_prompt": "x"}), http(401)),
+        Case(
+            "http-wrong-key-generate",
+            lambda w: authed(w.server, WRONG_KEY).post(
+                f"/collections/{w.col}/generate",
+                json={"type": "image", "name": "x", "image_prompt": "x"},
+            ),
+            http(401),
+        ),
         Case("http-no-key", lambda w: httpx.get(f"{w.server.url}/collections/{w.col}"), http(401)),
-        Case("http-no-key-upload",
-             lambda w: httpx.post(f"{w.server.url}/upload", **multipart(draw_character())),
-             http(401)),
-        Case("http-basic-auth", lambda w: httpx.get(f"{w.server.url}/credits",
-                                                    auth=("masko", w.server.api_key)), http(401)),
+        Case(
+            "http-no-key-upload",
+            lambda w: httpx.post(f"{w.server.url}/upload", **multipart(draw_character())),
+            http(401),
+        ),
+        Case(
+            "http-basic-auth",
+            lambda w: httpx.get(f"{w.server.url}/credits", auth=("masko", w.server.api_key)),
+            http(401),
+        ),
     ]
 
 
-CASES = image_cases() + reference_cases() + source_cases() + id_cases() + prompt_cases() + \
-    key_cases()
+CASES = (
+    image_cases() + reference_cases() + source_cases() + id_cases() + prompt_cases() + key_cases()
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -497,8 +721,9 @@ def test_image_formats_are_accepted(world, fmt, entry):
         pinned = view.add(data)
         assert view.slots[0]["thumbnail"] and not view.error
     else:
-        answer = world.http.post(f"/collections/{collection.id}/references",
-                                 json={"url": data_uri(data, mime)})
+        answer = world.http.post(
+            f"/collections/{collection.id}/references", json={"url": data_uri(data, mime)}
+        )
         assert answer.status_code == 201, answer.text
         pinned = tuple(answer.json()["data"]["reference_asset_ids"])
     assert len(pinned) == 1
@@ -515,7 +740,8 @@ def test_duplicate_reference_changes_nothing(world):
     assert gallery(world, world.full).add(ref) == world.full_refs
     answer = world.http.post(f"/collections/{world.full}/references", json={"asset_id": ref})
     assert answer.status_code == 200 and answer.json()["data"]["reference_asset_ids"] == list(
-        world.full_refs)
+        world.full_refs
+    )
     by_url = world.client.assets.get(ref).url
     answer = world.http.post(f"/collections/{world.full}/references", json={"url": by_url})
     assert answer.status_code == 200, answer.text

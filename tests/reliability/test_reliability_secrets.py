@@ -73,21 +73,29 @@ def test_workspaces_cannot_reach_each_other(keyed):
     collection = mine.collections.create("private", references=[draw_character()])
     job = mine.generations.image(collection, "waving", "waving").wait(60)
     theirs_key = keyed.new_workspace_key()
-    theirs = httpx.Client(base_url=keyed.url, timeout=60,
-                          headers={"Authorization": f"Bearer {theirs_key}"})
+    theirs = httpx.Client(
+        base_url=keyed.url, timeout=60, headers={"Authorization": f"Bearer {theirs_key}"}
+    )
     own = theirs.post("/collections", json={"name": "theirs"}).json()["data"]["id"]
     ref, image = collection.reference_asset_ids[0], job.asset_ids["image"]
     before = (mine.credits(), mine.references.list(collection), mine.items.list(collection))
     c = collection.id
     path_probes = [
-        ("GET", f"/collections/{c}", None), ("GET", f"/collections/{c}/items", None),
-        ("GET", f"/collections/{c}/references", None), ("GET", f"/items/{job.item_id}", None),
-        ("GET", f"/assets/{ref}", None), ("GET", f"/assets/{image}", None),
-        ("GET", f"/jobs/{job.id}", None), ("DELETE", f"/collections/{c}/references/{ref}", None),
+        ("GET", f"/collections/{c}", None),
+        ("GET", f"/collections/{c}/items", None),
+        ("GET", f"/collections/{c}/references", None),
+        ("GET", f"/items/{job.item_id}", None),
+        ("GET", f"/assets/{ref}", None),
+        ("GET", f"/assets/{image}", None),
+        ("GET", f"/jobs/{job.id}", None),
+        ("DELETE", f"/collections/{c}/references/{ref}", None),
         ("POST", f"/collections/{c}/references", {"asset_id": ref}),
         ("POST", f"/collections/{c}/generate", {"type": "image", "name": "x", "image_prompt": "x"}),
-        ("POST", f"/collections/{c}/generate-batch",
-         {"requests": [{"type": "image", "name": "x", "image_prompt": "x"}]}),
+        (
+            "POST",
+            f"/collections/{c}/generate-batch",
+            {"requests": [{"type": "image", "name": "x", "image_prompt": "x"}]},
+        ),
         ("POST", f"/collections/{c}/suggest-actions", None),
     ]
     for method, path, body in path_probes:
@@ -96,19 +104,27 @@ def test_workspaces_cannot_reach_each_other(keyed):
     body_probes = [
         ("/generate/preview", {"prompt": "x", "collection_id": c}),
         (f"/collections/{own}/references", {"asset_id": ref}),
-        (f"/collections/{own}/generate", {"type": "animation", "animation_prompt": "x",
-                                          "duration": 1, "source_image_asset_id": image}),
+        (
+            f"/collections/{own}/generate",
+            {
+                "type": "animation",
+                "animation_prompt": "x",
+                "duration": 1,
+                "source_image_asset_id": image,
+            },
+        ),
         ("/collections", {"name": "copy", "reference_asset_ids": [ref]}),
     ]
     for path, body in body_probes:
         answer = theirs.post(path, json=body)
         assert answer.status_code == 400, (path, answer.text)
-    listed = " ".join(theirs.get(path).text for path in
-                      ("/projects", "/collections", "/jobs", f"/jobs?collection_id={c}"))
+    listed = " ".join(
+        theirs.get(path).text
+        for path in ("/projects", "/collections", "/jobs", f"/jobs?collection_id={c}")
+    )
     for secret_id in (c, ref, image, job.id, job.item_id, collection.project_id):
         assert secret_id not in listed
-    assert (mine.credits(), mine.references.list(collection),
-            mine.items.list(collection)) == before
+    assert (mine.credits(), mine.references.list(collection), mine.items.list(collection)) == before
     assert theirs.get("/credits").json()["data"]["balance"] == 1000
     theirs.close()
     mine.close()
@@ -135,18 +151,34 @@ def test_file_urls_cannot_be_walked(keyed):
     status, data = raw_get(keyed.url, f"/v1/files/{token}.png")
     assert status == 200 and data == (keyed.data_dir / "files" / f"{asset.id}.png").read_bytes()
     malformed = [  # token-shaped but wrong: exactly 404
-        f"/v1/files/{token}.jpg", f"/v1/files/{token}.PNG", f"/v1/files/{token}",
-        f"/v1/files/{token[:-1]}.png", f"/v1/files/{token}A.png", f"/v1/files/{'A' * 32}.png",
-        f"/v1/files/{shown}.png", f"/v1/previews/{token}.png", f"/v1/files/{asset.id}.png",
-        "/v1/files/api_key", "/v1/files/masko.sqlite3", f"/v1/files/{token}.png%00.txt",
+        f"/v1/files/{token}.jpg",
+        f"/v1/files/{token}.PNG",
+        f"/v1/files/{token}",
+        f"/v1/files/{token[:-1]}.png",
+        f"/v1/files/{token}A.png",
+        f"/v1/files/{'A' * 32}.png",
+        f"/v1/files/{shown}.png",
+        f"/v1/previews/{token}.png",
+        f"/v1/files/{asset.id}.png",
+        "/v1/files/api_key",
+        "/v1/files/masko.sqlite3",
+        f"/v1/files/{token}.png%00.txt",
         f"/v1/files/{token}.png.png",
     ]
     walking = [  # paths out of the folder: refused, 400 or 404
-        "/v1/files/../api_key", "/v1/files/..%2Fapi_key", "/v1/files/%2e%2e%2fapi_key",
-        "/v1/files/%2e%2e/masko.sqlite3", "/v1/files/..\\api_key", "/v1/files/%5c..%5capi_key",
-        "/v1/files//etc/passwd", "/v1/files/%2Fetc%2Fpasswd", "/v1/files/%252e%252e%252fapi_key",
-        f"/v1/files/{token}.png/../../api_key", "/v1/previews/../api_key",
-        "/v1/previews/..%2F..%2Fapi_key", "/v1/files/....//....//api_key",
+        "/v1/files/../api_key",
+        "/v1/files/..%2Fapi_key",
+        "/v1/files/%2e%2e%2fapi_key",
+        "/v1/files/%2e%2e/masko.sqlite3",
+        "/v1/files/..\\api_key",
+        "/v1/files/%5c..%5capi_key",
+        "/v1/files//etc/passwd",
+        "/v1/files/%2Fetc%2Fpasswd",
+        "/v1/files/%252e%252e%252fapi_key",
+        f"/v1/files/{token}.png/../../api_key",
+        "/v1/previews/../api_key",
+        "/v1/previews/..%2F..%2Fapi_key",
+        "/v1/files/....//....//api_key",
         f"/v1/files/..%2Ffiles%2F{asset.id}.png",
     ]
     secrets = [keyed.api_key.encode(), b"SQLite format 3", data[:64]]

@@ -22,8 +22,10 @@ def generate(client) -> Callable[..., list]:
 
     def run(collection, *names: str) -> list:
         requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
-        return [client.jobs.wait(job, timeout=60)
-                for job in client.generations.batch(collection, requests)]
+        return [
+            client.jobs.wait(job, timeout=60)
+            for job in client.generations.batch(collection, requests)
+        ]
 
     return run
 

@@ -22,8 +22,11 @@ def test_a_dropped_file_fills_a_slot_with_a_webp_thumbnail(client, collection, m
     assert (gallery.reference_asset_ids, gallery.style_card_status) == ([], CARD_NONE)
 
     mark = wire.mark()
-    front_end_event(gallery, {"event": "add_file", "name": "hero.png", "mime": "image/png"},
-                    [make_png(size=(900, 700))])
+    front_end_event(
+        gallery,
+        {"event": "add_file", "name": "hero.png", "mime": "image/png"},
+        [make_png(size=(900, 700))],
+    )
     gallery.wait(30)
 
     assert gallery.error == ""

@@ -32,8 +32,11 @@ def test_selection_from_the_front_end_gives_the_image_asset_id(client, posed, wi
     assert grid.source_image_asset_id == wave.asset_ids["image"]
     assert grid.source_image_asset_id != wave.asset_ids["transparent_image"]
     # the derived trait went back to the browser
-    updates = [sent.data["state"] for sent in wire.since(mark) if sent.comm_id == grid.model_id
-               and sent.data.get("method") == "update"]
+    updates = [
+        sent.data["state"]
+        for sent in wire.since(mark)
+        if sent.comm_id == grid.model_id and sent.data.get("method") == "update"
+    ]
     assert {"source_image_asset_id": wave.asset_ids["image"]} in updates
 
     original = Image.open(io.BytesIO(client.download(wave.urls["image"])))
@@ -63,8 +66,11 @@ def test_adding_one_pose_sends_that_pose_alone(client, posed, generate, wire):
     assert [message.comm_id for message in opened] == [new.model_id]
     assert opened[0].buffers == [new.thumbnail]  # one pose's thumbnail, nothing else
     assert sum(len(message.buffers) for message in sent) == 1
-    chain = [message.data["state"] for message in sent if message.comm_id == grid.model_id
-             and "last_pose" in message.data.get("state", {})]
+    chain = [
+        message.data["state"]
+        for message in sent
+        if message.comm_id == grid.model_id and "last_pose" in message.data.get("state", {})
+    ]
     assert chain == [{"last_pose": f"IPY_MODEL_{new.model_id}"}]
     assert new.previous is not None and new.previous.model_id in before
     assert Image.open(io.BytesIO(new.thumbnail)).format == "WEBP"
@@ -102,19 +108,24 @@ def test_too_many_poses_or_none_is_refused_in_words(client, posed):
 def test_animate_plays_the_video_from_bytes(client, posed):
     collection, jobs = posed
     grid = PoseGrid(client, collection)
-    front_end_event(grid, {"event": "animate", "prompt": "waves hello", "duration": 2,
-                           "loop": True})
+    front_end_event(
+        grid, {"event": "animate", "prompt": "waves hello", "duration": 2, "loop": True}
+    )
     assert "select a pose" in grid.error.lower()
 
     grid.select(jobs[0].item_id)
-    front_end_event(grid, {"event": "animate", "prompt": "waves hello", "duration": 2,
-                           "loop": True})
+    front_end_event(
+        grid, {"event": "animate", "prompt": "waves hello", "duration": 2, "loop": True}
+    )
     grid.wait(120)
 
     assert grid.error == ""
     clip = grid.animation
-    assert (clip["item_id"], clip["prompt"], clip["duration"]) == (jobs[0].item_id,
-                                                                   "waves hello", 2)
+    assert (clip["item_id"], clip["prompt"], clip["duration"]) == (
+        jobs[0].item_id,
+        "waves hello",
+        2,
+    )
     with av.open(io.BytesIO(clip["data"])) as video:
         stream = video.streams.video[0]
         frames = sum(1 for _ in video.decode(stream))
@@ -153,9 +164,7 @@ def slow_standin(tmp_path_factory):
         yield server
 
 
-def test_a_running_animation_shows_progress_and_cancel_stops_the_wait(
-    slow_standin, make_png, wire
-):
+def test_a_running_animation_shows_progress_and_cancel_stops_the_wait(slow_standin, make_png, wire):
     with MaskoClient(api_key=slow_standin.api_key, base_url=slow_standin.url) as client:
         collection = client.collections.create("slow mascot")
         job = client.generations.image(collection, "wave", "wave")

@@ -26,20 +26,30 @@ def failed_job(message: str | None) -> api.Job:
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (api.InsufficientCreditsError("no", status_code=402, required=21, balance=5),
-         "Not enough credits: this needs 21 and the workspace has 5."),
-        (api.RateLimitError("slow down", status_code=429, retry_after=3),
-         "The Masko API is busy (too many requests). Try again in 3 s."),
-        (api.RateLimitError("slow down", status_code=429),
-         "The Masko API is busy (too many requests). Try again in a moment."),
+        (
+            api.InsufficientCreditsError("no", status_code=402, required=21, balance=5),
+            "Not enough credits: this needs 21 and the workspace has 5.",
+        ),
+        (
+            api.RateLimitError("slow down", status_code=429, retry_after=3),
+            "The Masko API is busy (too many requests). Try again in 3 s.",
+        ),
+        (
+            api.RateLimitError("slow down", status_code=429),
+            "The Masko API is busy (too many requests). Try again in a moment.",
+        ),
         (api.AuthenticationError("bad key", status_code=401), "The API key was refused."),
         (api.GoneError("expired", status_code=410), "That preview has expired"),
-        (api.PayloadTooLargeError("41 megapixels.", status_code=413),
-         "That image is too large: 41 megapixels. Use one under 10 MB"),
+        (
+            api.PayloadTooLargeError("41 megapixels.", status_code=413),
+            "That image is too large: 41 megapixels. Use one under 10 MB",
+        ),
         (api.InternalServerError("boom", status_code=500), "internal error. Try again"),
         (api.BadRequestError("`prompt` is required", status_code=400), "`prompt` is required"),
-        (api.JobFailedError(failed_job("out of ink.")),
-         "The animation job failed: out of ink. Its credits are refunded."),
+        (
+            api.JobFailedError(failed_job("out of ink.")),
+            "The animation job failed: out of ink. Its credits are refunded.",
+        ),
         (api.JobFailedError(failed_job(None)), "failed: no reason given."),
         (api.JobTimeoutError("j1"), "keeps running on the server"),
         (api.APITimeoutError("slow"), "did not answer in time"),
@@ -88,7 +98,8 @@ def test_a_missing_bundle_says_how_to_build_it(monkeypatch, tmp_path):
 def test_front_end_helpers_pass_their_node_tests():
     node = shutil.which("node")
     assert node, "node is needed to build and test the widget front end"
-    run = subprocess.run([node, "--test", "js/test/"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [node, "--test", "js/test/"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "# fail 0" in run.stdout

@@ -35,8 +35,11 @@ def test_hints_go_with_one_request_and_leave_the_state(client, collection, refer
     panel = PreviewPanel(client, collection)
     hint_url = client.assets.get(reference((30, 160, 90))).url
 
-    front_end_event(panel, {"event": "add_hint_file", "name": "style.png", "mime": "image/png"},
-                    [make_png(color=(120, 40, 200))])
+    front_end_event(
+        panel,
+        {"event": "add_hint_file", "name": "style.png", "mime": "image/png"},
+        [make_png(color=(120, 40, 200))],
+    )
     front_end_event(panel, {"event": "add_hint_url", "url": hint_url})
     panel.wait(30)
     kinds = sorted(hint["kind"] for hint in panel.hints)
@@ -101,8 +104,11 @@ def test_keep_this_makes_a_real_pose(client, collection):
     (kept,) = panel.kept
     assert kept["name"] == "the mascot cheering loudly with both"
     (item,) = client.items.list(collection)
-    assert (item.id, item.name, item.image_asset_id) == (kept["item_id"], kept["name"],
-                                                       kept["asset_id"])
+    assert (item.id, item.name, item.image_asset_id) == (
+        kept["item_id"],
+        kept["name"],
+        kept["asset_id"],
+    )
 
 
 def test_keeping_needs_a_collection(client):

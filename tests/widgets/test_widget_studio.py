@@ -93,6 +93,7 @@ def test_reprs_are_stable(client, collection, reference):
     studio = MascotStudio(client, collection)
     assert repr(studio) == "MascotStudio(collection='test mascot', references=1 of 6, poses=0)"
     assert repr(studio.gallery) == "ReferenceGallery(collection='test mascot', references=1 of 6)"
-    assert repr(studio.preview) == ("PreviewPanel(collection='test mascot', hints=0 of 6, "
-                                    "result_sets=0)")
+    assert repr(studio.preview) == (
+        "PreviewPanel(collection='test mascot', hints=0 of 6, result_sets=0)"
+    )
     assert repr(studio.grid) == "PoseGrid(collection='test mascot', poses=0)"

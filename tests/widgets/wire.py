@@ -60,8 +60,14 @@ class RecordingComm(BaseComm):
         self.wire = wire  # set first: BaseComm.__init__ publishes comm_open
         super().__init__(**kwargs)
 
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None,
-                    buffers: Any = None, **keys: Any) -> None:
+    def publish_msg(
+        self,
+        msg_type: str,
+        data: Any = None,
+        metadata: Any = None,
+        buffers: Any = None,
+        **keys: Any,
+    ) -> None:
         buffers = [bytes(buffer) for buffer in buffers or []]
         self.wire.record(Sent(msg_type, self.comm_id, data or {}, buffers))
 
@@ -81,14 +87,22 @@ def recording() -> Iterator[Wire]:
 
 def front_end_update(widget: Any, state: dict[str, Any]) -> None:
     """What the browser sends when JS does model.set(...); model.save_changes()."""
-    widget._handle_msg({"content": {"data": {"method": "update", "state": state,
-                                             "buffer_paths": []}}, "buffers": []})
+    widget._handle_msg(
+        {
+            "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+            "buffers": [],
+        }
+    )
 
 
 def front_end_event(widget: Any, content: dict[str, Any], buffers: list[bytes] = ()) -> None:
     """What the browser sends with model.send(content, callbacks, buffers)."""
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
-                        "buffers": [memoryview(buffer) for buffer in buffers]})
+    widget._handle_msg(
+        {
+            "content": {"data": {"method": "custom", "content": content}},
+            "buffers": [memoryview(buffer) for buffer in buffers],
+        }
+    )
 
 
 def all_widgets(roots: list) -> list[ipywidgets.Widget]:
