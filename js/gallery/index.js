@@ -41,8 +41,11 @@ function render({ model, el }) {
   const assetForm = h("form", { class: "masko-asset-form" }, [assetInput, assetButton]);
   const limit = h("p", { class: "masko-limit", role: "status", id: uniqueId("limit") });
   const addArea = h("div", { class: "masko-add", "aria-label": "Add references" }, [
-    h("div", { class: "masko-add-row" }, [picker.button, picker.input,
-      h("span", { class: "masko-drop-hint", text: "or drop images on the slots" })]),
+    h("div", { class: "masko-add-row" }, [
+      picker.button,
+      picker.input,
+      h("span", { class: "masko-drop-hint", text: "or drop images on the slots" }),
+    ]),
     url.form,
     assetForm,
     limit,
@@ -52,7 +55,11 @@ function render({ model, el }) {
 
   const adding = () => (model.get("tasks") ?? []).filter((task) => task.kind === "add").length;
   const summary = () =>
-    slotSummary((model.get("reference_asset_ids") ?? []).length, model.get("max_slots") ?? 6, adding());
+    slotSummary(
+      (model.get("reference_asset_ids") ?? []).length,
+      model.get("max_slots") ?? 6,
+      adding(),
+    );
 
   function addFiles(files) {
     const { problems, sent, refused } = sendImages(model, "add_file", files, summary().free);
@@ -100,9 +107,18 @@ function render({ model, el }) {
     const src = urls.get(slot.asset_id) ?? urls.set(slot.asset_id, slot.thumbnail, slot.mime);
     const label = `Reference ${index + 1} of ${total}`;
     const picture = src
-      ? h("img", { src, alt: label, loading: "lazy", decoding: "async", width: slot.width, height: slot.height })
+      ? h("img", {
+          src,
+          alt: label,
+          loading: "lazy",
+          decoding: "async",
+          width: slot.width,
+          height: slot.height,
+        })
       : h("span", { class: "masko-missing", text: "No preview" });
-    if (src) picture.onerror = () => picture.replaceWith(h("span", { class: "masko-missing", text: "Image failed to load" }));
+    if (src)
+      picture.onerror = () =>
+        picture.replaceWith(h("span", { class: "masko-missing", text: "Image failed to load" }));
     const remove = h("button", {
       type: "button",
       class: "masko-remove",
@@ -114,7 +130,10 @@ function render({ model, el }) {
         model.send({ event: "remove", asset_id: slot.asset_id });
       },
     });
-    return h("li", { class: "masko-slot is-filled", "data-asset-id": slot.asset_id }, [picture, remove]);
+    return h("li", { class: "masko-slot is-filled", "data-asset-id": slot.asset_id }, [
+      picture,
+      remove,
+    ]);
   }
 
   function renderLimit() {

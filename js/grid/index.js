@@ -44,15 +44,22 @@ function render({ model, el }) {
   // --- tiles -------------------------------------------------------------
   function makeTile(id, child) {
     const img = h("img", { alt: "", loading: "lazy", decoding: "async" });
-    const missing = h("span", { class: "masko-missing", text: "Image failed to load", hidden: true });
+    const missing = h("span", {
+      class: "masko-missing",
+      text: "Image failed to load",
+      hidden: true,
+    });
     img.onerror = () => {
       img.hidden = true;
       missing.hidden = false;
     };
     const name = h("span", { class: "masko-pose-name" });
     const score = h("span", { class: "masko-score" });
-    const li = h("li", { role: "option", class: "masko-pose", tabindex: "-1", "aria-selected": "false" },
-      [img, missing, name, score]);
+    const li = h(
+      "li",
+      { role: "option", class: "masko-pose", tabindex: "-1", "aria-selected": "false" },
+      [img, missing, name, score],
+    );
     li.addEventListener("click", () => {
       focusIndex = order.indexOf(id);
       select(id);
@@ -183,15 +190,31 @@ function render({ model, el }) {
     value: 4,
     "aria-label": "Duration in seconds",
   });
-  const loopInput = h("input", { type: "checkbox", class: "masko-animate-loop", checked: true, "aria-label": "Loop" });
-  const animateButton = h("button", { type: "submit", class: "masko-animate-button masko-primary", text: "Animate" });
-  const animateForm = h("form", { class: "masko-animate", "aria-label": "Animate the selected pose" }, [
-    selectedText,
-    h("label", { class: "masko-field" }, [h("span", { text: "Animation prompt" }), promptInput]),
-    h("label", { class: "masko-field masko-short" }, [h("span", { text: "Seconds" }), durationInput]),
-    h("label", { class: "masko-check" }, [loopInput, h("span", { text: "Loop" })]),
-    animateButton,
-  ]);
+  const loopInput = h("input", {
+    type: "checkbox",
+    class: "masko-animate-loop",
+    checked: true,
+    "aria-label": "Loop",
+  });
+  const animateButton = h("button", {
+    type: "submit",
+    class: "masko-animate-button masko-primary",
+    text: "Animate",
+  });
+  const animateForm = h(
+    "form",
+    { class: "masko-animate", "aria-label": "Animate the selected pose" },
+    [
+      selectedText,
+      h("label", { class: "masko-field" }, [h("span", { text: "Animation prompt" }), promptInput]),
+      h("label", { class: "masko-field masko-short" }, [
+        h("span", { text: "Seconds" }),
+        durationInput,
+      ]),
+      h("label", { class: "masko-check" }, [loopInput, h("span", { text: "Loop" })]),
+      animateButton,
+    ],
+  );
   animateForm.addEventListener("submit", (event) => {
     event.preventDefault();
     model.send({
@@ -272,7 +295,9 @@ function render({ model, el }) {
 
   function paintGenerate() {
     const names = picked();
-    generateButton.textContent = names.length ? `Generate ${names.length} pose${names.length === 1 ? "" : "s"}` : "Generate poses";
+    generateButton.textContent = names.length
+      ? `Generate ${names.length} pose${names.length === 1 ? "" : "s"}`
+      : "Generate poses";
     generateButton.disabled = names.length === 0 || names.length > MAX_BATCH;
     generateButton.title = names.length > MAX_BATCH ? `At most ${MAX_BATCH} poses at once` : "";
   }
@@ -280,9 +305,14 @@ function render({ model, el }) {
   function paintSuggestions() {
     const names = model.get("suggestions") ?? [];
     choices.replaceChildren(
-      h("legend", { text: names.length ? "Pick poses to generate" : "Press “Suggest poses” for ideas" }),
+      h("legend", {
+        text: names.length ? "Pick poses to generate" : "Press “Suggest poses” for ideas",
+      }),
       ...names.map((name) =>
-        h("label", { class: "masko-check" }, [h("input", { type: "checkbox", value: name }), h("span", { text: name })]),
+        h("label", { class: "masko-check" }, [
+          h("input", { type: "checkbox", value: name }),
+          h("span", { text: name }),
+        ]),
       ),
     );
     paintGenerate();
@@ -313,8 +343,15 @@ function render({ model, el }) {
     list,
     empty,
     h("div", { class: "masko-panels" }, [
-      h("section", { class: "masko-panel", "aria-label": "Animate" }, [h("h4", { text: "Animate" }), animateForm, animation]),
-      h("section", { class: "masko-panel", "aria-label": "Generate new poses" }, [h("h4", { text: "New poses" }), newForm]),
+      h("section", { class: "masko-panel", "aria-label": "Animate" }, [
+        h("h4", { text: "Animate" }),
+        animateForm,
+        animation,
+      ]),
+      h("section", { class: "masko-panel", "aria-label": "Generate new poses" }, [
+        h("h4", { text: "New poses" }),
+        newForm,
+      ]),
     ]),
     statusArea(model),
   );

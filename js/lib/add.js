@@ -24,7 +24,12 @@ export function filePicker({ inputClass, label, text, onFiles }) {
     class: `${inputClass} masko-visually-hidden`,
     "aria-label": label,
   });
-  const button = h("button", { type: "button", class: "masko-upload", text, onclick: () => input.click() });
+  const button = h("button", {
+    type: "button",
+    class: "masko-upload",
+    text,
+    onclick: () => input.click(),
+  });
   input.addEventListener("change", () => {
     const files = Array.from(input.files);
     input.value = ""; // so the same file can be picked again
@@ -56,7 +61,10 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
 export function sendImages(model, event, files, free) {
   const list = Array.from(files);
   const problems = list.map(fileProblem).filter(Boolean);
-  const { accepted, refused } = takeFiles(list.filter((file) => !fileProblem(file)), free);
+  const { accepted, refused } = takeFiles(
+    list.filter((file) => !fileProblem(file)),
+    free,
+  );
   for (const file of accepted) sendFile(model, event, file);
   return { problems, sent: accepted.length, refused };
 }

@@ -54,7 +54,10 @@ function taskRow(model, task) {
   return h("li", { class: "masko-task", "data-task-id": task.id }, [
     h("span", { class: "masko-task-label", text: task.label }),
     bar,
-    h("span", { class: "masko-task-detail", text: [words, task.detail].filter(Boolean).join(" · ") }),
+    h("span", {
+      class: "masko-task-detail",
+      text: [words, task.detail].filter(Boolean).join(" · "),
+    }),
     cancel,
   ]);
 }

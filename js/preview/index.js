@@ -37,7 +37,8 @@ function render({ model, el }) {
     text: "Add hint images…",
     onFiles: (files) => {
       const { problems, sent, refused } = sendImages(model, "add_hint_file", files, summary().free);
-      if (refused > 0) problems.push(`Only ${sent} free hint slot(s): ${refused} image(s) left out.`);
+      if (refused > 0)
+        problems.push(`Only ${sent} free hint slot(s): ${refused} image(s) left out.`);
       say(problems.join(" "));
     },
   });
@@ -53,7 +54,8 @@ function render({ model, el }) {
   const limit = h("p", { class: "masko-limit", role: "status" });
   const hintControls = [picker.input, picker.button, url.input, url.button];
 
-  const summary = () => slotSummary((model.get("hints") ?? []).length, model.get("max_hints") ?? 6, 0, "hint");
+  const summary = () =>
+    slotSummary((model.get("hints") ?? []).length, model.get("max_hints") ?? 6, 0, "hint");
 
   function paintHints() {
     const hints = model.get("hints") ?? [];
@@ -61,9 +63,17 @@ function render({ model, el }) {
     hintList.replaceChildren(
       ...hints.map((hint, index) => {
         const key = `hint:${hint.id}`;
-        const src = hint.thumbnail ? urls.get(key) ?? urls.set(key, hint.thumbnail, hint.mime) : hint.url;
-        const picture = h("img", { src, alt: `Hint ${index + 1}: ${hint.label}`, loading: "lazy", decoding: "async" });
-        picture.onerror = () => picture.replaceWith(h("span", { class: "masko-missing", text: hint.label }));
+        const src = hint.thumbnail
+          ? (urls.get(key) ?? urls.set(key, hint.thumbnail, hint.mime))
+          : hint.url;
+        const picture = h("img", {
+          src,
+          alt: `Hint ${index + 1}: ${hint.label}`,
+          loading: "lazy",
+          decoding: "async",
+        });
+        picture.onerror = () =>
+          picture.replaceWith(h("span", { class: "masko-missing", text: hint.label }));
         return h("li", { class: "masko-hint", "data-hint-id": hint.id }, [
           picture,
           h("button", {
@@ -85,7 +95,11 @@ function render({ model, el }) {
   }
 
   // --- preview + results -------------------------------------------------------
-  const previewButton = h("button", { type: "button", class: "masko-preview-button masko-primary", text: "Preview" });
+  const previewButton = h("button", {
+    type: "button",
+    class: "masko-preview-button masko-primary",
+    text: "Preview",
+  });
   previewButton.addEventListener("click", () => {
     model.set("prompt", prompt.value);
     model.save_changes();
@@ -107,7 +121,8 @@ function render({ model, el }) {
   /** Revoke the object URLs of hints and result sets that have left the state. */
   function retainShownUrls() {
     const keys = new Set((model.get("hints") ?? []).map((hint) => `hint:${hint.id}`));
-    for (const set of model.get("result_sets") ?? []) set.previews.forEach((_, i) => keys.add(`result:${set.id}:${i}`));
+    for (const set of model.get("result_sets") ?? [])
+      set.previews.forEach((_, i) => keys.add(`result:${set.id}:${i}`));
     urls.retain(keys);
   }
 
@@ -126,35 +141,60 @@ function render({ model, el }) {
   function resultSet(set, index) {
     const canKeep = Boolean(model.get("can_keep"));
     const title = index === 0 ? "This preview" : "The last preview";
-    const hints = set.hint_count ? `, ${set.hint_count} hint${set.hint_count === 1 ? "" : "s"}` : ", no hints";
-    return h("section", { class: "masko-result-set", "data-set": index === 0 ? "current" : "previous", "aria-label": title }, [
-      h("h4", { text: title }),
-      h("p", { class: "masko-set-prompt", text: `“${set.prompt}”${hints}` }),
-      h("ul", { class: "masko-results" }, set.previews.map((preview, i) => {
-        const key = `result:${set.id}:${i}`;
-        const src = urls.get(key) ?? urls.set(key, preview.thumbnail, preview.mime);
-        const picture = h("img", { src, alt: `${title}, image ${i + 1} of ${set.previews.length}`, decoding: "async" });
-        picture.onerror = () => picture.replaceWith(h("span", { class: "masko-missing", text: "Image failed to load" }));
-        const keep = h("button", {
-          type: "button",
-          class: "masko-keep",
-          "aria-label": `Keep ${title.toLowerCase()} image ${i + 1} as a pose`,
-          text: "Keep this",
-          disabled: !canKeep,
-          title: canKeep ? "Generate this preview as a real pose in the collection" : "Keeping needs a collection",
-          onclick: (event) => {
-            event.currentTarget.disabled = true;
-            model.send({ event: "keep", set: set.id, index: i });
-          },
-        });
-        return h("li", { class: "masko-result" }, [picture, keep]);
-      })),
-    ]);
+    const hints = set.hint_count
+      ? `, ${set.hint_count} hint${set.hint_count === 1 ? "" : "s"}`
+      : ", no hints";
+    return h(
+      "section",
+      {
+        class: "masko-result-set",
+        "data-set": index === 0 ? "current" : "previous",
+        "aria-label": title,
+      },
+      [
+        h("h4", { text: title }),
+        h("p", { class: "masko-set-prompt", text: `“${set.prompt}”${hints}` }),
+        h(
+          "ul",
+          { class: "masko-results" },
+          set.previews.map((preview, i) => {
+            const key = `result:${set.id}:${i}`;
+            const src = urls.get(key) ?? urls.set(key, preview.thumbnail, preview.mime);
+            const picture = h("img", {
+              src,
+              alt: `${title}, image ${i + 1} of ${set.previews.length}`,
+              decoding: "async",
+            });
+            picture.onerror = () =>
+              picture.replaceWith(
+                h("span", { class: "masko-missing", text: "Image failed to load" }),
+              );
+            const keep = h("button", {
+              type: "button",
+              class: "masko-keep",
+              "aria-label": `Keep ${title.toLowerCase()} image ${i + 1} as a pose`,
+              text: "Keep this",
+              disabled: !canKeep,
+              title: canKeep
+                ? "Generate this preview as a real pose in the collection"
+                : "Keeping needs a collection",
+              onclick: (event) => {
+                event.currentTarget.disabled = true;
+                model.send({ event: "keep", set: set.id, index: i });
+              },
+            });
+            return h("li", { class: "masko-result" }, [picture, keep]);
+          }),
+        ),
+      ],
+    );
   }
 
   function paintKept() {
     const items = model.get("kept") ?? [];
-    kept.replaceChildren(...items.map((item) => h("li", { "data-item-id": item.item_id, text: `Kept: ${item.name}` })));
+    kept.replaceChildren(
+      ...items.map((item) => h("li", { "data-item-id": item.item_id, text: `Kept: ${item.name}` })),
+    );
     shown(kept, items.length > 0);
   }
 

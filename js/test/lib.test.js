@@ -55,7 +55,10 @@ test("takeFiles keeps only what fits", () => {
 test("fileProblem accepts the API's image types up to 10 MB", () => {
   assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }), "");
   assert.match(fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }), /not a PNG/);
-  assert.match(fileProblem({ name: "b.png", type: "image/png", size: MAX_FILE_BYTES + 1 }), /limit is 10 MB/);
+  assert.match(
+    fileProblem({ name: "b.png", type: "image/png", size: MAX_FILE_BYTES + 1 }),
+    /limit is 10 MB/,
+  );
 });
 
 test("isHttpUrl", () => {
@@ -68,7 +71,10 @@ test("isHttpUrl", () => {
 test("ObjectUrls revokes a URL when its bytes are replaced or leave", () => {
   const revoked = [];
   let made = 0;
-  const urls = new ObjectUrls({ create: () => `blob:${++made}`, revoke: (url) => revoked.push(url) });
+  const urls = new ObjectUrls({
+    create: () => `blob:${++made}`,
+    revoke: (url) => revoked.push(url),
+  });
   const bytes = new DataView(new Uint8Array([1, 2, 3]).buffer);
   assert.equal(urls.set("a", bytes, "image/webp"), "blob:1");
   assert.equal(urls.set("b", bytes, "image/webp"), "blob:2");
@@ -91,10 +97,25 @@ test("sendImages sends the usable images that fit and says what it left out", as
     size,
     arrayBuffer: async () => new ArrayBuffer(size),
   });
-  const files = [image("a.png"), { name: "notes.txt", type: "text/plain", size: 5 }, image("b.png"), image("c.png")];
+  const files = [
+    image("a.png"),
+    { name: "notes.txt", type: "text/plain", size: 5 },
+    image("b.png"),
+    image("c.png"),
+  ];
   const result = sendImages(model, "add_file", files, 2);
-  assert.deepEqual(result, { problems: ["notes.txt is not a PNG, JPEG, WebP or GIF image."], sent: 2, refused: 1 });
+  assert.deepEqual(result, {
+    problems: ["notes.txt is not a PNG, JPEG, WebP or GIF image."],
+    sent: 2,
+    refused: 1,
+  });
   await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.deepEqual(sent.map(([content]) => [content.event, content.name]), [["add_file", "a.png"], ["add_file", "b.png"]]);
+  assert.deepEqual(
+    sent.map(([content]) => [content.event, content.name]),
+    [
+      ["add_file", "a.png"],
+      ["add_file", "b.png"],
+    ],
+  );
   assert.equal(sent[0][1][0].byteLength, 10);
 });
