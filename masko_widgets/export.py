@@ -15,8 +15,6 @@ import base64
 import html
 import json
 import os
-import re
-from base64 import standard_b64encode
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -26,10 +24,11 @@ from ipywidgets import Widget
 from ipywidgets.embed import add_resolved_links, embed_data
 from ipywidgets.widgets.widget import _remove_buffers
 
+from masko_widgets._contract import KEY_PATTERN
+
 __all__ = ["export_html"]
 
 _EMBED_DIR = Path(__file__).parent / "static" / "embed"
-_KEY_PATTERN = re.compile(r"masko_[0-9a-f]{64}")
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -71,7 +70,7 @@ def export_html(
     state = _page_state(views)
     data = embed_data(views, drop_defaults=False, state=state)
     state_json = _script_json(data["manager_state"])
-    if _KEY_PATTERN.search(state_json):
+    if KEY_PATTERN.search(state_json):
         raise ValueError("refusing to export: the widget state contains an API key")
     page = _PAGE.format(
         title=html.escape(title),
@@ -115,7 +114,11 @@ def _embed_state(widget: Widget) -> dict[str, Any]:
     }
     if buffers:
         embedded["buffers"] = [
-            {"encoding": "base64", "path": path, "data": standard_b64encode(data).decode("ascii")}
+            {
+                "encoding": "base64",
+                "path": path,
+                "data": base64.standard_b64encode(data).decode("ascii"),
+            }
             for path, data in zip(paths, buffers, strict=True)
         ]
     return embedded

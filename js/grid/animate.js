@@ -27,8 +27,8 @@ function animateForm(/** @type {Model} */ model) {
     h("input", {
       type: "number",
       class: "masko-animate-duration",
-      min: 1,
-      max: 15,
+      min: model.get("min_duration"),
+      max: model.get("max_duration"),
       step: 1,
       value: 4,
       "aria-label": "Duration in seconds",

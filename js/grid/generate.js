@@ -5,12 +5,10 @@ import { h } from "../lib/dom.js";
 
 /** @typedef {import("./store.js").Model} Model */
 
-export const MAX_BATCH = 10;
-
-/** "Generate 3 poses", and whether the pick can be sent. */
-export function generateLabel(/** @type {number} */ count) {
+/** "Generate 3 poses", and whether the pick can be sent (at most `max` at once). */
+export function generateLabel(/** @type {number} */ count, /** @type {number} */ max) {
   const text = count ? `Generate ${count} pose${count === 1 ? "" : "s"}` : "Generate poses";
-  return { text, allowed: count > 0 && count <= MAX_BATCH };
+  return { text, allowed: count > 0 && count <= max };
 }
 
 /** The panel of `model`; `paint()` redraws the suggestions. */
@@ -49,10 +47,11 @@ export function generatePanel(/** @type {Model} */ model) {
   }
 
   function paintButton() {
-    const { text, allowed } = generateLabel(picked().length);
+    const max = model.get("max_batch");
+    const { text, allowed } = generateLabel(picked().length, max);
     button.textContent = text;
     button.disabled = !allowed;
-    button.title = picked().length > MAX_BATCH ? `At most ${MAX_BATCH} poses at once` : "";
+    button.title = picked().length > max ? `At most ${max} poses at once` : "";
   }
 
   function paint() {
@@ -75,7 +74,7 @@ export function generatePanel(/** @type {Model} */ model) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const actions = picked();
-    if (!generateLabel(actions.length).allowed) return;
+    if (!generateLabel(actions.length, model.get("max_batch")).allowed) return;
     model.send({ event: "generate", actions });
     own.value = "";
     for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (
