@@ -55,11 +55,7 @@ function render({ model, el }) {
 
   const adding = () => (model.get("tasks") ?? []).filter((task) => task.kind === "add").length;
   const summary = () =>
-    slotSummary(
-      (model.get("reference_asset_ids") ?? []).length,
-      model.get("max_slots") ?? 6,
-      adding(),
-    );
+    slotSummary((model.get("reference_asset_ids") ?? []).length, model.get("max_slots"), adding());
 
   function addFiles(files) {
     const { problems, sent, refused } = sendImages(model, "add_file", files, summary().free);
@@ -93,7 +89,7 @@ function render({ model, el }) {
 
   function renderSlots() {
     const entries = model.get("slots") ?? [];
-    const max = model.get("max_slots") ?? 6;
+    const max = model.get("max_slots");
     urls.retain(new Set(entries.map((slot) => slot.asset_id)));
     const items = entries.map((slot, index) => filledSlot(slot, index, entries.length));
     for (let index = entries.length; index < max; index += 1) {

@@ -55,7 +55,7 @@ function render({ model, el }) {
   const hintControls = [picker.input, picker.button, url.input, url.button];
 
   const summary = () =>
-    slotSummary((model.get("hints") ?? []).length, model.get("max_hints") ?? 6, 0, "hint");
+    slotSummary((model.get("hints") ?? []).length, model.get("max_hints"), 0, "hint");
 
   function paintHints() {
     const hints = model.get("hints") ?? [];
