@@ -20,7 +20,7 @@ export function slotState(model) {
   const tasks = /** @type {{ kind: string }[]} */ (model.get("tasks") ?? []);
   return slotSummary(
     (model.get("reference_asset_ids") ?? []).length,
-    model.get("max_slots") ?? 6,
+    model.get("max_slots"),
     tasks.filter((task) => task.kind === "add").length,
   );
 }

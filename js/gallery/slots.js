@@ -22,7 +22,7 @@ export function slotList(model, urls, cleanups) {
   const list = h("ul", { class: "masko-slots", "aria-label": "Reference slots" });
   function paint() {
     const entries = /** @type {Slot[]} */ (model.get("slots") ?? []);
-    const max = model.get("max_slots") ?? 6;
+    const max = model.get("max_slots");
     urls.retain(new Set(entries.map((slot) => slot.asset_id)));
     const items = entries.map((slot, index) =>
       filledSlot(model, urls, slot, index, entries.length),

@@ -93,7 +93,8 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
 }
 
 /**
- * Send each usable image of `files` that fits in `free` slots as an `event` message.
+ * Send each usable image of `files` that fits in `free` slots as an `event` message (files
+ * over the model's `max_upload_bytes` are refused).
  * Returns the problems found (in words), and how many were sent and refused for want of slots.
  * @param {Model} model
  * @param {string} event
@@ -102,9 +103,10 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
  */
 export function sendImages(model, event, files, free) {
   const list = Array.from(files);
-  const problems = list.map(fileProblem).filter(Boolean);
+  const problem = (/** @type {File} */ file) => fileProblem(file, model.get("max_upload_bytes"));
+  const problems = list.map(problem).filter(Boolean);
   const { accepted, refused } = takeFiles(
-    list.filter((file) => !fileProblem(file)),
+    list.filter((file) => !problem(file)),
     free,
   );
   for (const file of accepted) sendFile(model, event, file);

@@ -2,19 +2,19 @@
 // Image files picked or dropped in the browser, sent to Python one file per message.
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Why `file` cannot be sent, or "" when it can.
+ * Why `file` cannot be sent, or "" when it can (at most `maxBytes`).
  * @param {{ name: string, type: string, size: number }} file
+ * @param {number} maxBytes
  */
-export function fileProblem(file) {
+export function fileProblem(file, maxBytes) {
   if (!IMAGE_TYPES.includes(file.type)) {
     return `${file.name} is not a PNG, JPEG, WebP or GIF image.`;
   }
-  if (file.size > MAX_FILE_BYTES) {
-    const mb = (file.size / 1024 / 1024).toFixed(1);
-    return `${file.name} is ${mb} MB; the limit is 10 MB.`;
+  if (file.size > maxBytes) {
+    const mb = (/** @type {number} */ size) => (size / 1024 / 1024).toFixed(1).replace(/\.0$/, "");
+    return `${file.name} is ${mb(file.size)} MB; the limit is ${mb(maxBytes)} MB.`;
   }
   return "";
 }

@@ -16,7 +16,7 @@ import { slotSummary } from "../lib/slots.js";
 
 /** @param {Model} model */
 const hintState = (model) =>
-  slotSummary((model.get("hints") ?? []).length, model.get("max_hints") ?? 6, 0, "hint");
+  slotSummary((model.get("hints") ?? []).length, model.get("max_hints"), 0, "hint");
 
 /**
  * The hints section: header with the count, the hint pictures, the add controls.

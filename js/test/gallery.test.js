@@ -19,6 +19,7 @@ function gallery(count, extra = {}) {
     slots: ids.map(slot),
     reference_asset_ids: ids,
     max_slots: 6,
+    max_upload_bytes: 10 * 1024 * 1024,
     tasks: [],
     error: "",
     notice: "",

@@ -24,6 +24,7 @@ function panel(extra = {}) {
     prompt: "",
     hints: [],
     max_hints: 6,
+    max_upload_bytes: 10 * 1024 * 1024,
     result_sets: [],
     compare: false,
     can_keep: true,

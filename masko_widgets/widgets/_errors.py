@@ -4,6 +4,7 @@ backticks, which a widget shows as they are), each thing said once."""
 from __future__ import annotations
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -42,8 +43,8 @@ def _explain(exc: BaseException) -> str:
         return f"That image is too large: {found}. Use one under 10 MB and 40 megapixels."
     if isinstance(exc, api.ReferenceLimitError):
         return (
-            "All 6 reference slots are full. Remove a reference (its Remove button) before "
-            "adding another."
+            f"All {MAX_REFERENCES} reference slots are full. Remove a reference (its Remove "
+            "button) before adding another."
         )
     if isinstance(exc, api.InternalServerError):
         return "The Masko API had an internal error. Try again in a moment."
