@@ -8,17 +8,7 @@ import { ObjectUrls } from "../lib/urls.js";
 /** [item id, name, on-model score or null, thumbnail version] */
 /** @typedef {[string, string, number | null, string]} PoseRow */
 /** @typedef {{ url: string | null, width: number, height: number, error?: string }} Picture */
-/**
- * The part of an anywidget model the grid uses.
- * @typedef {{
- *   get(name: string): any,
- *   set(name: string, value: any): void,
- *   save_changes(): void,
- *   send(content: any, callbacks?: any, buffers?: any[]): void,
- *   on(name: string, callback: (...args: any[]) => void): void,
- *   off(name: string, callback: (...args: any[]) => void): void,
- * }} Model
- */
+/** @typedef {import("../lib/model.js").Model} Model */
 /** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
 
 /** Thumbnails asked for in one message, at most. */
@@ -108,7 +98,7 @@ export class PoseStore {
     this.#urls.delete(id);
   }
 
-  /** @param {any} message @param {DataView | undefined} data */
+  /** @param {any} message @param {any} data a DataView of the thumbnail's bytes */
   #picture(message, data) {
     const row = this.rows.get(message.id);
     if (!row || row[3] !== message.version) return; // the pose changed meanwhile

@@ -57,7 +57,11 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
 }
 
 /** The tile's picture from the store, once it has come. */
-function paintPicture(/** @type {Tile} */ tile, /** @type {PoseStore} */ store, id) {
+function paintPicture(
+  /** @type {Tile} */ tile,
+  /** @type {PoseStore} */ store,
+  /** @type {string} */ id,
+) {
   const picture = store.pictures.get(id);
   const url = picture?.url ?? null;
   tile.li.classList.toggle("is-loading", picture === undefined);

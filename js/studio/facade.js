@@ -6,8 +6,8 @@
 
 import { poseStore } from "../grid/store.js";
 
-/** @typedef {import("../grid/store.js").Model} Model */
-/** @typedef {(...args: any[]) => void} Callback */
+/** @typedef {import("../lib/model.js").Model} Model */
+/** @typedef {import("../lib/model.js").Callback} Callback */
 
 /** Put binary buffers back at their paths in a state object (as the widget protocol does). */
 export function putBuffers(
@@ -69,9 +69,14 @@ export class PartModel {
     this.#callbacks.get(name)?.add(callback);
   }
 
-  /** @param {string} name @param {Callback} callback */
+  /** Without a callback: every callback of `name`; without a name: of every event.
+   * @param {string | null} [name] @param {Callback | null} [callback] */
   off(name, callback) {
-    this.#callbacks.get(name)?.delete(callback);
+    for (const [event, callbacks] of this.#callbacks) {
+      if (name && event !== name) continue;
+      if (callback) callbacks.delete(callback);
+      else callbacks.clear();
+    }
   }
 
   /** A message of the studio's kernel side; returns true when it was this part's. */
@@ -111,28 +116,28 @@ export class PartModel {
  */
 export function viewOf(part) {
   /** @type {[string, Callback][]} */
-  const added = [];
+  let added = [];
+  /** Forget the view's listeners that match (as `off` does), on the part too. */
+  const drop = (/** @type {string | null | undefined} */ name, /** @type {any} */ callback) => {
+    const gone = added.filter(
+      ([event, cb]) => (!name || event === name) && (!callback || cb === callback),
+    );
+    for (const [event, cb] of gone) part.off(event, cb);
+    added = added.filter((entry) => !gone.includes(entry));
+  };
+  /** @type {Model} */
   const model = {
-    get: (/** @type {string} */ key) => part.get(key),
-    set: (/** @type {string} */ key, /** @type {any} */ value) => part.set(key, value),
+    get: (name) => part.get(name),
+    set: (name, value) => part.set(name, value),
     save_changes: () => part.save_changes(),
-    send: (
-      /** @type {any} */ content,
-      /** @type {any} */ callbacks,
-      /** @type {any[]} */ buffers,
-    ) => part.send(content, callbacks, buffers),
-    on(/** @type {string} */ name, /** @type {Callback} */ callback) {
+    send: (content, callbacks, buffers) => part.send(content, callbacks, buffers),
+    on(name, callback) {
       added.push([name, callback]);
       part.on(name, callback);
     },
-    off(/** @type {string} */ name, /** @type {Callback} */ callback) {
-      part.off(name, callback);
-    },
+    off: drop,
   };
-  const dispose = () => {
-    for (const [name, callback] of added) part.off(name, callback);
-  };
-  return { model, dispose };
+  return { model, dispose: () => drop(null, null) };
 }
 
 /** @type {WeakMap<object, Map<string, PartModel>>} */
