@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import struct
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UPLOAD_PIXELS = 40_000_000
+from masko_widgets._contract import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
+
+__all__ = ["MAX_UPLOAD_BYTES", "header_size", "pixel_limit_message", "sniff_mime"]
 ACCEPTED = "PNG, JPEG, WebP or GIF"
 
 _MAX_JPEG_SEGMENTS = 1000  # real files reach the frame header within a few dozen

@@ -13,7 +13,6 @@ import base64
 import html
 import json
 import os
-import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -21,10 +20,11 @@ from pathlib import Path
 from ipywidgets import Widget
 from ipywidgets.embed import dependency_state, embed_data
 
+from masko_widgets._contract import KEY_PATTERN
+
 __all__ = ["export_html"]
 
 _EMBED_DIR = Path(__file__).parent / "static" / "embed"
-_KEY_PATTERN = re.compile(r"masko_[0-9a-f]{64}")
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -66,7 +66,7 @@ def export_html(
     state = dependency_state(views, drop_defaults=False)
     data = embed_data(views, drop_defaults=False, state=state)
     state_json = _script_json(data["manager_state"])
-    if _KEY_PATTERN.search(state_json):
+    if KEY_PATTERN.search(state_json):
         raise ValueError("refusing to export: the widget state contains an API key")
     page = _PAGE.format(
         title=html.escape(title),

@@ -10,7 +10,6 @@ import { busy, statusArea } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 
 const REF_PREFIX = "IPY_MODEL_";
-const MAX_BATCH = 10;
 
 function scoreLevel(score) {
   if (score === null || score === undefined) return "none";
@@ -184,8 +183,8 @@ function render({ model, el }) {
   const durationInput = h("input", {
     type: "number",
     class: "masko-animate-duration",
-    min: 1,
-    max: 15,
+    min: model.get("min_duration"),
+    max: model.get("max_duration"),
     step: 1,
     value: 4,
     "aria-label": "Duration in seconds",
@@ -298,8 +297,9 @@ function render({ model, el }) {
     generateButton.textContent = names.length
       ? `Generate ${names.length} pose${names.length === 1 ? "" : "s"}`
       : "Generate poses";
-    generateButton.disabled = names.length === 0 || names.length > MAX_BATCH;
-    generateButton.title = names.length > MAX_BATCH ? `At most ${MAX_BATCH} poses at once` : "";
+    const max = model.get("max_batch");
+    generateButton.disabled = names.length === 0 || names.length > max;
+    generateButton.title = names.length > max ? `At most ${max} poses at once` : "";
   }
 
   function paintSuggestions() {
@@ -322,7 +322,7 @@ function render({ model, el }) {
   newForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const actions = picked();
-    if (actions.length === 0 || actions.length > MAX_BATCH) return;
+    if (actions.length === 0 || actions.length > model.get("max_batch")) return;
     model.send({ event: "generate", actions });
     ownInput.value = "";
     for (const box of choices.querySelectorAll("input:checked")) box.checked = false;

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { sendImages } from "../lib/add.js";
-import { fileProblem, isHttpUrl, MAX_FILE_BYTES } from "../lib/files.js";
+import { fileProblem, isHttpUrl } from "../lib/files.js";
 import { nextIndex } from "../lib/keyboard.js";
 import { slotSummary, takeFiles } from "../lib/slots.js";
 import { ObjectUrls } from "../lib/urls.js";
@@ -52,12 +52,18 @@ test("takeFiles keeps only what fits", () => {
   assert.deepEqual(takeFiles(["a"], -1), { accepted: [], refused: 1 });
 });
 
-test("fileProblem accepts the API's image types up to 10 MB", () => {
-  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }), "");
-  assert.match(fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }), /not a PNG/);
+test("fileProblem accepts the API's image types up to the size it is given", () => {
+  const limit = 10 * 1024 * 1024;
+  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }, limit), "");
+  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: limit }, limit), "");
+  assert.match(fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }, limit), /not a PNG/);
+  assert.equal(
+    fileProblem({ name: "b.png", type: "image/png", size: limit + 1 }, limit),
+    "b.png is 10 MB; the limit is 10 MB.",
+  );
   assert.match(
-    fileProblem({ name: "b.png", type: "image/png", size: MAX_FILE_BYTES + 1 }),
-    /limit is 10 MB/,
+    fileProblem({ name: "c.png", type: "image/png", size: 3e6 }, 2e6),
+    /limit is 1.9 MB/,
   );
 });
 
@@ -90,7 +96,10 @@ test("ObjectUrls revokes a URL when its bytes are replaced or leave", () => {
 
 test("sendImages sends the usable images that fit and says what it left out", async () => {
   const sent = [];
-  const model = { send: (content, _callbacks, buffers) => sent.push([content, buffers]) };
+  const model = {
+    send: (content, _callbacks, buffers) => sent.push([content, buffers]),
+    get: (name) => ({ max_upload_bytes: 1024 * 1024 })[name],
+  };
   const image = (name, size = 10) => ({
     name,
     type: "image/png",
@@ -102,10 +111,14 @@ test("sendImages sends the usable images that fit and says what it left out", as
     { name: "notes.txt", type: "text/plain", size: 5 },
     image("b.png"),
     image("c.png"),
+    image("big.png", 1.5 * 1024 * 1024),
   ];
   const result = sendImages(model, "add_file", files, 2);
   assert.deepEqual(result, {
-    problems: ["notes.txt is not a PNG, JPEG, WebP or GIF image."],
+    problems: [
+      "notes.txt is not a PNG, JPEG, WebP or GIF image.",
+      "big.png is 1.5 MB; the limit is 1 MB.",
+    ],
     sent: 2,
     refused: 1,
   });

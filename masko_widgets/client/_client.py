@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .._contract import MAX_BATCH, MAX_REFERENCES, MIN_DURATION
 from ._errors import (
     APIStatusError,
     BadRequestError,
@@ -21,8 +22,6 @@ from ._models import Asset, Collection, Item, Job, Preview, Project, References
 from ._polling import final_result, wait_for_job
 
 DEFAULT_BASE_URL = "https://api.masko.ai/v1"
-MAX_REFERENCES = 6
-MAX_BATCH = 10
 
 
 class MaskoClient:
@@ -292,8 +291,10 @@ class Generations(_Area):
         With `end`, a transition from `source` to `end`; `auto_reverse` adds the way back.
         """
         _require_text(animation_prompt, "animation_prompt")
-        if not isinstance(duration, int) or isinstance(duration, bool) or duration < 1:
-            raise ValueError(f"duration is whole seconds (1 or more), got {duration!r}")
+        if not isinstance(duration, int) or isinstance(duration, bool) or duration < MIN_DURATION:
+            raise ValueError(
+                f"duration is whole seconds ({MIN_DURATION} or more), got {duration!r}"
+            )
         source_id, _ = source_image(source)
         body: dict[str, Any] = {
             "type": "animation",

@@ -10,17 +10,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .._contract import IMAGE_ASSET_TYPES, RUNNING_STATES
 from ._errors import MaskoError
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from ._client import MaskoClient
-
-RUNNING_STATES = frozenset({"pending", "processing"})
-"""The only states in which a job is still running; any other state is final."""
-
-IMAGE_TYPES = frozenset({"image", "transparent_image"})
 
 
 def _mapping(value: Any) -> Mapping[str, str]:
@@ -192,7 +188,7 @@ class Asset(_Readable):
         return target
 
     def _is_image(self) -> bool:
-        return self.type in IMAGE_TYPES
+        return self.type in IMAGE_ASSET_TYPES
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], client: Any = None) -> Asset:

@@ -11,10 +11,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._store import Store, hash_key
 
@@ -141,6 +144,19 @@ class BodyLimitMiddleware:
         await self.app(scope, counted, send)
 
 
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A POST's `Idempotency-Key` and the fingerprint of its path, query and body."""
+
+    key: str
+    fingerprint: str
+
+
+def idempotency(request: Request) -> IdempotencyKey | None:
+    """The `Idempotency-Key` of this request as the middleware checked it, if it had one."""
+    return getattr(request.state, "idempotency", None)
+
+
 class IdempotencyMiddleware:
     """Replays the first answer to a POST carrying the same `Idempotency-Key` and body.
 
@@ -166,7 +182,14 @@ class IdempotencyMiddleware:
             await error.answer(scope, receive, send)
             return
         body = await _read_body(receive)
-        fingerprint = _fingerprint(scope, body)
+        try:
+            fingerprint = _fingerprint(scope, body)
+        except RecursionError:
+            error = bad_request(
+                "body", "The request body nests JSON too deeply; send a flat object."
+            )
+            await error.answer(scope, _replay(b""), send)
+            return
         slot = (workspace, key)
         lock, users = self._locks.get(slot, (asyncio.Lock(), 0))
         self._locks[slot] = (lock, users + 1)
@@ -184,15 +207,18 @@ class IdempotencyMiddleware:
         self, scope: Scope, send: Send, workspace: str, key: str, fingerprint: str, body: bytes
     ) -> None:
         record = self.store.idempotent_answer(workspace, key)
+        used_for = (
+            record["fingerprint"] if record else self.store.claimed_fingerprint(workspace, key)
+        )
+        if used_for is not None and used_for != fingerprint:
+            error = bad_request(
+                "Idempotency-Key",
+                "This `Idempotency-Key` was already used with another request; use a new key"
+                " for a new request.",
+            )
+            await error.answer(scope, _replay(b""), send)
+            return
         if record is not None:
-            if record["fingerprint"] != fingerprint:
-                error = bad_request(
-                    "Idempotency-Key",
-                    "This `Idempotency-Key` was already used with another request; use a new key"
-                    " for a new request.",
-                )
-                await error.answer(scope, _replay(b""), send)
-                return
             headers = [(k.encode(), v.encode()) for k, v in json.loads(record["headers"])]
             headers.append((b"idempotent-replayed", b"true"))
             await send(
@@ -219,8 +245,10 @@ class IdempotencyMiddleware:
                     self.store.remember_answer(
                         workspace, key, fingerprint, status, kept, b"".join(parts)
                     )
+                    checkpoints.reach("idempotency.recorded")
             await send(message)
 
+        scope.setdefault("state", {})["idempotency"] = IdempotencyKey(key, fingerprint)
         await self.app(scope, _replay(body), recording_send)
 
 

@@ -14,11 +14,11 @@ import anywidget
 import traitlets as t
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._errors import friendly_error
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
-MAX_REFERENCES = 6
 CARD_CACHED = "cached"
 CARD_CLEARED = "cleared: re-extracted on the next generation"
 CARD_NONE = "none yet"

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import traitlets as t
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_UPLOAD_BYTES
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
     CollectionWidget,
@@ -36,6 +37,7 @@ class ReferenceGallery(CollectionWidget):
         help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
     ).tag(sync=True)
     max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
+    max_upload_bytes = t.Int(MAX_UPLOAD_BYTES, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {

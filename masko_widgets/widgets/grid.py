@@ -13,13 +13,13 @@ import traitlets as t
 from PIL import Image
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_BATCH, MAX_DURATION, MIN_DURATION
 from masko_widgets._palette import Palette, dominant_palette
 from masko_widgets.widgets._base import CollectionWidget, Task, static_file
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._score import on_model_score, reference_palette
 from masko_widgets.widgets._thumbnails import make_thumbnail
 
-MAX_BATCH = 10
 MAX_VIDEO_BYTES = 16 * 1024 * 1024
 """Larger animations are shown from their URL instead of travelling as bytes."""
 _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
@@ -79,6 +79,9 @@ class PoseGrid(CollectionWidget):
         help="The last animation: item_id, prompt, duration, loop, mime, and data (bytes) or url.",
     ).tag(sync=True)
     suggestions = t.List(t.Unicode(), read_only=True).tag(sync=True)
+    max_batch = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
+    min_duration = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
+    max_duration = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {
@@ -231,8 +234,10 @@ class PoseGrid(CollectionWidget):
             raise ValueError("Select a pose to animate first: click a tile, or grid.select(id).")
         if not prompt or not prompt.strip():
             raise ValueError("Write an animation prompt first, e.g. 'waves hello'.")
-        if not 1 <= int(duration) <= 15:
-            raise ValueError(f"Duration is 1 to 15 whole seconds, got {duration}.")
+        if not MIN_DURATION <= int(duration) <= MAX_DURATION:
+            raise ValueError(
+                f"Duration is {MIN_DURATION} to {MAX_DURATION} whole seconds, got {duration}."
+            )
 
         def work(task: Task) -> api.Job:
             job = self._client.generations.animate(

@@ -10,6 +10,7 @@ import traitlets as t
 from PIL import UnidentifiedImageError
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_UPLOAD_BYTES
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
     CollectionWidget,
@@ -42,6 +43,7 @@ class PreviewPanel(CollectionWidget):
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
     ).tag(sync=True)
     max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
+    max_upload_bytes = t.Int(MAX_UPLOAD_BYTES, read_only=True).tag(sync=True)
     result_sets = t.List(
         t.Dict(),
         read_only=True,
@@ -105,7 +107,8 @@ class PreviewPanel(CollectionWidget):
                 thumbnail = make_thumbnail(source.data)
             except (OSError, UnidentifiedImageError) as exc:
                 error = api.InvalidImageError(
-                    f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}"
+                    f"{label or 'That hint'} could not be read as an image: export it again as a "
+                    "PNG, JPEG, WebP or GIF"
                 )
                 self._fail(error)
                 raise error from exc
