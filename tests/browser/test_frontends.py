@@ -32,8 +32,10 @@ LOADED_AT_MOST = 300
 
 @pytest.fixture(scope="session")
 def crowded(standin) -> dict:
-    """A collection with two references and 1000 poses on the session's stand-in."""
-    with MaskoClient(api_key=standin.api_key, base_url=standin.url) as client:
+    """A collection with two references and 1000 poses on the session's stand-in, in a
+    workspace of its own (its credits are not the other tests')."""
+    key = standin.new_workspace_key(credits=POSES)
+    with MaskoClient(api_key=key, base_url=standin.url) as client:
         collection = client.collections.create("Crowded mascot")
         for color in ((240, 120, 40), (230, 100, 50)):
             client.references.add(collection, client.uploads.create(draw_character(color)))
@@ -43,7 +45,7 @@ def crowded(standin) -> dict:
             requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
             jobs += client.generations.batch(collection, requests)
         items = [client.jobs.wait(job, timeout=600).item_id for job in jobs]
-    return {"url": standin.url, "key": standin.api_key, "collection": collection.id, "items": items}
+    return {"url": standin.url, "key": key, "collection": collection.id, "items": items}
 
 
 @pytest.fixture
