@@ -1,6 +1,5 @@
 // ReferenceGallery: the collection's persistent references in six slots, and its style card.
 
-import "../style.css";
 import { styleCard } from "../lib/card.js";
 import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { h, root, shown, uniqueId } from "../lib/dom.js";

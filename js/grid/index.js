@@ -2,7 +2,6 @@
 // Each pose is its own widget model, chained newest first (grid.last_pose, pose.previous),
 // so a new pose sends only that pose.
 
-import "../style.css";
 import { styleCard } from "../lib/card.js";
 import { h, root, shown } from "../lib/dom.js";
 import { columnCount, nextIndex } from "../lib/keyboard.js";

@@ -1,7 +1,6 @@
 // PreviewPanel: throwaway previews from a prompt and up to six one-off style hints.
 // Hints are never pinned to the collection and leave the widget state after the request.
 
-import "../style.css";
 import { styleCard } from "../lib/card.js";
 import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { h, root, shown } from "../lib/dom.js";

@@ -1,6 +1,5 @@
 // MascotStudio's header: which mascot, its style card state, credits, and a Refresh for all.
 
-import "../style.css";
 import { h, root, shown } from "../lib/dom.js";
 
 function render({ model, el }) {

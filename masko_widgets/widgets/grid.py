@@ -58,7 +58,7 @@ class PoseGrid(CollectionWidget):
     """
 
     _esm = static_file("grid.js")
-    _css = static_file("grid.css")
+    _css = static_file("style.css")
 
     last_pose = t.Instance(Pose, allow_none=True, read_only=True).tag(
         sync=True, **ipywidgets.widget_serialization

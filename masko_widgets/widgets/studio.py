@@ -26,7 +26,7 @@ class StudioBar(anywidget.AnyWidget):
     """The studio's header: the mascot's name, its style card state, credits, Refresh all."""
 
     _esm = static_file("studio.js")
-    _css = static_file("studio.css")
+    _css = static_file("style.css")
 
     collection_name = t.Unicode("").tag(sync=True)
     style_card_status = t.Unicode("").tag(sync=True)
