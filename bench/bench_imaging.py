@@ -1,8 +1,8 @@
-"""Timing figures for the stand-in's imaging: style card, one pose, one animation.
+"""Timing figures for the stand-in's imaging: style card, one pose, one edit, one animation.
 
 Run from the repository root: python bench/bench_imaging.py
-Goals: style card for 6 references of 1024x1024 <= 250 ms; one 512x512 pose <= 150 ms;
-a 4-second 512x512 animation in all three encodings <= 4 s.
+Goals: style card for 6 references of 1024x1024 <= 250 ms; one 512x512 pose <= 150 ms (each
+pose word, and the slowest); a 4-second 512x512 animation in all three encodings <= 4 s.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from masko_widgets.local._imaging import png_bytes, render_pose
+from masko_widgets.local._drawings import render_edit, render_pose
+from masko_widgets.local._imaging import png_bytes
+from masko_widgets.local._poses import POSES
 from masko_widgets.local._style_card import extract_style_card
 from masko_widgets.local._video import render_animation
 
@@ -40,7 +42,7 @@ def reference(index: int, side: int = 1024) -> Image.Image:
     return image
 
 
-def timed(label: str, goal: float, work: Callable[[], object], runs: int) -> None:
+def timed(label: str, goal: float, work: Callable[[], object], runs: int) -> float:
     work()  # warm up: imports, codec initialisation
     times = []
     for _ in range(runs):
@@ -53,6 +55,7 @@ def timed(label: str, goal: float, work: Callable[[], object], runs: int) -> Non
         f"{label:<52} median {median * 1000:8.1f} ms  best {best * 1000:8.1f} ms"
         f"  goal {goal * 1000:6.0f} ms  {verdict}"
     )
+    return median
 
 
 def main() -> None:
@@ -60,17 +63,30 @@ def main() -> None:
     card = extract_style_card(references)
     print(f"style card: {card.to_text()}")
     timed("style card, 6 references of 1024x1024", 0.250, lambda: extract_style_card(references), 7)
+    medians = {
+        word: timed(
+            f"pose 512x512 {word!r} (image + transparent, PNG)",
+            0.150,
+            lambda word=word: [png_bytes(image) for image in render_pose(word, card)],
+            5,
+        )
+        for word in POSES
+    }
+    slowest = max(medians, key=medians.get)
+    print(f"slowest pose: {slowest!r}, median {medians[slowest] * 1000:.1f} ms")
+    pose, _ = render_pose("waving hello", card)
     timed(
-        "pose 512x512 (image + transparent, PNG-encoded)",
+        "edit 512x512 'add a red scarf and a hat' (PNG)",
         0.150,
-        lambda: [png_bytes(image) for image in render_pose("waving hello", references, card)],
-        9,
+        lambda: [
+            png_bytes(image) for image in render_edit(pose, "add a red scarf and a hat", card)
+        ],
+        5,
     )
-    pose, _ = render_pose("waving hello", references, card)
     sizes: dict[str, int] = {}
 
     def animate() -> None:
-        files = render_animation(pose, "bounce", duration=4, loop=True, size=512)
+        files = render_animation(pose, "waves hello", duration=4, loop=True, size=512)
         sizes.update({kind: len(data) for kind, data in files.items()})
 
     timed("animation 4 s, 512x512, mp4 + webm + hevc", 4.0, animate, 3)

@@ -1,3 +1,4 @@
+// @ts-check
 // The controls that add images (references, hints): a file picker, a URL form, and a line
 // for problems found in the browser before anything is sent.
 
@@ -5,17 +6,38 @@ import { h, shown } from "./dom.js";
 import { IMAGE_TYPES, fileProblem, isHttpUrl, sendFile } from "./files.js";
 import { takeFiles } from "./slots.js";
 
-/** A line for problems found in the browser; `say(text)` shows it, `say("")` hides it. */
+/** @typedef {import("./model.js").Model} Model */
+
+/**
+ * A line for problems found in the browser, with its own Dismiss button; `say(text)` shows it,
+ * `say("")` hides it.
+ */
 export function localError() {
-  const el = h("p", { class: "masko-local-error", role: "alert" });
-  function say(text) {
-    el.textContent = text;
-    shown(el, text !== "");
+  const text = h("span", { class: "masko-error-text" });
+  const el = h("div", { class: "masko-error masko-local-error", role: "alert" }, [
+    text,
+    h("button", {
+      type: "button",
+      class: "masko-dismiss",
+      "aria-label": "Dismiss this message",
+      title: "Dismiss",
+      text: "×",
+      onclick: () => say(""),
+    }),
+  ]);
+  /** @param {string} message */
+  function say(message) {
+    text.textContent = message;
+    shown(el, message !== "");
   }
+  say("");
   return { el, say };
 }
 
-/** A hidden multi-file image input and the button that opens it; each pick goes to `onFiles`. */
+/**
+ * A hidden multi-file image input and the button that opens it; each pick goes to `onFiles`.
+ * @param {{ inputClass: string, label: string, text: string, onFiles: (files: File[]) => void }} options
+ */
 export function filePicker({ inputClass, label, text, onFiles }) {
   const input = h("input", {
     type: "file",
@@ -23,6 +45,7 @@ export function filePicker({ inputClass, label, text, onFiles }) {
     accept: IMAGE_TYPES.join(","),
     class: `${inputClass} masko-visually-hidden`,
     "aria-label": label,
+    tabindex: -1,
   });
   const button = h("button", {
     type: "button",
@@ -31,14 +54,29 @@ export function filePicker({ inputClass, label, text, onFiles }) {
     onclick: () => input.click(),
   });
   input.addEventListener("change", () => {
-    const files = Array.from(input.files);
+    const files = Array.from(input.files ?? []);
     input.value = ""; // so the same file can be picked again
     onFiles(files);
   });
   return { input, button };
 }
 
-/** A URL box and its button; an http(s) URL is sent to Python as `{event, url}`. */
+/**
+ * @typedef {object} UrlFormOptions
+ * @property {string} event the message sent to Python
+ * @property {string} inputClass
+ * @property {string} buttonClass
+ * @property {string} placeholder
+ * @property {string} label the input's accessible name
+ * @property {string} text the button's text
+ * @property {(text: string) => void} say where a problem is shown
+ */
+
+/**
+ * A URL box and its button; an http(s) URL is sent to Python as `{event, url}`.
+ * @param {Model} model
+ * @param {UrlFormOptions} options
+ */
 export function urlForm(model, { event, inputClass, buttonClass, placeholder, label, text, say }) {
   const input = h("input", { type: "url", class: inputClass, placeholder, "aria-label": label });
   const button = h("button", { type: "submit", class: buttonClass, text });
@@ -58,10 +96,14 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
  * Send each usable image of `files` that fits in `free` slots as an `event` message (files
  * over the model's `max_upload_bytes` are refused).
  * Returns the problems found (in words), and how many were sent and refused for want of slots.
+ * @param {Model} model
+ * @param {string} event
+ * @param {Iterable<File> | ArrayLike<File>} files
+ * @param {number} free
  */
 export function sendImages(model, event, files, free) {
   const list = Array.from(files);
-  const problem = (file) => fileProblem(file, model.get("max_upload_bytes"));
+  const problem = (/** @type {File} */ file) => fileProblem(file, model.get("max_upload_bytes"));
   const problems = list.map(problem).filter(Boolean);
   const { accepted, refused } = takeFiles(
     list.filter((file) => !problem(file)),

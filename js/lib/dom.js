@@ -1,23 +1,37 @@
+// @ts-check
 // Build DOM nodes without innerHTML: names and URLs from users stay text.
+
+/** @typedef {Node | string | null | undefined | false} Child */
 
 /**
  * Create an element. `attrs`: "text" sets textContent, "on<event>" adds a listener,
  * false/null/undefined are skipped, true sets an empty attribute, anything else
  * becomes a string attribute.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown>} [attrs]
+ * @param {Child[]} [children]
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, children = []) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (name === "text") el.textContent = String(value);
-    else if (name.startsWith("on")) el.addEventListener(name.slice(2).toLowerCase(), value);
-    else el.setAttribute(name, value === true ? "" : String(value));
+    else if (name.startsWith("on") && typeof value === "function") {
+      el.addEventListener(name.slice(2).toLowerCase(), /** @type {EventListener} */ (value));
+    } else el.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children) if (child !== null && child !== undefined) el.append(child);
+  for (const child of children) if (child) el.append(child);
   return el;
 }
 
-/** The root of every Masko widget: one class scopes all CSS; keys stay out of Lab shortcuts. */
+/**
+ * The root of every Masko widget: one class scopes all CSS; keys stay out of Lab shortcuts.
+ * @param {HTMLElement} el
+ * @param {string} kind
+ * @param {string} label
+ */
 export function root(el, kind, label) {
   el.classList.add("masko", `masko-${kind}`);
   el.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -26,7 +40,13 @@ export function root(el, kind, label) {
   return el;
 }
 
-/** Show or hide `el` (keeps it in the DOM for stable selectors). */
+/**
+ * Show or hide `el` (keeps it in the DOM for stable selectors).
+ * @template {HTMLElement} E
+ * @param {E} el
+ * @param {boolean} visible
+ * @returns {E}
+ */
 export function shown(el, visible) {
   el.hidden = !visible;
   return el;
@@ -34,8 +54,21 @@ export function shown(el, visible) {
 
 let counter = 0;
 
-/** An id unique in the page, for aria-describedby / aria-labelledby links. */
+/**
+ * An id unique in the page, for aria-describedby / aria-labelledby links.
+ * @param {string} prefix
+ */
 export function uniqueId(prefix) {
   counter += 1;
   return `masko-${prefix}-${counter}`;
+}
+
+/**
+ * Link `control` to the element that explains it (`aria-describedby`), or unlink it.
+ * @param {HTMLElement} control
+ * @param {HTMLElement | null} reason
+ */
+export function describedBy(control, reason) {
+  if (reason) control.setAttribute("aria-describedby", reason.id);
+  else control.removeAttribute("aria-describedby");
 }

@@ -1,6 +1,15 @@
+// @ts-check
 // Arrow-key movement in a wrapped grid of options (an ARIA listbox).
 
-/** The index that `key` moves to from `index` among `count` items in `columns`; null if not a move key. */
+/**
+ * The index that `key` moves to from `index` among `count` items in `columns`; null if not a
+ * move key.
+ * @param {string} key
+ * @param {number} index
+ * @param {number} count
+ * @param {number} columns
+ * @returns {number | null}
+ */
 export function nextIndex(key, index, count, columns) {
   if (count === 0) return null;
   const cols = Math.max(1, columns);
@@ -23,12 +32,15 @@ export function nextIndex(key, index, count, columns) {
   }
 }
 
-/** How many of `elements` (laid out in rows) share the first one's row. */
+/**
+ * How many of `elements` (laid out in rows) share the first one's row.
+ * @param {ArrayLike<HTMLElement>} elements
+ */
 export function columnCount(elements) {
   if (elements.length === 0) return 1;
   const top = elements[0].offsetTop;
   let columns = 0;
-  for (const el of elements) {
+  for (const el of Array.from(elements)) {
     if (el.offsetTop !== top) break;
     columns += 1;
   }

@@ -1,7 +1,14 @@
+// @ts-check
 // The six-slot limit of a collection's references (and of a preview's hints), mirrored
 // from Python so the controls can say why they are disabled.
 
-/** Counts and words for `used` of `max` slots, with `pending` adds still on their way. */
+/**
+ * Counts and words for `used` of `max` slots, with `pending` adds still on their way.
+ * @param {number} used
+ * @param {number} max
+ * @param {number} [pending]
+ * @param {string} [noun]
+ */
 export function slotSummary(used, max, pending = 0, noun = "reference") {
   const free = Math.max(0, max - used - pending);
   const full = free === 0;
@@ -19,7 +26,12 @@ export function slotSummary(used, max, pending = 0, noun = "reference") {
   };
 }
 
-/** Split dropped/picked files into those that fit in `free` slots and the count refused. */
+/**
+ * Split dropped/picked files into those that fit in `free` slots and the count refused.
+ * @template T
+ * @param {Iterable<T> | ArrayLike<T>} files
+ * @param {number} free
+ */
 export function takeFiles(files, free) {
   const list = Array.from(files);
   const accepted = list.slice(0, Math.max(0, free));

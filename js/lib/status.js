@@ -1,37 +1,72 @@
-// The shared status area: running tasks with progress and Cancel, the error, the news.
+// @ts-check
+// Running tasks with progress and Cancel, the error with its Dismiss button, and the news.
 
 import { h, shown } from "./dom.js";
+import { listen } from "./model.js";
 
-/** Build the status area for `model` (traits `tasks`, `error`, `notice`). */
-export function statusArea(model) {
-  const tasks = h("ul", { class: "masko-tasks", "aria-label": "Running operations" });
+/**
+ * @typedef {import("./model.js").Model} Model
+ * @typedef {import("./model.js").Cleanup} Cleanup
+ * @typedef {{ id: string, label: string, kind: string, detail: string, done: number,
+ *   total: number, cancellable: boolean }} TaskState
+ */
+
+/**
+ * The running tasks (of the given `kinds`, or all), each with its progress and Cancel. Placed
+ * next to the button that starts them, so the progress shows where the user looks.
+ * @param {Model} model
+ * @param {{ kinds?: string[], cleanups?: Cleanup[] }} [options]
+ */
+export function taskList(model, { kinds, cleanups = [] } = {}) {
+  const list = h("ul", { class: "masko-tasks", "aria-label": "Running operations" });
+  function paint() {
+    const running = tasksOf(model, kinds);
+    list.replaceChildren(...running.map((task) => taskRow(model, task)));
+    shown(list, running.length > 0);
+  }
+  cleanups.push(listen(model, ["tasks"], paint));
+  paint();
+  return list;
+}
+
+/**
+ * The widget's error (with Dismiss) and its news; with `tasks`, the running tasks too.
+ * @param {Model} model
+ * @param {{ tasks?: boolean, cleanups?: Cleanup[] }} [options]
+ */
+export function statusArea(model, { tasks = true, cleanups = [] } = {}) {
   const notice = h("p", { class: "masko-notice", role: "status", "aria-live": "polite" });
   const message = h("span", { class: "masko-error-text" });
   const dismiss = h("button", {
     type: "button",
     class: "masko-dismiss",
-    "aria-label": "Dismiss message",
+    "aria-label": "Dismiss this message",
+    title: "Dismiss",
     text: "×",
     onclick: () => model.send({ event: "dismiss" }),
   });
   const error = h("div", { class: "masko-error", role: "alert" }, [message, dismiss]);
 
-  function render() {
-    const running = model.get("tasks") ?? [];
-    tasks.replaceChildren(...running.map((task) => taskRow(model, task)));
-    shown(tasks, running.length > 0);
-    const text = model.get("error") ?? "";
-    message.textContent = text;
-    shown(error, text !== "");
+  function paint() {
+    message.textContent = model.get("error") ?? "";
+    shown(error, message.textContent !== "");
     notice.textContent = model.get("notice") ?? "";
     shown(notice, notice.textContent !== "");
   }
-
-  for (const name of ["tasks", "error", "notice"]) model.on(`change:${name}`, render);
-  render();
-  return h("div", { class: "masko-status" }, [tasks, notice, error]);
+  cleanups.push(listen(model, ["error", "notice"], paint));
+  paint();
+  return h("div", { class: "masko-status" }, [
+    tasks ? taskList(model, { cleanups }) : null,
+    notice,
+    error,
+  ]);
 }
 
+/**
+ * One running task: its label, a progress bar, what it is doing, and Cancel when it can stop.
+ * @param {Model} model
+ * @param {TaskState} task
+ */
 function taskRow(model, task) {
   const bar = h("progress", { class: "masko-progress", "aria-label": task.label });
   if (task.total > 0) {
@@ -44,8 +79,8 @@ function taskRow(model, task) {
         class: "masko-cancel",
         "aria-label": `Cancel ${task.label}`,
         text: "Cancel",
-        onclick: (event) => {
-          event.currentTarget.disabled = true;
+        onclick: (/** @type {MouseEvent} */ event) => {
+          /** @type {HTMLButtonElement} */ (event.currentTarget).disabled = true;
           model.send({ event: "cancel", task: task.id });
         },
       })
@@ -62,7 +97,22 @@ function taskRow(model, task) {
   ]);
 }
 
-/** True while any task runs (used to disable buttons that would start another). */
-export function busy(model) {
-  return (model.get("tasks") ?? []).length > 0;
+/**
+ * The running tasks of the given `kinds` (all when none given).
+ * @param {Model} model
+ * @param {string[]} [kinds]
+ * @returns {TaskState[]}
+ */
+export function tasksOf(model, kinds) {
+  const running = /** @type {TaskState[]} */ (model.get("tasks") ?? []);
+  return kinds ? running.filter((task) => kinds.includes(task.kind)) : running;
+}
+
+/**
+ * True while any task (of the given `kinds`) runs: buttons that would start another wait.
+ * @param {Model} model
+ * @param {string[]} [kinds]
+ */
+export function busy(model, kinds) {
+  return tasksOf(model, kinds).length > 0;
 }

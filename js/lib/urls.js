@@ -1,11 +1,18 @@
+// @ts-check
 // Object URLs for image/video bytes, revoked as soon as the bytes leave.
 
 export class ObjectUrls {
+  /** @type {Map<string, string>} */
   #urls = new Map();
+  /** @type {(blob: Blob) => string} */
   #create;
+  /** @type {(url: string) => void} */
   #revoke;
 
-  /** `create`/`revoke` default to the browser's URL functions (injectable for tests). */
+  /**
+   * `create`/`revoke` default to the browser's URL functions (injectable for tests).
+   * @param {{ create?: (blob: Blob) => string, revoke?: (url: string) => void }} [functions]
+   */
   constructor({
     create = (blob) => URL.createObjectURL(blob),
     revoke = (url) => URL.revokeObjectURL(url),
@@ -14,7 +21,13 @@ export class ObjectUrls {
     this.#revoke = revoke;
   }
 
-  /** URL for `data` (DataView/ArrayBuffer/typed array) under `key`; revokes the old one. */
+  /**
+   * URL for `data` (DataView/ArrayBuffer/typed array) under `key`; revokes the old one.
+   * @param {string} key
+   * @param {ArrayBufferView<ArrayBuffer> | ArrayBuffer | null | undefined} data
+   * @param {string} mime
+   * @returns {string | null}
+   */
   set(key, data, mime) {
     this.delete(key);
     if (!data || data.byteLength === 0) return null;
@@ -24,10 +37,12 @@ export class ObjectUrls {
     return url;
   }
 
+  /** @param {string} key */
   get(key) {
     return this.#urls.get(key) ?? null;
   }
 
+  /** @param {string} key */
   delete(key) {
     const url = this.#urls.get(key);
     if (url === undefined) return;
@@ -35,7 +50,10 @@ export class ObjectUrls {
     this.#urls.delete(key);
   }
 
-  /** Revoke every URL whose key is not in `keep`. */
+  /**
+   * Revoke every URL whose key is not in `keep`.
+   * @param {Set<string>} keep
+   */
   retain(keep) {
     for (const key of [...this.#urls.keys()]) if (!keep.has(key)) this.delete(key);
   }

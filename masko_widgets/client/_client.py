@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._contract import MAX_BATCH, MAX_REFERENCES, MIN_DURATION
+from ._auth import ApiKey
 from ._errors import (
     APIStatusError,
     BadRequestError,
@@ -40,7 +41,10 @@ class MaskoClient:
         max_retries: int = 2,
         transport: Any = None,
     ) -> None:
-        key = (api_key if api_key is not None else os.environ.get("MASKO_API_KEY", "")).strip()
+        key = ApiKey(
+            (api_key if api_key is not None else os.environ.get("MASKO_API_KEY", "")).strip()
+        )
+        del api_key  # from here on the key is only in `key`, which never shows it
         if not key:
             raise MissingAPIKeyError(
                 "no Masko API key: pass MaskoClient(api_key=...) or set the MASKO_API_KEY "
@@ -78,7 +82,8 @@ class MaskoClient:
         return self._http.base_url
 
     def __repr__(self) -> str:
-        return f"MaskoClient(base_url={self.base_url!r})"
+        http = getattr(self, "_http", None)  # absent while __init__ refuses an argument
+        return f"MaskoClient(base_url={http.base_url if http else None!r})"
 
     def __enter__(self) -> MaskoClient:
         return self

@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .._contract import PAGE_LIMIT_MAX
+from ._auth import ApiKey, BearerAuth
+from ._auth import origin as _origin
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -30,7 +33,7 @@ from ._retry import Failure, backoff, retry_delay, should_retry
 
 logger = logging.getLogger("masko_widgets.client")
 
-PAGE_SIZE = 100
+PAGE_SIZE = PAGE_LIMIT_MAX  # the largest page the API gives: fewest requests for a long list
 _USER_AGENT = "masko-widgets/0.1 (python httpx)"
 
 
@@ -50,7 +53,7 @@ class HTTP:
     def __init__(
         self,
         *,
-        api_key: str,
+        api_key: ApiKey,
         base_url: str,
         timeout: float,
         max_retries: int,
@@ -58,13 +61,12 @@ class HTTP:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
-        self._api_key = api_key
         self._timeout = timeout
-        self._origin = _origin(self.base_url)
         self._client = httpx.Client(
             transport=transport,
             timeout=self._timeouts(timeout),
             headers={"User-Agent": _USER_AGENT},
+            auth=BearerAuth(api_key, _origin(self.base_url)),
         )
 
     def close(self) -> None:
@@ -135,9 +137,7 @@ class HTTP:
         follow_redirects: bool = False,
     ) -> httpx.Response:
         retries = self.max_retries if max_retries is None else max_retries
-        headers = {"Accept": "application/json"}
-        if _origin(url) == self._origin:
-            headers["Authorization"] = f"Bearer {self._api_key}"
+        headers = {"Accept": "application/json"}  # the key is added at send time: BearerAuth
         if method == "POST":
             headers["Idempotency-Key"] = _idempotency_key(idempotency_key)
         timeout = self._timeouts(self._timeout, read_timeout) if read_timeout else None
@@ -333,11 +333,6 @@ def _seconds(value: Any) -> float | None:
         return float(value) if value is not None else None
     except (TypeError, ValueError):
         return None
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _path(url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from masko_widgets.local import start
+from masko_widgets.local import DamagedDataFolderError, start
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         server = start(args.data_dir, port=args.port, host=args.host)
+    except DamagedDataFolderError as exc:
+        parser.exit(1, f"{exc}\n")
     except OSError as exc:
         parser.exit(
             1,

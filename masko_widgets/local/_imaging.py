@@ -1,16 +1,12 @@
-"""Pillow imaging for the stand-in: checked uploads, background removal, posed and edited images."""
+"""Pillow imaging for the stand-in: checked uploads, background removal and small helpers."""
 
 from __future__ import annotations
 
-import colorsys
 import hashlib
 import io
 import random
-import re
 import struct
-from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
@@ -20,11 +16,7 @@ from masko_widgets._image_header import (
     header_size,
     pixel_limit_message,
 )
-from masko_widgets._palette import RGB, background_colour, foreground_mask, hex_to_rgb
-
-if TYPE_CHECKING:
-    from masko_widgets.local._style_card import StyleCard
-
+from masko_widgets._palette import RGB, background_colour, foreground_mask
 
 _MIME = {
     "PNG": "image/png",
@@ -45,8 +37,7 @@ _OTHER_FORMATS = (  # signatures of image formats we recognise but do not accept
 )
 _FLOOD_SIDE = 128  # background flood fill runs on a copy at most this large
 _DEFAULT_BACKGROUND = (244, 242, 236)
-_OUTLINE = (24, 22, 28)
-_COLOUR_WORDS = {
+COLOUR_WORDS = {
     "red": (220, 50, 47),
     "orange": (240, 120, 40),
     "yellow": (245, 200, 40),
@@ -132,75 +123,6 @@ def flatten(layer: Image.Image, background: RGB) -> Image.Image:
 def background_of(image: Image.Image) -> RGB:
     """The image's background colour, or a light neutral when it has none."""
     return background_colour(image) or _DEFAULT_BACKGROUND
-
-
-def render_pose(
-    prompt: str,
-    references: Sequence[Image.Image],
-    card: StyleCard | None,
-    size: int = 512,
-) -> tuple[Image.Image, Image.Image]:
-    """A square pose of the character for the prompt: (image on a background, transparent image).
-
-    The character is cut out of the first reference (or drawn from the prompt when there is
-    none), recoloured toward the style card's palette and posed by a transform that depends
-    only on the prompt. Same inputs, same pixels.
-    """
-    rng = prompt_random(prompt)
-    if references:
-        source = references[0].copy()
-        source.thumbnail((size, size), Image.Resampling.LANCZOS)
-        character = _crop_to_content(cut_out(source))
-        background = background_colour(source.convert("RGBA"))
-    else:
-        character = _drawn_character(prompt, card, rng, size)
-        background = None
-    if card is not None and card.palette:
-        character = _recolour(character, [hex_to_rgb(colour) for colour, _ in card.palette])
-    if background is None:
-        background = _mix(_body_colour(prompt, card), (255, 255, 255), 0.86)
-    posed = _posed(character, rng, size)
-    return flatten(posed, background), posed
-
-
-def render_edit(
-    source: Image.Image, instructions: str, card: StyleCard | None
-) -> tuple[Image.Image, Image.Image]:
-    """The source image changed as the instructions say: (image on a background, transparent).
-
-    Understands colour words ("make it blue"), flip/mirror, bigger/smaller and tilt/rotate;
-    any other instruction gets a deterministic tint and tilt chosen from its text.
-    """
-    words = set(re.findall(r"[a-z]+", instructions.lower()))
-    rgba = source.convert("RGBA")
-    background = background_of(rgba)
-    character = cut_out(rgba)
-    box = character.getchannel("A").getbbox() or (0, 0, *rgba.size)
-    part = character.crop(box)
-    colours = [_COLOUR_WORDS[word] for word in sorted(words) if word in _COLOUR_WORDS]
-    scale = 1.2 if words & {"bigger", "larger", "grow"} else 1.0
-    scale = 0.8 if words & {"smaller", "shrink", "tiny"} else scale
-    angle = 15.0 if words & {"tilt", "lean", "rotate"} else 0.0
-    flip = bool(words & {"flip", "mirror", "flipped", "mirrored"})
-    if not (colours or flip or angle or scale != 1.0):
-        rng = prompt_random(instructions)
-        colours = [_body_colour(instructions)]
-        angle = rng.choice((-1, 1)) * rng.uniform(6, 12)
-    if colours:
-        part = _tint(part, colours[0])
-    elif card is not None and card.palette:
-        part = _recolour(part, [hex_to_rgb(colour) for colour, _ in card.palette])
-    if flip:
-        part = ImageOps.mirror(part)
-    if scale != 1.0:
-        part = part.resize(
-            (max(1, round(part.width * scale)), max(1, round(part.height * scale))),
-            Image.Resampling.BICUBIC,
-        )
-    if angle:
-        part = part.rotate(angle, Image.Resampling.BICUBIC, expand=True)
-    layer = _place(part, rgba.size, (box[0] + box[2]) / 2, box[3])
-    return flatten(layer, background), layer
 
 
 @lru_cache(maxsize=16)
@@ -309,84 +231,7 @@ def prompt_random(text: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:16], "big"))
 
 
-def _body_colour(prompt: str, card: StyleCard | None = None) -> RGB:
-    """The card's main colour, else a colour named in the prompt, else a saturated colour
-    chosen by the prompt's hash."""
-    if card is not None and card.palette:
-        return hex_to_rgb(card.palette[0][0])
-    for word in re.findall(r"[a-z]+", prompt.lower()):
-        if word in _COLOUR_WORDS:
-            return _COLOUR_WORDS[word]
-    hue = prompt_random(prompt + "#colour").random()
-    r, g, b = colorsys.hsv_to_rgb(hue, 0.68, 0.93)
-    return round(r * 255), round(g * 255), round(b * 255)
-
-
-def _drawn_character(
-    prompt: str, card: StyleCard | None, rng: random.Random, size: int
-) -> Image.Image:
-    """A simple mascot drawn from the prompt: body shape by hash, outline, eyes and a smile."""
-    body = _body_colour(prompt, card)
-    outline = max(2, size // 64) if card is None or card.outline else 0
-    canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(canvas)
-    half_w = size * rng.uniform(0.2, 0.3)
-    top = size * rng.uniform(0.1, 0.25)
-    left, right, bottom = size / 2 - half_w, size / 2 + half_w, size * 0.9
-    shape = rng.choice(("round", "box", "pear"))
-    style = {"fill": body, "outline": _OUTLINE, "width": outline}
-    if shape == "round":
-        draw.ellipse((left, top, right, bottom), **style)
-    elif shape == "box":
-        draw.rounded_rectangle((left, top, right, bottom), radius=half_w * 0.5, **style)
-    else:
-        middle = (top + bottom) / 2
-        draw.ellipse((left - half_w * 0.2, middle, right + half_w * 0.2, bottom), **style)
-        draw.ellipse((left + half_w * 0.2, top, right - half_w * 0.2, middle + half_w), **style)
-    eye = max(2, size // 36)
-    eye_y = top + (bottom - top) * 0.3
-    for eye_x in (size / 2 - half_w * 0.35, size / 2 + half_w * 0.35):
-        draw.ellipse((eye_x - eye, eye_y - eye, eye_x + eye, eye_y + eye), fill=_OUTLINE)
-    mouth = (size / 2 - half_w * 0.3, eye_y + eye, size / 2 + half_w * 0.3, eye_y + 5 * eye)
-    draw.arc(mouth, 20, 160, fill=_OUTLINE, width=max(2, eye // 2))
-    return _crop_to_content(canvas)
-
-
-def _posed(character: Image.Image, rng: random.Random, size: int) -> Image.Image:
-    """The character scaled, squashed, flipped and tilted by the generator, on a transparent
-    square canvas, standing near the bottom."""
-    height_share = rng.uniform(0.62, 0.84)
-    squash = rng.uniform(-0.12, 0.12)
-    flip = rng.random() < 0.5
-    tilt = rng.uniform(-16.0, 16.0)
-    centre = rng.uniform(0.44, 0.56)
-    fit = height_share * size / max(character.width, character.height)
-    scaled = character.resize(
-        (
-            max(1, round(character.width * fit * (1 + squash))),
-            max(1, round(character.height * fit * (1 - squash))),
-        ),
-        Image.Resampling.BICUBIC,
-    )
-    if flip:
-        scaled = ImageOps.mirror(scaled)
-    turned = _crop_to_content(scaled.rotate(tilt, Image.Resampling.BICUBIC, expand=True))
-    return _place(turned, (size, size), size * centre, size * 0.94)
-
-
-def _recolour(character: Image.Image, palette: Sequence[RGB]) -> Image.Image:
-    """Pull every colour halfway toward its nearest palette colour; alpha is kept."""
-    lookup = Image.new("P", (1, 1))
-    flat = [channel for colour in palette for channel in colour]
-    lookup.putpalette(flat + flat[:3] * (256 - len(palette)))
-    rgb = character.convert("RGB")
-    nearest = rgb.quantize(palette=lookup, dither=Image.Dither.NONE).convert("RGB")
-    result = Image.blend(rgb, nearest, 0.5).convert("RGBA")
-    result.putalpha(character.getchannel("A"))
-    return result
-
-
-def _tint(character: Image.Image, colour: RGB) -> Image.Image:
+def tint(character: Image.Image, colour: RGB) -> Image.Image:
     """Tint the non-dark parts toward the colour, keeping outlines and shading."""
     rgb = character.convert("RGB")
     shade = ImageOps.grayscale(rgb)
@@ -400,12 +245,13 @@ def _tint(character: Image.Image, colour: RGB) -> Image.Image:
     return tinted
 
 
-def _crop_to_content(image: Image.Image) -> Image.Image:
+def crop_to_content(image: Image.Image) -> Image.Image:
+    """The image cropped to its opaque part (unchanged when it has none)."""
     box = image.getchannel("A").getbbox()
     return image.crop(box) if box else image
 
 
-def _place(part: Image.Image, size: tuple[int, int], centre_x: float, bottom: float) -> Image.Image:
+def place(part: Image.Image, size: tuple[int, int], centre_x: float, bottom: float) -> Image.Image:
     """The part on a transparent canvas of the given size, its bottom centre at the given
     point as far as it fits; a part larger than the canvas is shrunk first."""
     if part.width > size[0] or part.height > size[1]:
@@ -418,6 +264,7 @@ def _place(part: Image.Image, size: tuple[int, int], centre_x: float, bottom: fl
     return canvas
 
 
-def _mix(colour: RGB, other: RGB, amount: float) -> RGB:
+def mix(colour: RGB, other: RGB, amount: float) -> RGB:
+    """The colour moved toward the other by amount (0 to 1)."""
     r, g, b = (round(a + (b - a) * amount) for a, b in zip(colour, other, strict=True))
     return r, g, b

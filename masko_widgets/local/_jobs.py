@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._faults import FaultDice
 from masko_widgets.local._store import Row, Store
 
@@ -74,6 +75,7 @@ class JobRunner:
         try:
             job = self.store.get("jobs", job_id)
             if job and job["status"] in ("pending", "processing") and not self._stopping.is_set():
+                checkpoints.reach("job.wait_held")
                 await asyncio.wait_for(ended, timeout)
         except TimeoutError:
             pass

@@ -11,10 +11,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._store import Store, hash_key
 
@@ -113,7 +116,11 @@ class RateLimitMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over `MAX_BODY` with 413 before reading them."""
+    """Refuses request bodies over `MAX_BODY` with 413, on every route.
+
+    A body with a Content-Length over the limit is refused before it is read. A chunked body
+    (no Content-Length) is read here, up to the limit, and refused as soon as it passes it.
+    """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
         self.app = app
@@ -123,22 +130,47 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > self.limit:
-            error = ApiError(413, f"The request body is over {self.limit // 2**20} MB.")
-            await error.answer(scope, receive, send)
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._too_large(scope, send)
             return
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        if length is not None or "chunked" not in headers.get("transfer-encoding", "").lower():
+            await self.app(scope, receive, send)  # the server holds the body to its length
+            return
+        body = bytearray()
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                return {"type": "http.disconnect"}
-            return message
+            if message["type"] == "http.disconnect":
+                return  # the client left mid-body: nobody to answer
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await self._too_large(scope, send)
+                return
+            if not message.get("more_body"):
+                break
+        await self.app(scope, _replay(bytes(body)), send)
 
-        await self.app(scope, counted, send)
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        error = ApiError(
+            413,
+            f"The request body is over {self.limit // 2**20} MB, the most the API takes;"
+            " send images of at most 10 MB.",
+        )
+        await error.answer(scope, _replay(b""), send)
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A POST's `Idempotency-Key` and the fingerprint of its path, query and body."""
+
+    key: str
+    fingerprint: str
+
+
+def idempotency(request: Request) -> IdempotencyKey | None:
+    """The `Idempotency-Key` of this request as the middleware checked it, if it had one."""
+    return getattr(request.state, "idempotency", None)
 
 
 class IdempotencyMiddleware:
@@ -166,7 +198,14 @@ class IdempotencyMiddleware:
             await error.answer(scope, receive, send)
             return
         body = await _read_body(receive)
-        fingerprint = _fingerprint(scope, body)
+        try:
+            fingerprint = _fingerprint(scope, body)
+        except RecursionError:
+            error = bad_request(
+                "body", "The request body nests JSON too deeply; send a flat object."
+            )
+            await error.answer(scope, _replay(b""), send)
+            return
         slot = (workspace, key)
         lock, users = self._locks.get(slot, (asyncio.Lock(), 0))
         self._locks[slot] = (lock, users + 1)
@@ -184,15 +223,18 @@ class IdempotencyMiddleware:
         self, scope: Scope, send: Send, workspace: str, key: str, fingerprint: str, body: bytes
     ) -> None:
         record = self.store.idempotent_answer(workspace, key)
+        used_for = (
+            record["fingerprint"] if record else self.store.claimed_fingerprint(workspace, key)
+        )
+        if used_for is not None and used_for != fingerprint:
+            error = bad_request(
+                "Idempotency-Key",
+                "This `Idempotency-Key` was already used with another request; use a new key"
+                " for a new request.",
+            )
+            await error.answer(scope, _replay(b""), send)
+            return
         if record is not None:
-            if record["fingerprint"] != fingerprint:
-                error = bad_request(
-                    "Idempotency-Key",
-                    "This `Idempotency-Key` was already used with another request; use a new key"
-                    " for a new request.",
-                )
-                await error.answer(scope, _replay(b""), send)
-                return
             headers = [(k.encode(), v.encode()) for k, v in json.loads(record["headers"])]
             headers.append((b"idempotent-replayed", b"true"))
             await send(
@@ -219,8 +261,10 @@ class IdempotencyMiddleware:
                     self.store.remember_answer(
                         workspace, key, fingerprint, status, kept, b"".join(parts)
                     )
+                    checkpoints.reach("idempotency.recorded")
             await send(message)
 
+        scope.setdefault("state", {})["idempotency"] = IdempotencyKey(key, fingerprint)
         await self.app(scope, _replay(body), recording_send)
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from PIL import Image
 
-from masko_widgets.local._imaging import png_bytes, render_edit, render_pose
+from masko_widgets.local._drawings import render_edit, render_pose
+from masko_widgets.local._imaging import png_bytes
 from masko_widgets.local._store import Store
-from masko_widgets.local._style_card import StyleCard, extract_style_card
+from masko_widgets.local._style_card import StyleCard, extract_style_card, with_hints
 from masko_widgets.local._video import render_animation
 
 Files = dict[str, tuple[bytes, int, int]]
@@ -34,7 +35,9 @@ def load_images(store: Store, asset_ids: Sequence[str]) -> list[Image.Image]:
 def style_card(
     store: Store, collection_id: str | None, refs: Sequence[str], images: Sequence[Image.Image]
 ) -> StyleCard | None:
-    """The collection's cached card for these references, or a fresh one (then cached)."""
+    """The collection's cached card for these references, or a fresh one (then cached).
+
+    A card cached by an older version that lacks a field is measured again."""
     if not refs:
         return None
     collection = store.get("collections", collection_id) if collection_id else None
@@ -43,7 +46,10 @@ def style_card(
         and collection["reference_asset_ids"] == list(refs)
         and collection["style_card_json"]
     ):
-        return StyleCard.from_json(collection["style_card_json"])
+        try:
+            return StyleCard.from_json(collection["style_card_json"])
+        except KeyError:
+            pass
     card = extract_style_card(images)
     if collection:
         store.cache_style_card(collection["id"], list(refs), card.to_text(), card.to_json())
@@ -62,7 +68,7 @@ def render_job(store: Store, job: Mapping[str, Any]) -> Files:
             (source,) = load_images(store, [params["source_image_asset_id"]])
             flat, cut = render_edit(source, params["edit_instructions"], card)
         else:
-            flat, cut = render_pose(params["image_prompt"], images, card)
+            flat, cut = render_pose(params["image_prompt"], card)
         files = {"image": _png(flat), "transparent_image": _png(cut)}
         if kind == "animation":
             files.update(_videos(flat, params))
@@ -80,15 +86,14 @@ def render_job(store: Store, job: Mapping[str, Any]) -> Files:
 def render_preview(
     store: Store, collection: Mapping[str, Any] | None, hints: Sequence[Image.Image], prompt: str
 ) -> tuple[bytes, int, int]:
-    """A preview PNG: the collection's references and card, plus one-off hints (never stored)."""
+    """A preview PNG drawn from the collection's card, with one-off hints' palette and outline
+    blended in (the hints' card is never stored)."""
     refs = collection["reference_asset_ids"] if collection else []
     images = load_images(store, refs)
+    card = style_card(store, collection["id"] if collection else None, refs, images)
     if hints:
-        images += hints
-        card: StyleCard | None = extract_style_card(images)
-    else:
-        card = style_card(store, collection["id"] if collection else None, refs, images)
-    flat, _cut = render_pose(prompt, images, card)
+        card = with_hints(card, extract_style_card(hints))
+    flat, _cut = render_pose(prompt, card)
     return _png(flat)
 
 

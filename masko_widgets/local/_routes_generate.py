@@ -10,10 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._deps import Context, Ctx, Workspace, base_url, ok, owned
 from masko_widgets.local._errors import ApiError, bad_request, validation_message
 from masko_widgets.local._generation import plan, required
 from masko_widgets.local._imports import decode, fetch
+from masko_widgets.local._middleware import idempotency
 from masko_widgets.local._render import render_preview
 from masko_widgets.local._routes_jobs import job_urls
 from masko_widgets.local._schemas import (
@@ -26,7 +28,7 @@ from masko_widgets.local._schemas import (
     Previews,
     SuggestedActions,
 )
-from masko_widgets.local._store import InsufficientCredits, Row
+from masko_widgets.local._store import Claim, InsufficientCredits, Row
 
 router = APIRouter()
 
@@ -60,7 +62,7 @@ def generate_batch(
     for index, raw in enumerate(body.requests):
         try:
             one = GenerateRequest.model_validate(raw)
-            entries.append(_submit(ctx, request, workspace, collection, one))
+            entries.append(_submit(ctx, request, workspace, collection, one, index))
         except ValidationError as exc:
             field, message = validation_message(exc.errors()[0])
             entries.append({"status": 400, **bad_request(field, message).body(), "index": index})
@@ -70,11 +72,18 @@ def generate_batch(
 
 
 def _submit(
-    ctx: Context, request: Request, workspace: str, collection: Row, body: GenerateRequest
+    ctx: Context,
+    request: Request,
+    workspace: str,
+    collection: Row,
+    body: GenerateRequest,
+    entry: int = 0,
 ) -> dict[str, Any]:
     new = plan(ctx.store, workspace, collection, body)
+    key = idempotency(request)
+    claim = Claim(key.key, key.fingerprint, entry) if key else None
     try:
-        job = ctx.store.submit_job(workspace, new)
+        job, created = ctx.store.submit_job(workspace, new, claim)
     except InsufficientCredits as exc:
         raise ApiError(
             402,
@@ -82,7 +91,9 @@ def _submit(
             required=exc.required,
             balance=exc.balance,
         ) from None
-    ctx.jobs.submit(job["id"])
+    checkpoints.reach("job.committed")
+    if created:  # a job recorded earlier under the same key is already queued or done
+        ctx.jobs.submit(job["id"])
     return {
         "job_id": job["id"],
         "poll_url": f"{base_url(request)}/jobs/{job['id']}",

@@ -43,13 +43,17 @@ class LocalServer:
         max_wait: float = MAX_WAIT,
     ) -> None:
         latencies = _latencies(latency)
-        listener = _listen(host, port)
-        self.port: int = listener.getsockname()[1]
         self._temporary = data_dir is None
         self.data_dir = Path(
             tempfile.mkdtemp(prefix="masko-standin-") if data_dir is None else data_dir
         )
-        self._store = Store(self.data_dir)
+        self._store = Store(self.data_dir)  # checks the folder first: DamagedDataFolderError
+        try:
+            listener = _listen(host, port)
+        except OSError:
+            self._close()
+            raise
+        self.port: int = listener.getsockname()[1]
         self.api_key = self._store.default_key(credits)
         self._dice = FaultDice(faults)
         self._jobs = JobRunner(self._store, render_job, latencies, self._dice)
@@ -83,6 +87,11 @@ class LocalServer:
             time.sleep(0.01)
         self._stopped = False
         self._jobs.resume()
+
+    @property
+    def swept(self) -> int:
+        """How many files an interrupted write had left in the folder, removed at start."""
+        return self._store.swept
 
     @property
     def faults(self) -> Faults:

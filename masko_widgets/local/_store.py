@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -21,6 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from masko_widgets.local._checkpoints import checkpoints
+
+log = logging.getLogger("masko_widgets.local")
 
 Row = dict[str, Any]
 Upload = tuple[bytes, str, int, int]
@@ -57,6 +62,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
     workspace_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
     status INTEGER NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL, created_at REAL NOT NULL,
     PRIMARY KEY (workspace_id, key));
+CREATE TABLE IF NOT EXISTS idempotent_jobs (
+    workspace_id TEXT NOT NULL, key TEXT NOT NULL, entry INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL, job_id TEXT NOT NULL, created_at REAL NOT NULL,
+    PRIMARY KEY (workspace_id, key, entry));
 CREATE TABLE IF NOT EXISTS previews (
     token TEXT PRIMARY KEY, expires_at REAL NOT NULL, width INTEGER NOT NULL,
     height INTEGER NOT NULL);
@@ -126,6 +135,15 @@ class InsufficientCredits(Exception):
 
 
 @dataclass(frozen=True)
+class Claim:
+    """The `Idempotency-Key` a paid request came with, and which of its jobs this is."""
+
+    key: str
+    fingerprint: str
+    entry: int = 0  # the index in a batch
+
+
+@dataclass(frozen=True)
 class NewJob:
     """What a validated generation request asks the store to create in one transaction."""
 
@@ -154,10 +172,17 @@ class Store:
         self._db = sqlite3.connect(
             self.data_dir / "masko.sqlite3", check_same_thread=False, isolation_level=None
         )
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.row_factory = sqlite3.Row
+            _check(self._db, self.data_dir)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except BaseException:
+            self._db.close()
+            raise
+        self.swept = self._sweep()
+        """How many files an interrupted write had left, removed at start."""
 
     def close(self) -> None:
         with self._lock:
@@ -292,13 +317,17 @@ class Store:
         """A collection pinning, in order, existing asset ids and new uploads."""
         stamp = now_iso()
         refs: list[str] = []
-        with self._tx() as db:
-            for reference in references:
-                if isinstance(reference, str):
-                    if reference not in refs:
-                        refs.append(reference)
-                else:
-                    refs.append(self._insert_upload(db, workspace_id, *reference)["id"])
+        new_assets = []
+        for reference in references:
+            if isinstance(reference, str):
+                if reference not in refs:
+                    refs.append(reference)
+            else:
+                new_assets.append(self._write_upload(workspace_id, *reference))
+                refs.append(new_assets[-1]["id"])
+        with self._files_kept_only_if_committed(new_assets), self._tx() as db:
+            for asset in new_assets:
+                _insert(db, "assets", asset)
             collection = {
                 "id": new_id(),
                 "workspace_id": workspace_id,
@@ -327,10 +356,12 @@ class Store:
 
         Returns (collection, changed). Raises OverflowError when the set is full.
         """
-        with self._tx() as db:
+        new_assets = []
+        if upload is not None:
+            new_assets.append(self._write_upload(self._owner(collection_id), *upload))
+        with self._files_kept_only_if_committed(new_assets), self._tx() as db:
             row = db.execute(
-                "SELECT workspace_id, reference_asset_ids FROM collections WHERE id = ?",
-                (collection_id,),
+                "SELECT reference_asset_ids FROM collections WHERE id = ?", (collection_id,)
             ).fetchone()
             refs = json.loads(row["reference_asset_ids"])
             if remove is not None:
@@ -340,8 +371,9 @@ class Store:
             else:
                 if len(refs) >= limit:
                     raise OverflowError(limit)
-                if upload is not None:
-                    add = self._insert_upload(db, row["workspace_id"], *upload)["id"]
+                for asset in new_assets:
+                    _insert(db, "assets", asset)
+                    add = asset["id"]
                 refs.append(add)
             db.execute(
                 "UPDATE collections SET reference_asset_ids = ?, style_card = NULL,"
@@ -365,18 +397,16 @@ class Store:
 
     def add_upload(self, workspace_id: str, data: bytes, mime: str, width: int, height: int) -> Row:
         """A completed `image` asset with no item, holding an uploaded file."""
-        with self._tx() as db:
-            return self._insert_upload(db, workspace_id, data, mime, width, height)
+        asset = self._write_upload(workspace_id, data, mime, width, height)
+        with self._files_kept_only_if_committed([asset]), self._tx() as db:
+            _insert(db, "assets", asset)
+        return asset
 
-    def _insert_upload(
-        self,
-        db: sqlite3.Connection,
-        workspace_id: str,
-        data: bytes,
-        mime: str,
-        width: int,
-        height: int,
+    def _write_upload(
+        self, workspace_id: str, data: bytes, mime: str, width: int, height: int
     ) -> Row:
+        """The row of a new upload, its file already written (the row is for the caller to
+        commit: a crash in between leaves a file no row names, removed on the next start)."""
         asset = _new_asset(
             workspace_id,
             "image",
@@ -389,8 +419,23 @@ class Store:
             height,
         )
         _write_file(self.asset_path(asset), data)
-        _insert(db, "assets", asset)
         return asset
+
+    @contextmanager
+    def _files_kept_only_if_committed(self, assets: list[Row]) -> Iterator[None]:
+        """Delete the files of `assets` if the transaction inside fails."""
+        try:
+            yield
+        except BaseException:
+            for asset in assets:
+                self.asset_path(asset).unlink(missing_ok=True)
+            raise
+
+    def _owner(self, collection_id: str) -> str:
+        row = self._one("SELECT workspace_id FROM collections WHERE id = ?", (collection_id,))
+        if row is None:
+            raise KeyError(collection_id)
+        return row["workspace_id"]
 
     def asset_by_token(self, token: str) -> Row | None:
         return self._one("SELECT * FROM assets WHERE token = ?", (token,))
@@ -401,11 +446,28 @@ class Store:
 
     # --- jobs ----------------------------------------------------------------------------------
 
-    def submit_job(self, workspace_id: str, new: NewJob) -> Row:
-        """Charge the credits, create the item (if new), pending assets and the job, at once."""
+    def submit_job(
+        self, workspace_id: str, new: NewJob, claim: Claim | None = None
+    ) -> tuple[Row, bool]:
+        """Charge the credits, create the item (if new), pending assets and the job, at once.
+
+        With a `claim`, the job is recorded under its `Idempotency-Key` in the same
+        transaction, and a job already recorded under it is returned instead of a new one:
+        whatever moment a crash hits, a re-issued request is charged once. Returns (job,
+        whether it is new).
+        """
         stamp = now_iso()
         job_id = new_id()
         with self._tx() as db:
+            if claim is not None:
+                earlier = db.execute(
+                    "SELECT job_id FROM idempotent_jobs"
+                    " WHERE workspace_id = ? AND key = ? AND entry = ?",
+                    (workspace_id, claim.key, claim.entry),
+                ).fetchone()
+                if earlier is not None:
+                    job = db.execute("SELECT * FROM jobs WHERE id = ?", (earlier[0],)).fetchone()
+                    return _decode(job), False
             balance = db.execute(
                 "SELECT balance FROM workspaces WHERE id = ?", (workspace_id,)
             ).fetchone()[0]
@@ -466,7 +528,13 @@ class Store:
             )
             if new.cost:
                 self._move_credits(db, workspace_id, job_id, "charge", new.cost, stamp)
-        return self.get("jobs", job_id)  # type: ignore[return-value]
+            if claim is not None:
+                db.execute(
+                    "INSERT INTO idempotent_jobs VALUES (?, ?, ?, ?, ?, ?)",
+                    (workspace_id, claim.key, claim.entry, claim.fingerprint, job_id, time.time()),
+                )
+            checkpoints.reach("job.charged")
+        return self.get("jobs", job_id), True  # type: ignore[return-value]
 
     def start_job(self, job_id: str) -> Row | None:
         """Mark a pending job processing; None when it is already finished."""
@@ -590,6 +658,25 @@ class Store:
     def _preview_path(self, token: str) -> Path:
         return self.previews_dir / f"{row_token(token)}.png"
 
+    # --- recovery ---------------------------------------------------------------------------
+
+    def _sweep(self) -> int:
+        """Remove what an interrupted write left: `.part` files, and files no row names."""
+        with self._lock:
+            assets = {row[0] for row in self._db.execute("SELECT id FROM assets")}
+            previews = {row[0] for row in self._db.execute("SELECT token FROM previews")}
+        left = [
+            *(path for path in self.files_dir.iterdir() if _stem(path) not in assets),
+            *(path for path in self.previews_dir.iterdir() if _stem(path) not in previews),
+        ]
+        for path in left:
+            path.unlink(missing_ok=True)
+        if left:
+            log.warning(
+                "Removed %d file(s) an interrupted write left in %s.", len(left), self.data_dir
+            )
+        return len(left)
+
     # --- idempotency -----------------------------------------------------------------------------
 
     def idempotent_answer(self, workspace_id: str, key: str) -> Row | None:
@@ -597,6 +684,15 @@ class Store:
             "SELECT * FROM idempotency WHERE workspace_id = ? AND key = ? AND created_at > ?",
             (workspace_id, key, time.time() - _IDEMPOTENCY_TTL),
         )
+
+    def claimed_fingerprint(self, workspace_id: str, key: str) -> str | None:
+        """The fingerprint of the request whose jobs `key` recorded, if any."""
+        row = self._one(
+            "SELECT fingerprint FROM idempotent_jobs"
+            " WHERE workspace_id = ? AND key = ? AND created_at > ?",
+            (workspace_id, key, time.time() - _IDEMPOTENCY_TTL),
+        )
+        return row["fingerprint"] if row else None
 
     def remember_answer(
         self,
@@ -608,9 +704,9 @@ class Store:
         body: bytes,
     ) -> None:
         with self._tx() as db:
-            db.execute(
-                "DELETE FROM idempotency WHERE created_at < ?", (time.time() - _IDEMPOTENCY_TTL,)
-            )
+            expired = time.time() - _IDEMPOTENCY_TTL
+            db.execute("DELETE FROM idempotency WHERE created_at < ?", (expired,))
+            db.execute("DELETE FROM idempotent_jobs WHERE created_at < ?", (expired,))
             db.execute(
                 "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (workspace_id, key, fingerprint, status, json.dumps(headers), body, time.time()),
@@ -683,7 +779,40 @@ def _slug(name: str, db: sqlite3.Connection, workspace_id: str) -> str:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    """Write atomically: readers see the old file or the whole new one."""
+    """Write atomically and durably: readers see the old file or the whole new one.
+
+    The data goes to `<name>.part`, is flushed to disk, then renamed into place; a crash
+    leaves at most a `.part` file, which the next start removes.
+    """
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
+    with partial.open("wb") as out:
+        out.write(data)
+        out.flush()
+        checkpoints.reach("file.part_written")
+        os.fsync(out.fileno())
     os.replace(partial, path)
+    checkpoints.reach("file.renamed")
+
+
+def _stem(path: Path) -> str | None:
+    """The id or token a stored file is named by; None for a `.part` or foreign file."""
+    stem, _, ext = path.name.partition(".")
+    return None if not ext or ext.endswith("part") else stem
+
+
+class DamagedDataFolderError(RuntimeError):
+    """The data folder's database fails SQLite's integrity check; nothing was changed."""
+
+
+def _check(db: sqlite3.Connection, data_dir: Path) -> None:
+    """Refuse a damaged database (`PRAGMA quick_check`) with a message naming the folder."""
+    try:
+        result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        result = [str(exc)]
+    if result != ["ok"]:
+        raise DamagedDataFolderError(
+            f"The data folder {data_dir} is damaged: its database masko.sqlite3 fails SQLite's"
+            f" integrity check ({'; '.join(result[:3])}). Nothing was changed. Restore the"
+            " folder from a backup, or start the stand-in with another data folder."
+        )

@@ -1,4 +1,8 @@
-"""The style card: a collection's defining traits measured from its reference images."""
+"""The style card: a collection's defining traits measured from its reference images.
+
+It holds everything the renderer draws from: the palette (each reference weighing the same),
+proportions, body silhouette, outline colour and width, face placement and shading.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +10,77 @@ import json
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
-from masko_widgets._palette import Palette, dominant_palette
+from masko_widgets._palette import (
+    Palette,
+    _fold,
+    _normalise,
+    dominant_palette,
+    hex_to_rgb,
+    rgb_to_hex,
+)
 from masko_widgets.local._imaging import cut_out
 
 _ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
 _EDGE_SLACK = 2  # light anti-aliased pixels allowed before the outline starts
 _DARK = 90  # mean grey level below which an edge ring counts as dark
 _GRADIENT_SHARE = 0.3  # share of gently sloped interior pixels that makes shading "gradient"
+_PALETTE_COLOURS = 6
+SILHOUETTE_ROWS = 12
+DEFAULT_OUTLINE = "#18161c"
+ELLIPSE = tuple(
+    round(math.sqrt(1 - ((row + 0.5) / SILHOUETTE_ROWS * 2 - 1) ** 2), 2)
+    for row in range(SILHOUETTE_ROWS)
+)
+"""The width profile of an ellipse: the silhouette of a card measured from nothing."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """Where the face sits, as shares of the body's height (y) and width (gap, size)."""
+
+    eye_y: float = 0.36
+    eye_gap: float = 0.3
+    eye_size: float = 0.06
+    mouth_y: float = 0.52
 
 
 @dataclass(frozen=True)
 class StyleCard:
     """Palette (hex colours with shares), width-to-height proportions of the character,
-    whether it has a dark outline and how wide (in reference pixels), and "flat" or
-    "gradient" shading."""
+    whether it has a dark outline and how wide (in reference pixels), "flat" or "gradient"
+    shading; and for the renderer: the outline's colour and width as a share of the character's
+    height, the silhouette (the body's width, as a share of its widest row, in
+    SILHOUETTE_ROWS rows from top to bottom) and the face placement."""
 
     palette: Palette
     proportions: float
     outline: bool
     outline_width: int
     shading: str
+    outline_colour: str = DEFAULT_OUTLINE
+    outline_share: float = 0.0
+    silhouette: tuple[float, ...] = ELLIPSE
+    face: Face = field(default_factory=Face)
 
     def to_text(self) -> str:
         """A short human-readable summary, the same for the same card."""
         colours = ", ".join(f"{colour} {share:.0%}" for colour, share in self.palette)
         shape = "tall" if self.proportions < 0.85 else "wide" if self.proportions > 1.15 else "even"
-        outline = f"dark, {self.outline_width} px" if self.outline else "none"
+        outline = f"{self.outline_colour}, {self.outline_width} px" if self.outline else "none"
+        face = self.face
         return (
             f"Palette: {colours or 'none'} · Proportions: {self.proportions:.2f} ({shape})"
-            f" · Outline: {outline} · Shading: {self.shading}"
+            f" · Silhouette: {silhouette_name(self.silhouette)} · Outline: {outline}"
+            f" · Eyes: {face.eye_y:.0%} down, {face.eye_gap:.0%} apart"
+            f" · Mouth: {face.mouth_y:.0%} down · Shading: {self.shading}"
         )
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "palette": [[colour, share] for colour, share in self.palette],
-                "proportions": self.proportions,
-                "outline": self.outline,
-                "outline_width": self.outline_width,
-                "shading": self.shading,
-            },
-            sort_keys=True,
-        )
+        return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> StyleCard:
@@ -62,16 +91,40 @@ class StyleCard:
             outline=bool(data["outline"]),
             outline_width=int(data["outline_width"]),
             shading=str(data["shading"]),
+            outline_colour=str(data["outline_colour"]),
+            outline_share=float(data["outline_share"]),
+            silhouette=tuple(float(width) for width in data["silhouette"]),
+            face=Face(**{key: float(value) for key, value in data["face"].items()}),
         )
 
 
+def silhouette_name(silhouette: Sequence[float]) -> str:
+    """ "round", "pear", "top-heavy" or "boxy", and where the body is widest."""
+    third = max(1, len(silhouette) // 4)
+    top, bottom = sum(silhouette[:third]) / third, sum(silhouette[-third:]) / third
+    widest = max(range(len(silhouette)), key=lambda row: silhouette[row])
+    if min(top, bottom) > 0.75:
+        name = "boxy"
+    elif bottom > top + 0.15:
+        name = "pear"
+    elif top > bottom + 0.15:
+        name = "top-heavy"
+    else:
+        name = "round"
+    return f"{name}, widest at {(widest + 0.5) / len(silhouette):.0%}"
+
+
 def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
-    """Measure the style card of a character from its reference images (at least one)."""
+    """Measure the style card of a character from its reference images (at least one).
+
+    Every reference weighs the same: the palette's shares, the silhouette, the outline and
+    the face are averages over the references, so one more reference moves each in proportion.
+    """
     if not images:
         raise ValueError("a style card needs at least one reference image")
-    characters = []
-    ratios, widths, gradients = [], [], []
-    dark_outlines = 0
+    palettes, ratios, widths, gradients, silhouettes, faces = [], [], [], [], [], []
+    rings: list[tuple[float, ...]] = []
+    shares = []
     for image in images:
         factor = math.ceil(max(image.size) / _ANALYSIS_SIDE)
         scale = 1 / factor
@@ -82,32 +135,158 @@ def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
         if box is None:
             continue
         character = character.crop(box)
-        characters.append(character)
+        palettes.append(dominant_palette(character, _PALETTE_COLOURS))
         ratios.append(character.width / character.height)
-        character = ImageOps.expand(character, border=2, fill=(0, 0, 0, 0))
         mask = character.getchannel("A").point(lambda a: 255 if a >= 128 else 0)
-        grey = ImageOps.grayscale(character.convert("RGB"))
+        silhouettes.append(_silhouette(mask))
+        padded = ImageOps.expand(character, border=2, fill=(0, 0, 0, 0))
+        mask = ImageOps.expand(mask, border=2, fill=0)
+        grey = ImageOps.grayscale(padded.convert("RGB"))
         width = _outline_width(grey, mask)
-        interior = _erode(mask, width + 1)
+        interior = erode(mask, width + 1)
         if width and ImageStat.Stat(grey, interior).mean[0] < _DARK:
             width = 0  # a dark character rather than a dark outline
-            interior = _erode(mask, 1)
+            interior = erode(mask, 1)
         if width:
-            dark_outlines += 1
             widths.append(round(width / scale))
+            shares.append(width / character.height)
+            rings.append(_ring_colour(padded, grey, mask, width))
+        faces.append(measure_face(grey, interior, character.size, pad=2))
         gradients.append(_gradient_share(grey, interior))
-    if not characters:
+    if not palettes:
         return StyleCard((), 1.0, False, 0, "flat")
-    outline = dark_outlines * 2 > len(characters)
-    palette = tuple(
-        (colour, round(share, 3)) for colour, share in dominant_palette(_mosaic(characters))
-    )
+    outline = len(widths) * 2 > len(palettes)
     return StyleCard(
-        palette=palette,
+        palette=merge_palettes([(palette, 1.0) for palette in palettes if palette]),
         proportions=round(statistics.median(ratios), 2),
         outline=outline,
         outline_width=round(statistics.median(widths)) if outline else 0,
         shading="gradient" if statistics.median(gradients) > _GRADIENT_SHARE else "flat",
+        outline_colour=_mean_colour(rings) if outline else DEFAULT_OUTLINE,
+        outline_share=round(statistics.median(shares), 4) if outline else 0.0,
+        silhouette=tuple(
+            round(statistics.fmean(rows), 2) for rows in zip(*silhouettes, strict=True)
+        ),
+        face=Face(
+            *(
+                round(statistics.fmean(values), 3)
+                for values in zip(*map(_face_values, faces), strict=True)
+            )
+        ),
+    )
+
+
+def with_hints(card: StyleCard | None, hints: StyleCard, share: float = 0.6) -> StyleCard:
+    """The card of one hinted preview: the hints' palette and outline blended into the
+    collection's card (`share` is the hints' weight); the character's shape and face stay.
+    With no collection card the hints' card is used as it is."""
+    if card is None or not card.palette:
+        return hints
+    if not hints.palette:
+        return card
+    outline = hints.outline if hints.outline == card.outline else card.outline
+    mix = [(card.outline_colour, 1 - share), (hints.outline_colour, share)]
+    return StyleCard(
+        palette=merge_palettes([(card.palette, 1 - share), (hints.palette, share)]),
+        proportions=card.proportions,
+        outline=outline,
+        outline_width=round(card.outline_width * (1 - share) + hints.outline_width * share),
+        shading=card.shading,
+        outline_colour=_mean_colour([hex_to_rgb(c) for c, _ in mix], [w for _, w in mix]),
+        outline_share=round(card.outline_share * (1 - share) + hints.outline_share * share, 4),
+        silhouette=card.silhouette,
+        face=card.face,
+    )
+
+
+def merge_palettes(weighted: Sequence[tuple[Palette, float]]) -> Palette:
+    """One palette from several, each weighing its given share; near-duplicate colours merge
+    and at most _PALETTE_COLOURS are kept (the rest count toward their nearest)."""
+    total = sum(weight for palette, weight in weighted if palette) or 1.0
+    entries = [
+        (hex_to_rgb(colour), share * weight / total)
+        for palette, weight in weighted
+        for colour, share in palette
+    ]
+    if not entries:
+        return ()
+    folded = _fold(entries, _PALETTE_COLOURS)  # type: ignore[arg-type]
+    return tuple((colour, round(share, 3)) for colour, share in _normalise(folded))
+
+
+def measure_face(
+    grey: Image.Image, interior: Image.Image, size: tuple[int, int], pad: int = 0
+) -> Face | None:
+    """Eyes and mouth from the dark marks inside the character, or None when it has none.
+
+    The topmost band of rows holding dark marks is the eyes (their columns give the gap and
+    size); the next band below is the mouth. `size` is the character's (width, height), drawn
+    `pad` pixels in from the images' top left.
+    """
+    marks = ImageChops.darker(grey.point(lambda v: 255 if v < _DARK else 0), interior)
+    if marks.getbbox() is None:
+        return None
+    width, height = size
+    rows = _runs(marks.resize((1, marks.height), Image.Resampling.BOX).tobytes())
+    eyes = rows[0]
+    band = marks.crop((0, eyes[0], marks.width, eyes[1]))
+    columns = _runs(band.resize((band.width, 1), Image.Resampling.BOX).tobytes())
+    left, right = columns[0], columns[-1]
+    gap = ((right[0] + right[1]) - (left[0] + left[1])) / 2 / width if len(columns) > 1 else 0.0
+    eye_size = statistics.fmean(stop - start for start, stop in columns) / 2 / width
+    eye_y = ((eyes[0] + eyes[1]) / 2 - pad) / height
+    mouth_y = ((rows[1][0] + rows[1][1]) / 2 - pad) / height if len(rows) > 1 else eye_y + 0.16
+    return Face(eye_y, gap or Face.eye_gap, eye_size, mouth_y)
+
+
+def _face_values(face: Face | None) -> tuple[float, float, float, float]:
+    face = face or Face()
+    return face.eye_y, face.eye_gap, face.eye_size, face.mouth_y
+
+
+def _runs(values: bytes) -> list[tuple[int, int]]:
+    """(start, stop) of each run of non-zero bytes."""
+    runs, start = [], None
+    for index, value in enumerate(values):
+        if value and start is None:
+            start = index
+        elif not value and start is not None:
+            runs.append((start, index))
+            start = None
+    if start is not None:
+        runs.append((start, len(values)))
+    return runs
+
+
+def _silhouette(mask: Image.Image) -> tuple[float, ...]:
+    """The mask's filled share in SILHOUETTE_ROWS bands from top to bottom, as a share of the
+    fullest band."""
+    rows = mask.resize((1, SILHOUETTE_ROWS), Image.Resampling.BOX).tobytes()
+    widest = max(rows) or 1
+    return tuple(value / widest for value in rows)
+
+
+def _ring_colour(
+    character: Image.Image, grey: Image.Image, mask: Image.Image, width: int
+) -> tuple[float, ...]:
+    """The mean colour of the dark pixels of the outline ring."""
+    ring = ImageChops.subtract(mask, erode(mask, width))
+    dark = ImageChops.darker(ring, grey.point(lambda v: 255 if v < _DARK else 0))
+    if dark.getbbox() is None:
+        return hex_to_rgb(DEFAULT_OUTLINE)
+    return tuple(ImageStat.Stat(character.convert("RGB"), dark).mean)
+
+
+def _mean_colour(colours: Sequence[Sequence[float]], weights: Sequence[float] = ()) -> str:
+    weights = list(weights) or [1.0] * len(colours)
+    total = sum(weights)
+    return rgb_to_hex(
+        [
+            round(
+                sum(colour[channel] * w for colour, w in zip(colours, weights, strict=True)) / total
+            )
+            for channel in range(3)
+        ]
     )
 
 
@@ -154,7 +333,7 @@ def _gradient_share(grey: Image.Image, interior: Image.Image) -> float:
     down. Hard edges between flat areas change a lot, flat areas not at all, shading a little.
     """
     step = max(2, min(grey.size) // 24)
-    inner = _erode(interior, step)
+    inner = erode(interior, step)
     if inner.getbbox() is None:
         return 0.0
     smooth = grey.filter(ImageFilter.BoxBlur(2))
@@ -165,20 +344,6 @@ def _gradient_share(grey: Image.Image, interior: Image.Image) -> float:
     return sum(histogram[2:40]) / total if total else 0.0
 
 
-def _erode(mask: Image.Image, steps: int) -> Image.Image:
+def erode(mask: Image.Image, steps: int) -> Image.Image:
     """Shrink a 0/255 mask by steps pixels (square neighbourhood)."""
     return mask.filter(ImageFilter.BoxBlur(steps)).point(lambda v: 255 if v == 255 else 0)
-
-
-def _mosaic(characters: Sequence[Image.Image]) -> Image.Image:
-    """All cut-out characters side by side on a transparent strip."""
-    strip = Image.new(
-        "RGBA",
-        (sum(c.width for c in characters) + 2, max(c.height for c in characters) + 2),
-        (0, 0, 0, 0),
-    )
-    x = 1
-    for character in characters:
-        strip.alpha_composite(character, (x, 1))
-        x += character.width
-    return strip

@@ -18,8 +18,10 @@ from PIL import Image
 from masko_widgets._palette import RGB
 from masko_widgets.local._imaging import background_of, cut_out, flatten, prompt_random
 
-Motion = Callable[[float], tuple[float, float, float, float, float]]
-"""Cycles elapsed -> (dx, dy, angle in degrees, x scale, y scale), offsets in canvas sizes."""
+Pose = tuple[float, float, float, float, float]
+"""(dx, dy, angle in degrees, x scale, y scale), offsets in canvas sizes."""
+Motion = Callable[[float], Pose]
+"""Cycles elapsed -> the pose then; the pose at 0 is the rest pose (0, 0, 0, 1, 1)."""
 
 
 class _Encoding(NamedTuple):
@@ -53,10 +55,15 @@ _ENCODINGS = {
 }
 
 _MOTION_WORDS = {
-    "bounce": ("bounce", "jump", "hop", "bouncing", "jumping", "hopping", "leap"),
-    "sway": ("sway", "dance", "wave", "swaying", "dancing", "waving", "wiggle", "rock"),
-    "turn": ("turn", "spin", "rotate", "turning", "spinning", "twirl", "look"),
+    "bounce": "bounce bounces bouncing jump jumps jumping hop hops hopping leap leaps",
+    "wave": "wave waves waving hello hi greet greets greeting bye goodbye",
+    "spin": "spin spins spinning turn turns turning rotate rotates twirl twirls around",
+    "nod": "nod nods nodding yes agree agrees",
+    "shake": "shake shakes shaking no shiver shivers tremble trembles",
+    "walk": "walk walks walking march marches marching stroll strolls",
+    "sway": "sway sways swaying dance dances dancing rock rocks wiggle wiggles",
 }
+_GENTLE = 0.5  # a motion chosen by a prompt's hash moves this much of the full amount
 
 
 def render_animation(
@@ -73,20 +80,21 @@ def render_animation(
     """Animate the character of `source` as the prompt says, for duration seconds at fps.
 
     Returns {"video": MP4/H.264, "webm": WebM/VP9 with alpha, "hevc": MOV/HEVC}, each with
-    duration * fps frames of size x size. The motion (bounce, sway or turn) comes from words
-    in the prompt, else from its hash. With `end`, the source moves out while the end image
-    moves in. `loop` makes the last frame the same as the first; `reverse` plays backwards.
+    duration * fps frames of size x size. The first frame is the source's own pixels; the
+    motion (bounce, wave, spin, nod, shake, walk or sway) comes from the first motion word in
+    the prompt, else a gentle one from its hash. With `end`, the source moves out while the end
+    image moves in. `loop` makes the last frame the same as the first; `reverse` plays
+    backwards.
     """
     if duration < 1 or fps < 1:
         raise ValueError("duration and fps must be at least 1")
     size += size % 2  # 4:2:0 video needs even sides
     count = duration * fps
-    start, background = _stage(source, size)
+    start, background, still = _stage(source, size)
     finish = _stage(end, size)[0] if end is not None else None
-    name = _motion_name(prompt)
-    motion = _MOTIONS[name]
-    cycles = max(1, round(duration / (1 if name == "bounce" else 2)))
-    spread = cycles if loop else cycles + (0.25 if name == "sway" else 0.5)
+    motion, amount = _motion(prompt)
+    cycles = max(1, round(duration / motion.period))
+    spread = cycles if loop else cycles + motion.ending
     outputs = {kind: io.BytesIO() for kind in _ENCODINGS}
     with ExitStack() as stack:
         streams = {
@@ -97,10 +105,11 @@ def render_animation(
         for position, index in enumerate(order):
             t = index / (count - 1) if count > 1 else 0.0
             if finish is None:
-                layer = _moved(start, motion(t * spread))
+                layer = _moved(start, _scaled(motion.move(t * spread), amount))
             else:
                 layer = _crossed(start, finish, t, loop, size)
-            flat = av.VideoFrame.from_image(flatten(layer, background))
+            picture = still if index == 0 else flatten(layer, background)
+            flat = av.VideoFrame.from_image(picture)
             clear = av.VideoFrame.from_bytes(layer.tobytes(), size, size, format="rgba")
             for kind, stream in streams.items():
                 frame = clear if _ENCODINGS[kind].alpha else flat
@@ -111,46 +120,100 @@ def render_animation(
     return {kind: out.getvalue() for kind, out in outputs.items()}
 
 
-def _motion_name(prompt: str) -> str:
-    words = set(re.findall(r"[a-z]+", prompt.lower()))
-    for name, keywords in _MOTION_WORDS.items():
-        if words.intersection(keywords):
-            return name
-    return prompt_random(prompt + "#motion").choice(sorted(_MOTIONS))
+class _Motion(NamedTuple):
+    """A motion: its pose over cycles, seconds per cycle, and how far past the last whole
+    cycle a clip that does not loop ends (where the motion is furthest from the start)."""
+
+    move: Motion
+    period: float
+    ending: float
 
 
-def _bounce(cycles: float) -> tuple[float, float, float, float, float]:
+def _motion(prompt: str) -> tuple[_Motion, float]:
+    """The motion the prompt's first motion word names (full amount), else one chosen by the
+    prompt's hash (gentle)."""
+    for word in re.findall(r"[a-z]+", prompt.lower()):
+        for name, words in _MOTION_WORDS.items():
+            if word in words.split():
+                return _MOTIONS[name], 1.0
+    return _MOTIONS[prompt_random(prompt + "#motion").choice(sorted(_MOTIONS))], _GENTLE
+
+
+def _scaled(pose: Pose, amount: float) -> Pose:
+    """The pose moved only `amount` of the way from rest."""
+    dx, dy, angle, scale_x, scale_y = pose
+    return (
+        dx * amount,
+        dy * amount,
+        angle * amount,
+        1 + (scale_x - 1) * amount,
+        1 + (scale_y - 1) * amount,
+    )
+
+
+def _bounce(cycles: float) -> Pose:
     height = abs(math.sin(math.pi * cycles))
-    squash = 0.1 * (1 - height) ** 6  # flattened on landing
-    return 0.0, -0.16 * height, 0.0, 1 + squash, 1 - squash
+    return 0.0, -0.16 * height, 0.0, 1 - 0.05 * height, 1 + 0.08 * height
 
 
-def _sway(cycles: float) -> tuple[float, float, float, float, float]:
+def _wave(cycles: float) -> Pose:
     swing = math.sin(2 * math.pi * cycles)
-    return 0.03 * swing, 0.0, 9.0 * swing, 1.0, 1.0
+    return 0.0, 0.0, 10.0 * swing, 1.0, 1.0
 
 
-def _turn(cycles: float) -> tuple[float, float, float, float, float]:
+def _spin(cycles: float) -> Pose:
     facing = math.cos(2 * math.pi * cycles)
     width = math.copysign(max(0.04, abs(facing)), facing)  # negative width: seen from behind
     return 0.0, 0.0, 0.0, width, 1.0
 
 
-_MOTIONS: dict[str, Motion] = {"bounce": _bounce, "sway": _sway, "turn": _turn}
+def _nod(cycles: float) -> Pose:
+    dip = (1 - math.cos(2 * math.pi * cycles)) / 2
+    return 0.0, 0.0, -6.0 * dip, 1.0, 1 - 0.07 * dip
 
 
-def _stage(image: Image.Image, size: int) -> tuple[Image.Image, RGB]:
+def _shake(cycles: float) -> Pose:
+    swing = math.sin(6 * math.pi * cycles)
+    return 0.04 * swing, 0.0, 3.0 * swing, 1.0, 1.0
+
+
+def _walk(cycles: float) -> Pose:
+    step = math.sin(2 * math.pi * cycles)
+    return 0.0, -0.035 * abs(step), 5.0 * step, 1.0, 1.0
+
+
+def _sway(cycles: float) -> Pose:
+    swing = math.sin(2 * math.pi * cycles)
+    return 0.03 * swing, 0.0, 9.0 * swing, 1.0, 1.0
+
+
+_MOTIONS = {
+    "bounce": _Motion(_bounce, 1, 0.5),
+    "wave": _Motion(_wave, 1, 0.25),
+    "spin": _Motion(_spin, 2, 0.5),
+    "nod": _Motion(_nod, 1, 0.5),
+    "shake": _Motion(_shake, 1, 0.25),
+    "walk": _Motion(_walk, 1, 0.25),
+    "sway": _Motion(_sway, 2, 0.25),
+}
+
+
+def _stage(image: Image.Image, size: int) -> tuple[Image.Image, RGB, Image.Image]:
     """The image's character on a transparent size x size canvas (image fitted and centred),
-    and the image's background colour."""
+    the image's background colour, and the fitted image itself on that background (the
+    first frame: the source's own pixels)."""
     background = background_of(image)
     fitted = image.convert("RGBA")
     fitted.thumbnail((size, size), Image.Resampling.LANCZOS)
+    corner = ((size - fitted.width) // 2, (size - fitted.height) // 2)
     canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    canvas.paste(cut_out(fitted), ((size - fitted.width) // 2, (size - fitted.height) // 2))
-    return canvas, background
+    canvas.paste(cut_out(fitted), corner)
+    still = Image.new("RGB", (size, size), background)
+    still.paste(fitted, corner, mask=fitted)
+    return canvas, background, still
 
 
-def _moved(layer: Image.Image, pose: tuple[float, float, float, float, float]) -> Image.Image:
+def _moved(layer: Image.Image, pose: Pose) -> Image.Image:
     """The layer moved, turned and scaled about the character's bottom centre."""
     dx, dy, angle, scale_x, scale_y = pose
     if pose == (0.0, 0.0, 0.0, 1.0, 1.0):

@@ -1,12 +1,27 @@
-"""Words a user understands for whatever went wrong in a widget."""
+"""Words a user understands for whatever went wrong in a widget: plain sentences (no Markdown
+backticks, which a widget shows as they are), each thing said once."""
 
 from __future__ import annotations
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 
 
 def friendly_error(exc: BaseException) -> str:
     """One or two sentences saying what happened and what to do next."""
+    return plain(_explain(exc))
+
+
+def plain(text: str) -> str:
+    """`text` as shown in a widget: no backticks, a capital first letter, a full stop."""
+    words = " ".join(text.replace("`", "").split())
+    if not words:
+        return words
+    words = words[0].upper() + words[1:]
+    return words if words[-1] in ".!?" else f"{words}."
+
+
+def _explain(exc: BaseException) -> str:
     if isinstance(exc, api.InsufficientCreditsError):
         return (
             f"Not enough credits: this needs {exc.required} and the workspace has "
@@ -22,14 +37,14 @@ def friendly_error(exc: BaseException) -> str:
     if isinstance(exc, api.GoneError):
         return "That preview has expired (previews last 15 minutes). Preview again, then keep it."
     if isinstance(exc, api.PayloadTooLargeError):
-        return (
-            f"That image is too large: {exc.message.rstrip('.')}. Use one under 10 MB and "
-            "40 megapixels."
-        )
+        found = exc.message.rstrip(".")
+        if "limit" in found.lower():  # the server already says the limit: say it once
+            return found
+        return f"That image is too large: {found}. Use one under 10 MB and 40 megapixels."
     if isinstance(exc, api.ReferenceLimitError):
         return (
-            "All 6 reference slots are full. Remove a reference (its × button) before adding "
-            "another."
+            f"All {MAX_REFERENCES} reference slots are full. Remove a reference (its Remove "
+            "button) before adding another."
         )
     if isinstance(exc, api.InternalServerError):
         return "The Masko API had an internal error. Try again in a moment."

@@ -107,7 +107,8 @@ class PreviewPanel(CollectionWidget):
                 thumbnail = make_thumbnail(source.data)
             except (OSError, UnidentifiedImageError) as exc:
                 error = api.InvalidImageError(
-                    f"That hint is not an image that can be read (PNG, JPEG, WebP or GIF): {exc}"
+                    f"{label or 'That hint'} could not be read as an image: export it again as a "
+                    "PNG, JPEG, WebP or GIF"
                 )
                 self._fail(error)
                 raise error from exc

@@ -1,27 +1,20 @@
-"""Upload checks, background removal and rendered poses/edits, decoded with Pillow."""
+"""Upload checks, background removal and PNG helpers, decoded with Pillow."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
-import subprocess
-import sys
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
+from PIL import Image, ImageDraw
 
-from masko_widgets._palette import delta_e, dominant_palette, hex_to_rgb, palette_distance
 from masko_widgets.local._imaging import (
     ImageRejected,
     cut_out,
     load_upload,
     placeholder_png,
     png_bytes,
-    render_edit,
-    render_pose,
 )
-from masko_widgets.local._style_card import StyleCard
 from tests.local.conftest import png_bomb
 
 
@@ -173,138 +166,6 @@ def test_cut_out_keeps_existing_alpha(make_png):
 def test_cut_out_leaves_a_photo_without_plain_background_opaque():
     image = Image.linear_gradient("L").convert("RGB").resize((100, 100))
     assert cut_out(image).getchannel("A").getextrema() == (255, 255)
-
-
-@pytest.fixture
-def reference(make_png) -> Image.Image:
-    return Image.open(io.BytesIO(make_png(color=(240, 120, 40), size=(256, 256))))
-
-
-def test_pose_sizes_and_modes(reference):
-    flat, transparent = render_pose("waving hello", [reference], None, size=200)
-
-    assert (flat.mode, flat.size) == ("RGB", (200, 200))
-    assert (transparent.mode, transparent.size) == ("RGBA", (200, 200))
-    assert transparent.getpixel((0, 0))[3] == 0
-    box = transparent.getchannel("A").getbbox()
-    assert box is not None and (box[2] - box[0]) * (box[3] - box[1]) > 200 * 200 / 8
-
-
-def test_pose_keeps_the_characters_colours(reference):
-    _, transparent = render_pose("jumping", [reference], None, size=160)
-
-    posed = dominant_palette(transparent)
-    assert delta_e(hex_to_rgb(posed[0][0]), (240, 120, 40)) < 3
-    assert palette_distance(posed, dominant_palette(reference)) < 20
-
-
-def test_pose_is_the_transparent_image_on_a_plain_background(reference):
-    flat, transparent = render_pose("sitting", [reference], None, size=128)
-
-    background = Image.new("RGBA", flat.size, (*flat.getpixel((0, 0)), 255))
-    background.alpha_composite(transparent)
-    assert background.convert("RGB").tobytes() == flat.tobytes()
-
-
-def test_same_inputs_same_pixels_and_prompts_change_the_pose(reference):
-    first = render_pose("waving hello", [reference], None, size=128)
-    again = render_pose("waving hello", [reference], None, size=128)
-    other = render_pose("sleeping", [reference], None, size=128)
-
-    assert png_bytes(first[0]) == png_bytes(again[0])
-    assert png_bytes(first[1]) == png_bytes(again[1])
-    assert first[1].tobytes() != other[1].tobytes()
-
-
-def test_pose_pixels_do_not_depend_on_the_process_hash_seed():
-    script = (
-        "import hashlib; from masko_widgets.local._imaging import render_pose, png_bytes;"
-        "print(hashlib.sha256(png_bytes(render_pose('a teal robot', [], None, 64)[0])).hexdigest())"
-    )
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"PYTHONHASHSEED": seed, "PYTHONPATH": "."},
-        ).stdout.strip()
-        for seed in ("1", "2")
-    }
-    here = hashlib.sha256(png_bytes(render_pose("a teal robot", [], None, 64)[0])).hexdigest()
-    assert digests == {here}
-
-
-def test_pose_recolours_toward_the_style_card(reference):
-    blue_card = StyleCard((("#2850dc", 0.85), ("#141414", 0.15)), 0.7, True, 4, "flat")
-
-    _, plain = render_pose("standing", [reference], None, size=128)
-    _, carded = render_pose("standing", [reference], blue_card, size=128)
-
-    target = blue_card.palette
-    assert palette_distance(dominant_palette(carded), target) < palette_distance(
-        dominant_palette(plain), target
-    )
-
-
-def test_without_references_a_character_is_drawn_from_the_prompt():
-    _, red = render_pose("a red fox", [], None, size=128)
-    _, unnamed = render_pose("a friendly mascot", [], None, size=128)
-
-    main_colour = hex_to_rgb(dominant_palette(red)[0][0])
-    assert main_colour == (220, 50, 47)
-    assert red.getchannel("A").getbbox() is not None
-    assert dominant_palette(unnamed)[0][0] != dominant_palette(red)[0][0]
-
-
-def test_without_references_the_card_colour_is_used():
-    card = StyleCard((("#2850dc", 1.0),), 1.0, False, 0, "flat")
-    _, transparent = render_pose("anything", [], card, size=96)
-    assert dominant_palette(transparent)[0][0] == "#2850dc"
-
-
-def test_edit_recolours_by_colour_word(reference):
-    flat, _ = render_pose("standing", [reference], None, size=128)
-
-    edited, transparent = render_edit(flat, "make it blue", None)
-
-    assert edited.size == flat.size
-    red, _, blue = hex_to_rgb(dominant_palette(transparent)[0][0])
-    assert blue > 150 and red < 100
-
-
-def on_white(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    canvas = Image.new("RGBA", image.size, (255, 255, 255, 255))
-    canvas.alpha_composite(image)
-    return canvas.convert("RGB").resize(size, Image.Resampling.BOX)
-
-
-def test_edit_flip_mirrors_the_character(reference):
-    flat, transparent = render_pose("standing", [reference], None, size=128)
-
-    _, flipped = render_edit(flat, "flip it", None)
-
-    before = transparent.crop(transparent.getchannel("A").getbbox())
-    after = flipped.crop(flipped.getchannel("A").getbbox())
-    assert abs(after.width - before.width) <= 1 and abs(after.height - before.height) <= 1
-    small = (before.width // 4, before.height // 4)
-
-    def mean_difference(image: Image.Image) -> float:
-        difference = ImageChops.difference(on_white(image, small), on_white(after, small))
-        return max(ImageStat.Stat(difference).mean)
-
-    assert mean_difference(ImageOps.mirror(before)) < 8
-    assert mean_difference(before) > 3 * mean_difference(ImageOps.mirror(before))
-
-
-def test_unrecognised_edit_still_changes_the_image_deterministically(reference):
-    flat, _ = render_pose("standing", [reference], None, size=128)
-
-    first, _ = render_edit(flat, "give it a hat", None)
-    again, _ = render_edit(flat, "give it a hat", None)
-
-    assert first.tobytes() == again.tobytes()
-    assert first.tobytes() != flat.tobytes()
 
 
 def test_placeholder_and_png_bytes():

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from masko_widgets import local
 from tests.local.conftest import png_image, video_facts
@@ -67,3 +72,33 @@ def test_temporary_folder_is_removed_on_stop():
     server.stop()
     assert not folder.exists()
     assert "stopped" in repr(server) and server.api_key not in repr(server)
+
+
+def _damage(database: Path) -> None:
+    """Overwrite the tables' pages (not the header) with junk, as a bad disk would."""
+    data = bytearray(database.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)
+    database.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["junk pages", "not a database"])
+def test_a_damaged_folder_stops_the_start_naming_the_folder(tmp_path, damage):
+    with local.start(tmp_path) as server:
+        key = server.api_key
+    database = tmp_path / "masko.sqlite3"
+    if damage == "junk pages":
+        _damage(database)
+    else:
+        database.write_bytes(b"these bytes are not an SQLite database" * 100)
+    before = database.read_bytes()
+    with pytest.raises(local.DamagedDataFolderError) as caught:
+        local.start(tmp_path)
+    assert str(tmp_path) in str(caught.value) and "damaged" in str(caught.value)
+    command = [sys.executable, "-m", "masko_widgets.local", "--data-dir", str(tmp_path)]
+    ran = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 1
+    assert f"The data folder {tmp_path} is damaged" in ran.stderr
+    assert "Traceback" not in ran.stderr and key not in ran.stderr
+    assert database.read_bytes() == before  # nothing was changed
+    assert (tmp_path / "api_key").read_text().strip() == key

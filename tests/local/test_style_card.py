@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from masko_widgets._palette import delta_e, hex_to_rgb
-from masko_widgets.local._style_card import StyleCard, extract_style_card
+from masko_widgets.local._style_card import Face, StyleCard, extract_style_card, with_hints
 
 ORANGE = (240, 120, 40)
 BLUE = (40, 90, 220)
@@ -133,14 +133,18 @@ def test_same_references_same_card_and_text():
 
 
 def test_to_text():
-    card = StyleCard((("#f07828", 0.54), ("#141414", 0.46)), 0.62, True, 4, "flat")
+    card = StyleCard((("#f07828", 0.54), ("#141414", 0.46)), 0.62, True, 4, "flat", "#141414", 0.02)
     assert card.to_text() == (
-        "Palette: #f07828 54%, #141414 46% · Proportions: 0.62 (tall) · Outline: dark, 4 px"
-        " · Shading: flat"
+        "Palette: #f07828 54%, #141414 46% · Proportions: 0.62 (tall)"
+        " · Silhouette: round, widest at 46% · Outline: #141414, 4 px"
+        " · Eyes: 36% down, 30% apart · Mouth: 52% down · Shading: flat"
     )
-    plain = StyleCard((("#285adc", 1.0),), 1.4, False, 0, "gradient")
+    plain = StyleCard(
+        (("#285adc", 1.0),), 1.4, False, 0, "gradient", silhouette=(0.5,) * 6 + (1.0,) * 6
+    )
     assert plain.to_text() == (
-        "Palette: #285adc 100% · Proportions: 1.40 (wide) · Outline: none · Shading: gradient"
+        "Palette: #285adc 100% · Proportions: 1.40 (wide) · Silhouette: pear, widest at 54%"
+        " · Outline: none · Eyes: 36% down, 30% apart · Mouth: 52% down · Shading: gradient"
     )
 
 
@@ -164,3 +168,79 @@ def test_palette_mode_reference_gives_the_same_card():
     reference = character()
     indexed = reference.quantize(colors=16)  # as a GIF upload holds it
     assert extract_style_card([indexed]) == extract_style_card([reference])
+
+
+def test_every_reference_weighs_the_same_in_the_palette():
+    small = character(ORANGE, size=(128, 128), box=(32, 16, 96, 112), outline=3)
+    large = character(BLUE, size=(512, 512), box=(128, 64, 384, 448), outline=12)
+
+    shares = dict(extract_style_card([small, large]).palette)
+
+    assert shares["#f07828"] == pytest.approx(shares["#285adc"], abs=0.03)
+
+
+def test_one_more_reference_shifts_the_palette_in_proportion():
+    purple = (140, 60, 200)
+    two = extract_style_card([character(), character()])
+    three = extract_style_card([character(), character(), character(purple)])
+
+    share = dict(three.palette)["#8c3cc8"]
+    assert share == pytest.approx(dict(two.palette)["#f07828"] / 3, abs=0.03)
+    assert extract_style_card([character(), character()]) == two  # removing it brings back two
+
+
+def test_outline_colour_and_share_are_measured():
+    image = Image.new("RGB", (256, 256), (245, 245, 240))
+    ImageDraw.Draw(image).ellipse((64, 32, 192, 224), fill=ORANGE, outline=(20, 30, 110), width=6)
+
+    card = extract_style_card([image])
+
+    assert delta_e(hex_to_rgb(card.outline_colour), (20, 30, 110)) < 3
+    assert card.outline_share == pytest.approx(6 / 193, abs=0.006)
+
+
+def test_the_silhouette_is_the_references_shape_and_averages_over_them():
+    ellipse = extract_style_card([character()]).silhouette
+    box = extract_style_card([character(shape="rectangle")]).silhouette
+    both = extract_style_card([character(), character(shape="rectangle")]).silhouette
+
+    assert ellipse[0] < 0.5 and ellipse[5] == 1.0
+    assert min(box) > 0.95
+    for row, width in enumerate(both):
+        assert width == pytest.approx((ellipse[row] + box[row]) / 2, abs=0.02)
+
+
+def test_the_face_is_measured_from_the_marks_inside():
+    image = character()  # box (64, 32, 192, 224): 129 x 193 with the outline
+    draw = ImageDraw.Draw(image)
+    for x in (100, 156):
+        draw.ellipse((x - 6, 80 - 6, x + 6, 80 + 6), fill=OUTLINE)
+    draw.rectangle((112, 140, 144, 146), fill=OUTLINE)
+
+    face = extract_style_card([image]).face
+
+    assert face.eye_y == pytest.approx((80 - 32) / 193, abs=0.02)
+    assert face.eye_gap == pytest.approx(56 / 129, abs=0.03)
+    assert face.eye_size == pytest.approx(6.5 / 129, abs=0.015)
+    assert face.mouth_y == pytest.approx((143 - 32) / 193, abs=0.02)
+
+
+def test_a_reference_without_face_marks_gets_the_default_face():
+    assert extract_style_card([character()]).face == Face()
+
+
+def test_hints_blend_palette_and_outline_but_keep_the_shape():
+    card = extract_style_card([character()])
+    hints = extract_style_card([character(BLUE, shape="rectangle")])
+
+    hinted = with_hints(card, hints)
+
+    shares = dict(hinted.palette)
+    assert shares["#285adc"] == pytest.approx(0.6 * dict(hints.palette)["#285adc"], abs=0.03)
+    assert shares["#f07828"] == pytest.approx(0.4 * dict(card.palette)["#f07828"], abs=0.03)
+    assert (hinted.silhouette, hinted.face, hinted.proportions) == (
+        card.silhouette,
+        card.face,
+        card.proportions,
+    )
+    assert with_hints(None, hints) == hints

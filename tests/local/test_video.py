@@ -10,10 +10,12 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from masko_widgets._palette import dominant_palette, hex_to_rgb
+from masko_widgets.local._imaging import cut_out
 from masko_widgets.local._video import render_animation
 
 SIZE = 96
 NOISE = 3  # mean difference of two frames that should be the same, after lossy encoding
+SOURCE_NOISE = 6  # mean difference of a frame from the picture it encodes (H.264, HEVC 4:2:0)
 
 
 @dataclass
@@ -179,3 +181,65 @@ def test_odd_size_is_rounded_to_even(source):
 def test_duration_must_be_positive(source):
     with pytest.raises(ValueError, match="duration"):
         render_animation(source, "sway", duration=0, loop=True)
+
+
+def character_box(frame: Image.Image) -> tuple[int, int, int, int]:
+    """The box of the pixels that differ clearly from the frame's corner (its background)."""
+    background = Image.new("RGB", frame.size, frame.getpixel((1, 1)))
+    differs = ImageChops.difference(frame.convert("RGB"), background).convert("L")
+    box = differs.point(lambda v: 255 if v > 40 else 0).getbbox()
+    assert box is not None
+    return box
+
+
+@pytest.mark.parametrize(
+    "prompt", ["bounce", "waves hello", "spin around", "nod", "shake", "walk", "sway", "ponder"]
+)
+def test_frame_zero_is_the_source_and_later_frames_move(source, prompt):
+    files = render_animation(source, prompt, duration=1, loop=False, size=SIZE)
+    fitted = source.convert("RGB")
+    fitted.thumbnail((SIZE, SIZE), Image.Resampling.LANCZOS)
+
+    for kind in ("video", "hevc"):
+        frames = decode(files[kind]).frames
+        assert mean_difference(frames[0], fitted) < SOURCE_NOISE, kind
+        assert max(mean_difference(fitted, frame) for frame in frames[1:]) > 2 * SOURCE_NOISE
+    alpha = webm_alpha(files["webm"])
+    assert mean_difference(alpha[0], cut_out(fitted).getchannel("A")) < 1
+    assert max(mean_difference(alpha[0], plane) for plane in alpha[1:]) > SOURCE_NOISE
+
+
+def box_changes(prompt: str, source: Image.Image, at: float) -> tuple[int, ...]:
+    """How the character's box (left, top, right, bottom) moved from frame 0 to the frame at
+    share `at` of a 2-second clip."""
+    frames = decode(render_animation(source, prompt, duration=2, loop=True, size=SIZE)["video"])
+    first = character_box(frames.frames[0])
+    later = character_box(frames.frames[round(at * (len(frames.frames) - 1))])
+    return tuple(b - a for a, b in zip(first, later, strict=True))
+
+
+def test_motion_follows_the_prompt_words(source):
+    left, top, right, bottom = box_changes("jump up and down", source, 0.25)
+    assert top < -8 and bottom < -8  # in the air
+
+    left, top, right, bottom = box_changes("spin around", source, 0.25)
+    assert (right - left) < -20  # seen edge-on
+
+    left, top, right, bottom = box_changes("shake no", source, 1 / 23)  # the first swing
+    assert abs(left + right) > 4 and bottom == pytest.approx(0, abs=2)  # sideways, grounded
+
+    left, top, right, bottom = box_changes("nod yes", source, 0.25)
+    assert top > 2 and bottom == pytest.approx(0, abs=2)  # dips forward, feet stay
+
+    left, top, right, bottom = box_changes("waves hello", source, 0.125)
+    assert abs(left) > 4 and bottom == pytest.approx(0, abs=3)  # rocks about the feet
+
+
+def test_an_unknown_motion_is_gentle_and_deterministic(source):
+    first = render_animation(source, "ponder the meaning", duration=1, loop=True, size=SIZE)
+    again = render_animation(source, "ponder the meaning", duration=1, loop=True, size=SIZE)
+
+    assert first == again
+    frames = decode(first["video"]).frames
+    moved = max(mean_difference(frames[0], frame) for frame in frames)
+    assert moved > 2 * NOISE

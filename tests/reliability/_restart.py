@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from masko_widgets import APIConnectionError, Job, JobFailedError, MaskoClient, MaskoError, local
+from masko_widgets.local._checkpoints import CRASH_AT_ENV, TRACE_FD_ENV
 from tests.conftest import draw_character
 from tests.reliability._tally import Tally
 
@@ -45,6 +46,35 @@ class Wait:
     seen: list[str] = field(default_factory=list)  # statuses it observed
 
 
+class Trace:
+    """The checkpoints a stand-in process reached, read from its trace pipe as they come."""
+
+    def __init__(self, fd: int) -> None:
+        self._seen: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(fd,), daemon=True)
+        self._thread.start()
+
+    def _read(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            for line in pipe:  # ends when the process exits
+                with self._changed:
+                    self._seen.append(line.decode().strip())
+                    self._changed.notify_all()
+
+    def reached(self, name: str, count: int = 1, timeout: float = 60.0) -> bool:
+        """Wait until checkpoint `name` was reached `count` times; False after `timeout` s."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._seen.count(name) >= count, timeout)
+
+    def after_exit(self, timeout: float = 30.0) -> list[str]:
+        """Every checkpoint reached, once the process has exited and the pipe is drained."""
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), "the trace pipe is still open"
+        with self._changed:
+            return list(self._seen)
+
+
 @dataclass
 class Process:
     """A stand-in started with `python -m masko_widgets.local`."""
@@ -54,32 +84,48 @@ class Process:
     api_key: str
     port: int
     stderr: Path
+    trace: Trace
 
 
-def spawn(folder: Path, port: int = 0, log_name: str = "stderr.log") -> Process:
-    """Start the command-line stand-in on `folder` and read its URL and key."""
+def spawn(
+    folder: Path, port: int = 0, log_name: str = "stderr.log", crash_at: str | None = None
+) -> Process:
+    """Start the command-line stand-in on `folder` and read its URL and key.
+
+    crash_at: a checkpoint at which the process exits at once, as if SIGKILLed.
+    """
     log = folder.parent / f"{folder.name}-{log_name}"
+    trace_read, trace_write = os.pipe()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        TRACE_FD_ENV: str(trace_write),
     }
+    env.pop(CRASH_AT_ENV, None)
+    if crash_at:
+        env[CRASH_AT_ENV] = crash_at
     with log.open("wb") as err:
-        popen = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "masko_widgets.local",
-                "--data-dir",
-                str(folder),
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-            env=env,
-            cwd=REPO,
-        )
+        try:
+            popen = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "masko_widgets.local",
+                    "--data-dir",
+                    str(folder),
+                    "--port",
+                    str(port),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                env=env,
+                cwd=REPO,
+                pass_fds=(trace_write,),
+            )
+        finally:
+            os.close(trace_write)
+    trace = Trace(trace_read)
     printed: dict[str, str] = {}
     assert popen.stdout is not None
     while "MASKO_API_KEY" not in printed:
@@ -91,7 +137,7 @@ def spawn(folder: Path, port: int = 0, log_name: str = "stderr.log") -> Process:
         printed[name] = value
     url = printed["MASKO_BASE_URL"]
     return Process(
-        popen, url, printed["MASKO_API_KEY"], int(url.rsplit(":", 1)[1].split("/")[0]), log
+        popen, url, printed["MASKO_API_KEY"], int(url.rsplit(":", 1)[1].split("/")[0]), log, trace
     )
 
 
@@ -179,7 +225,7 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
         record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
         early = threading.Thread(target=_wait, args=(client, interrupted[0], record.early))
         early.start()
-        time.sleep(0.3)  # the waiter's long-poll is in flight
+        assert first.trace.reached("job.wait_held"), "the waiter's long-poll was never held"
         first.popen.send_signal(signal.SIGKILL)
         record.killed_returncode = first.popen.wait(timeout=10)
         try:

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from masko_widgets import client as api
+from masko_widgets.client._inputs import source_image
 from masko_widgets.widgets import _base
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._thumbnails import make_thumbnail
@@ -45,7 +46,16 @@ def failed_job(message: str | None) -> api.Job:
             "That image is too large: 41 megapixels. Use one under 10 MB",
         ),
         (api.InternalServerError("boom", status_code=500), "internal error. Try again"),
-        (api.BadRequestError("`prompt` is required", status_code=400), "`prompt` is required"),
+        (
+            api.PayloadTooLargeError(
+                "The image is 9000x9000 pixels (81.0 megapixels); uploads are limited to 40 "
+                "megapixels. Downscale it and upload again.",
+                status_code=413,
+            ),
+            "The image is 9000x9000 pixels (81.0 megapixels); uploads are limited to 40 "
+            "megapixels. Downscale it and upload again.",
+        ),
+        (api.BadRequestError("`prompt` is required", status_code=400), "Prompt is required."),
         (
             api.JobFailedError(failed_job("out of ink.")),
             "The animation job failed: out of ink. Its credits are refunded.",
@@ -60,7 +70,19 @@ def failed_job(message: str | None) -> api.Job:
     ],
 )
 def test_friendly_error(error, expected):
-    assert expected in friendly_error(error)
+    words = friendly_error(error)
+    assert expected in words
+    assert "`" not in words  # a widget shows Markdown as it is
+    assert words.count("megapixels") <= 2 and words.count("10 MB") <= 1  # said once
+
+
+def test_source_image_errors_read_as_plain_sentences():
+    video = api.Asset.from_api({"id": "a1", "type": "video", "url": "u"})
+    with pytest.raises(api.SourceImageError) as raised:
+        source_image(video)  # the client's own message, with Markdown backticks
+    words = friendly_error(raised.value)
+    assert words.startswith("Asset a1 is a 'video' asset") and words.endswith(".")
+    assert "`" not in words and "item's image asset" in words
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,97 @@
+// A stand-in for the anywidget model, and a DOM (linkedom), so views run in node --test.
+// Like lonboard's fake-widget-model: traits in a plain object, events by name, and a record
+// of what the view sends to Python and saves.
+
+import { parseHTML } from "linkedom";
+
+/** Install a browser-like `document` (and the classes views use) on globalThis, once. */
+export function installDom() {
+  if (globalThis.document) return globalThis.document;
+  const { window, document } = parseHTML("<!doctype html><html><body></body></html>");
+  Object.assign(globalThis, {
+    window,
+    document,
+    HTMLElement: window.HTMLElement,
+    Event: window.Event,
+    navigator: globalThis.navigator ?? {},
+  });
+  return document;
+}
+
+export class FakeModel {
+  /** @param {Record<string, unknown>} state the traits the Python side would send */
+  constructor(state = {}) {
+    this.state = { ...state };
+    /** @type {Map<string, Set<Function>>} */
+    this.listeners = new Map();
+    /** @type {{ content: any, buffers: ArrayBuffer[] }[]} */
+    this.sent = [];
+    this.saves = 0;
+  }
+
+  get(name) {
+    return this.state[name];
+  }
+
+  /** The view sets a trait (then calls save_changes to send it). */
+  set(name, value) {
+    this.state[name] = value;
+    this.#emit(`change:${name}`);
+  }
+
+  on(event, callback) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(callback);
+  }
+
+  off(event, callback) {
+    if (!event) return this.listeners.clear();
+    if (!callback) return this.listeners.delete(event);
+    this.listeners.get(event)?.delete(callback);
+  }
+
+  save_changes() {
+    this.saves += 1;
+  }
+
+  send(content, _callbacks, buffers = []) {
+    this.sent.push({ content, buffers });
+  }
+
+  /** Python changes traits: each changed trait fires its change event. */
+  update(patch) {
+    for (const [name, value] of Object.entries(patch)) {
+      this.state[name] = value;
+      this.#emit(`change:${name}`);
+    }
+  }
+
+  /** How many listeners are still attached (0 after a view's cleanup). */
+  get listenerCount() {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  /** The events sent so far, by name. */
+  events(name) {
+    return this.sent.filter((message) => message.content.event === name);
+  }
+
+  #emit(event) {
+    for (const callback of [...(this.listeners.get(event) ?? [])]) callback();
+  }
+}
+
+/**
+ * Render `view` with a FakeModel of `state` into a fresh element.
+ * @returns {{ model: FakeModel, el: HTMLElement, cleanup: () => void }}
+ */
+export function mount(view, state) {
+  const document = installDom();
+  const model = new FakeModel(state);
+  const el = document.createElement("div");
+  document.body.append(el);
+  const cleanup = view.render({ model, el }) ?? (() => {});
+  return { model, el, cleanup };
+}

@@ -1,0 +1,146 @@
+// The gallery view in node, on a fake model: what it shows and what it sends to Python.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { render } from "../gallery/view.js";
+import { mount } from "./fake-model.js";
+
+const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);
+const slot = (id) => ({ asset_id: id, thumbnail: png, mime: "image/png", width: 64, height: 64 });
+const CARD =
+  "Palette: #fa8c1e 28%, #141414 15%, #285ac8 14% · Proportions: 0.67 (tall) · " +
+  "Outline: dark, 4 px · Shading: flat";
+
+/** A gallery state with `count` references. */
+function gallery(count, extra = {}) {
+  const ids = Array.from({ length: count }, (_, i) => `asset-${i + 1}`);
+  return {
+    slots: ids.map(slot),
+    reference_asset_ids: ids,
+    max_slots: 6,
+    max_upload_bytes: 10 * 1024 * 1024,
+    tasks: [],
+    error: "",
+    notice: "",
+    style_card: null,
+    style_card_status: "none yet",
+    ...extra,
+  };
+}
+
+/** Pick `files` in a file input, as the browser would. */
+function pick(input, files) {
+  Object.defineProperty(input, "files", { value: files, configurable: true });
+  input.dispatchEvent(new Event("change"));
+}
+
+const visible = (el) => el !== null && !el.hidden;
+
+test("filled and empty slots; Remove sends the asset id; the id shows on hover", () => {
+  const { model, el } = mount({ render }, gallery(2));
+  const slots = el.querySelectorAll(".masko-slot");
+  assert.equal(slots.length, 6);
+  assert.equal(el.querySelectorAll(".masko-slot.is-filled").length, 2);
+  assert.equal(el.querySelector(".masko-count").textContent, "2 of 6 reference slots used");
+  assert.equal(slots[1].getAttribute("title"), "asset-2");
+  const remove = slots[1].querySelector(".masko-remove");
+  assert.equal(remove.textContent, "Remove");
+  remove.click();
+  assert.deepEqual(model.events("remove")[0].content, { event: "remove", asset_id: "asset-2" });
+  assert.equal(remove.disabled, true);
+});
+
+test("a full gallery disables every add control and says why, once", () => {
+  const { model, el } = mount({ render }, gallery(6));
+  const limit = el.querySelector(".masko-limit");
+  assert.ok(visible(limit));
+  assert.match(limit.textContent, /All 6 reference slots are in use/);
+  const controls = el.querySelectorAll(".masko-add button:not(.masko-dismiss), .masko-add input");
+  assert.ok(controls.length >= 6);
+  for (const control of controls) {
+    assert.equal(control.disabled, true, control.className);
+    assert.equal(control.getAttribute("aria-describedby"), limit.id);
+  }
+  // A refused 7th add from Python: the error line says it; the limit line steps aside.
+  model.update({ error: "All 6 reference slots are full. Remove a reference first." });
+  assert.ok(!visible(limit));
+  assert.ok(visible(el.querySelector(".masko-status .masko-error")));
+  model.update({ error: "" });
+  assert.ok(visible(limit));
+});
+
+test("a file that is not an image is refused in the browser, with Dismiss", () => {
+  const { model, el } = mount({ render }, gallery(1));
+  const notes = new File(["hello"], "notes.txt", { type: "text/plain" });
+  pick(el.querySelector(".masko-file-input"), [notes]);
+  const problem = el.querySelector(".masko-local-error");
+  assert.ok(visible(problem));
+  assert.match(problem.textContent, /notes\.txt is not a PNG, JPEG, WebP or GIF image/);
+  assert.equal(model.sent.length, 0);
+  problem.querySelector(".masko-dismiss").click();
+  assert.ok(!visible(problem));
+});
+
+test("a later successful add clears the browser's problem line", () => {
+  const { model, el } = mount({ render }, gallery(1));
+  pick(el.querySelector(".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
+  assert.ok(visible(el.querySelector(".masko-local-error")));
+  model.update(gallery(2));
+  assert.ok(!visible(el.querySelector(".masko-local-error")));
+});
+
+test("images are sent one message each, only as many as there are free slots", async () => {
+  const { model, el } = mount({ render }, gallery(5));
+  const image = (name) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
+  pick(el.querySelector(".masko-file-input"), [image("a.png"), image("b.png")]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const sent = model.events("add_file");
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].content.name, "a.png");
+  assert.equal(sent[0].buffers[0].byteLength, 3);
+  assert.match(el.querySelector(".masko-local-error").textContent, /1 image\(s\) were not added/);
+});
+
+test("the URL form sends http(s) URLs and refuses anything else", () => {
+  const { model, el } = mount({ render }, gallery(0));
+  const input = el.querySelector(".masko-url-input");
+  const form = input.closest("form");
+  input.value = "not a url";
+  form.dispatchEvent(new Event("submit", { cancelable: true }));
+  assert.equal(model.sent.length, 0);
+  assert.match(el.querySelector(".masko-local-error").textContent, /http\(s\) URL/);
+  input.value = "https://example.org/pip.png";
+  form.dispatchEvent(new Event("submit", { cancelable: true }));
+  assert.deepEqual(model.events("add_url")[0].content, {
+    event: "add_url",
+    url: "https://example.org/pip.png",
+  });
+});
+
+test("the style card is a picture, its text on hover and in a details block", () => {
+  const { el } = mount({ render }, gallery(3, { style_card: CARD, style_card_status: "cached" }));
+  const picture = el.querySelector(".masko-card-picture");
+  assert.equal(picture.getAttribute("title"), CARD);
+  const swatches = el.querySelectorAll(".masko-swatch");
+  assert.equal(swatches.length, 3);
+  const grow = [...swatches].map((swatch) => Number(swatch.style.flexGrow));
+  assert.ok(Math.abs(grow.reduce((a, b) => a + b) - 1) < 1e-9, `shares fill the strip: ${grow}`);
+  assert.ok(grow[0] > grow[1]);
+  assert.equal(el.querySelector(".masko-card-text").textContent, CARD);
+  assert.equal(el.querySelector(".masko-card-text").tagName, "P"); // not <pre>
+  assert.equal(el.querySelector(".masko-card-status").textContent, "Cached");
+});
+
+test("Dismiss on the error asks Python to clear it", () => {
+  const { model, el } = mount({ render }, gallery(1, { error: "Could not reach the API." }));
+  el.querySelector(".masko-status .masko-dismiss").click();
+  assert.deepEqual(model.events("dismiss")[0].content, { event: "dismiss" });
+});
+
+test("cleanup removes every listener the view added", () => {
+  const { model, cleanup } = mount({ render }, gallery(2, { style_card: CARD }));
+  assert.ok(model.listenerCount > 0);
+  cleanup();
+  assert.equal(model.listenerCount, 0);
+});

@@ -1,0 +1,147 @@
+// The preview view in node, on a fake model: the Preview button's reasons, hints, results.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { render } from "../preview/view.js";
+import { mount } from "./fake-model.js";
+
+const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);
+const image = { thumbnail: png, mime: "image/png", width: 64, height: 64, expires_at: "" };
+const task = (kind, extra = {}) => ({
+  id: `t-${kind}`,
+  label: `A ${kind} task`,
+  kind,
+  detail: "",
+  done: 0,
+  total: 0,
+  cancellable: false,
+  ...extra,
+});
+
+function panel(extra = {}) {
+  return {
+    prompt: "",
+    hints: [],
+    max_hints: 6,
+    max_upload_bytes: 10 * 1024 * 1024,
+    result_sets: [],
+    compare: false,
+    can_keep: true,
+    kept: [],
+    tasks: [],
+    error: "",
+    notice: "",
+    style_card: null,
+    style_card_status: "cleared: re-extracted on the next generation",
+    ...extra,
+  };
+}
+
+const visible = (el) => el !== null && !el.hidden;
+
+test("Preview is disabled with a visible reason until there is a prompt", () => {
+  const { model, el } = mount({ render }, panel());
+  const button = el.querySelector(".masko-preview-button");
+  const reason = el.querySelector(".masko-reason");
+  assert.equal(button.disabled, true);
+  assert.ok(visible(reason));
+  assert.equal(reason.textContent, "Write a prompt first.");
+  assert.equal(button.getAttribute("aria-describedby"), reason.id);
+
+  const prompt = el.querySelector(".masko-prompt");
+  prompt.value = "the mascot waving";
+  prompt.dispatchEvent(new Event("input"));
+  assert.equal(button.disabled, false);
+  assert.ok(!visible(reason));
+  assert.equal(button.getAttribute("aria-describedby"), null);
+
+  button.click();
+  assert.equal(model.get("prompt"), "the mascot waving");
+  assert.ok(model.saves >= 1);
+  assert.deepEqual(model.events("preview")[0].content, {
+    event: "preview",
+    prompt: "the mascot waving",
+  });
+});
+
+test("a running preview shows its progress right under the button, and blocks another", () => {
+  const { model, el } = mount({ render }, panel({ prompt: "waving" }));
+  const button = el.querySelector(".masko-preview-button");
+  assert.equal(button.disabled, false);
+  model.update({ tasks: [task("preview", { label: "Previewing" })] });
+  assert.equal(button.disabled, true);
+  assert.equal(el.querySelector(".masko-reason").textContent, "A preview is on its way.");
+  const row = el.querySelector(".masko-action-row");
+  const tasks = row.nextElementSibling;
+  assert.ok(tasks.classList.contains("masko-tasks") && visible(tasks));
+  assert.match(tasks.textContent, /Previewing/);
+  model.update({ tasks: [] });
+  assert.equal(button.disabled, false);
+  assert.ok(!visible(tasks));
+});
+
+test("the hint count sits in its own header and six hints disable adding, with the reason", () => {
+  const hints = Array.from({ length: 6 }, (_, i) => ({
+    id: `h${i}`,
+    kind: "url",
+    label: `https://example.org/${i}.png`,
+    url: `https://example.org/${i}.png`,
+  }));
+  const { model, el } = mount({ render }, panel());
+  assert.equal(
+    el.querySelector(".masko-hints .masko-count").textContent,
+    "0 of 6 · for this preview only",
+  );
+  assert.ok(!visible(el.querySelector(".masko-hint-list")));
+  model.update({ hints });
+  assert.equal(el.querySelectorAll(".masko-hint").length, 6);
+  const limit = el.querySelector(".masko-hints .masko-limit");
+  assert.ok(visible(limit));
+  for (const control of el.querySelectorAll(
+    ".masko-hints .masko-add-row button, .masko-hints form *",
+  )) {
+    assert.equal(control.disabled, true);
+  }
+  el.querySelectorAll(".masko-hint .masko-remove")[2].click();
+  assert.deepEqual(model.events("remove_hint")[0].content, { event: "remove_hint", id: "h2" });
+});
+
+test("results: the newest set, Keep sends its place, Compare shows the last two", () => {
+  const sets = [
+    { id: 2, prompt: "jumping", hint_count: 1, previews: [image, image] },
+    { id: 1, prompt: "waving", hint_count: 0, previews: [image] },
+  ];
+  const { model, el } = mount({ render }, panel({ result_sets: sets }));
+  assert.equal(el.querySelectorAll(".masko-result-set").length, 1);
+  assert.match(el.querySelector(".masko-set-prompt").textContent, /“jumping”, 1 hint/);
+  el.querySelectorAll(".masko-keep")[1].click();
+  assert.deepEqual(model.events("keep")[0].content, { event: "keep", set: 2, index: 1 });
+
+  const compare = el.querySelector(".masko-compare");
+  assert.equal(compare.disabled, false);
+  compare.click();
+  assert.equal(model.get("compare"), true);
+  assert.equal(el.querySelectorAll(".masko-result-set").length, 2);
+  assert.equal(compare.getAttribute("aria-pressed"), "true");
+});
+
+test("Compare is hidden before the first preview", () => {
+  const { el } = mount({ render }, panel());
+  assert.ok(!visible(el.querySelector(".masko-compare")));
+});
+
+test("the compact style card shows a short state, its meaning on hover", () => {
+  const { el } = mount({ render }, panel());
+  const status = el.querySelector(".masko-card-status");
+  assert.equal(status.textContent, "Cleared");
+  assert.equal(status.dataset.state, "cleared");
+  assert.match(status.getAttribute("title"), /re-extracted on the next generation/);
+  assert.equal(el.querySelector(".masko-card-picture"), null);
+});
+
+test("cleanup removes every listener the view added", () => {
+  const { model, cleanup } = mount({ render }, panel());
+  cleanup();
+  assert.equal(model.listenerCount, 0);
+});

@@ -1,0 +1,53 @@
+"""The API key, kept in one object that never shows it, and handed to httpx at send time."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from urllib.parse import urlsplit
+
+import httpx
+
+
+class ApiKey:
+    """An API key whose `repr` and `str` mask it, so no traceback, log or repr shows it.
+
+    The key itself is read only by `BearerAuth`, while a request is being sent.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "ApiKey('masko_…')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> None:  # type: ignore[override]
+        raise TypeError("an API key is not pickled")
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+class BearerAuth(httpx.Auth):
+    """`Authorization: Bearer <key>` on requests to the API's own origin, and nowhere else."""
+
+    def __init__(self, key: ApiKey, origin: str) -> None:
+        self._key = key
+        self._origin = origin
+
+    def __repr__(self) -> str:
+        return f"BearerAuth(origin={self._origin!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if origin(str(request.url)) == self._origin:
+            request.headers["Authorization"] = "Bearer " + self._key._value
+        yield request
+
+
+def origin(url: str) -> str:
+    """`scheme://host:port` of a URL, lower-cased: what the key is sent to."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()

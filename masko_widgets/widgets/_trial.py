@@ -1,0 +1,201 @@
+"""Try before you pin: preview candidate references as one-off hints beside the collection's
+persistent set, score each preview against each set, and pin the chosen set only when asked.
+
+`try_references` leaves the collection's references as they are: the candidates travel as
+`reference_image_urls` of one preview request (a local file is uploaded once to get the URL the
+request needs, and `pin` reuses that upload). `pin` makes them persistent within the 6 slots;
+when they do not fit it needs `replace=` (which current references to unpin), and a failure
+half-way puts back what it had changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from masko_widgets import client as api
+from masko_widgets._contract import IMAGE_ASSET_TYPES, MAX_REFERENCES
+from masko_widgets._palette import dominant_palette
+from masko_widgets.client._inputs import reference
+from masko_widgets.widgets._base import collection_id as id_of
+from masko_widgets.widgets._cache import shared_cache
+from masko_widgets.widgets._score import on_model_score, reference_palette
+
+CANDIDATES = "candidates"
+CURRENT = "current"
+SETS = (CANDIDATES, CURRENT)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One image to try as a reference: what the preview sends (`url`) and what `pin` sends
+    (`asset_id`, or the URL when it has none)."""
+
+    label: str
+    url: str
+    asset_id: str | None
+    image: Image.Image = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """Both previews of one prompt and their on-model scores.
+
+    `previews[CANDIDATES]` used the candidates alone as one-off hints; `previews[CURRENT]` used
+    the collection's persistent references (`current`, as they were when tried).
+    `scores[preview][reference_set]` is 0-100 (None when that set has no references): e.g.
+    `scores["candidates"]["current"]` says how well the candidate previews keep the current
+    look. Nothing in the collection changes until `pin`.
+    """
+
+    prompt: str
+    candidates: tuple[Candidate, ...]
+    current: tuple[str, ...]
+    previews: Mapping[str, list[api.Preview]]
+    scores: Mapping[str, Mapping[str, int | None]]
+
+
+def candidate(client: api.MaskoClient, value: Any) -> Candidate:
+    """Resolve an upload (path, bytes, file object, PIL image), a URL, or an existing image
+    asset (an Asset or its id) into a Candidate; a file is uploaded once to get a URL."""
+    kind, found = reference(value)  # checks a file's type, size and pixels before any request
+    if kind == "asset_id":
+        asset = value if isinstance(value, api.Asset) else client.assets.get(found)
+        if asset.type not in IMAGE_ASSET_TYPES:
+            raise api.InvalidImageError(
+                f"asset {asset.id} is a {asset.type} asset; a reference must be an image"
+            )
+        return Candidate(asset.id, asset.url, asset.id, _decoded(asset.read()))
+    if kind == "url":
+        return Candidate(found, found, None, _decoded(client.download(found)))
+    upload = client.uploads.create(found)
+    return Candidate(found.filename, upload.url, upload.id, _decoded(found.data))
+
+
+def try_references(
+    client: api.MaskoClient,
+    collection: api.Collection | str,
+    candidates: Iterable[Any],
+    prompt: str,
+) -> Trial:
+    """Preview `prompt` with `candidates` (1 to 6 images, URLs or assets, or Candidates) as
+    one-off hints, and with the collection's current references; score both previews against
+    both sets. The collection is not changed."""
+    chosen = tuple(
+        value if isinstance(value, Candidate) else candidate(client, value) for value in candidates
+    )
+    if not 1 <= len(chosen) <= MAX_REFERENCES:
+        raise api.ReferenceLimitError(
+            f"try 1 to {MAX_REFERENCES} candidate references at once, got {len(chosen)}"
+        )
+    current = client.references.list(collection).asset_ids
+    previews = {
+        CANDIDATES: client.previews.create(prompt, hints=[c.url for c in chosen]),
+        CURRENT: client.previews.create(prompt, collection_id=collection),
+    }
+    palettes = {
+        CANDIDATES: reference_palette([dominant_palette(c.image) for c in chosen]),
+        CURRENT: reference_palette([shared_cache().get(client, i).palette for i in current]),
+    }
+    scores = {
+        side: {against: _mean_score(palettes[against], shown) for against in SETS}
+        for side, shown in previews.items()
+    }
+    return Trial(prompt, chosen, tuple(current), previews, scores)
+
+
+def pin(
+    client: api.MaskoClient,
+    collection: api.Collection | str,
+    candidates: Iterable[Candidate | Any],
+    replace: Sequence[api.Asset | str] = (),
+) -> api.References:
+    """Make `candidates` persistent references, unpinning the references in `replace` first.
+
+    When the candidates do not fit in the free slots, `replace` must name enough of the current
+    references, else ReferenceLimitError says how many and which; nothing changes then. If a
+    request fails half-way, what was changed is put back and the error is raised.
+    """
+    chosen = [
+        value if isinstance(value, Candidate) else candidate(client, value) for value in candidates
+    ]
+    current = list(client.references.list(collection).asset_ids)
+    unpin = [_id(value) for value in replace]
+    _check_fit(collection, chosen, current, unpin)
+    removed: list[str] = []
+    added: list[str] = []
+    try:
+        for asset_id in unpin:
+            client.references.remove(collection, asset_id)
+            removed.append(asset_id)
+        result = client.references.list(collection)
+        for choice in chosen:
+            if choice.asset_id is not None and choice.asset_id in result.asset_ids:
+                continue
+            before = set(result.asset_ids)
+            result = client.references.add(collection, choice.asset_id or choice.url)
+            added.extend(i for i in result.asset_ids if i not in before)
+    except Exception:
+        _put_back(client, collection, added, removed)
+        raise
+    return result
+
+
+def _check_fit(
+    collection: api.Collection | str,
+    chosen: Sequence[Candidate],
+    current: Sequence[str],
+    unpin: Sequence[str],
+) -> None:
+    """Refuse, before any request, a pin that cannot fit or names unknown references."""
+    unknown = [asset_id for asset_id in unpin if asset_id not in current]
+    if unknown:
+        raise ValueError(
+            f"replace= names {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} "
+            f"not a reference of collection {id_of(collection)}; pick from {', '.join(current)}"
+        )
+    new = [c for c in chosen if c.asset_id is None or c.asset_id not in current]
+    if len(chosen) > MAX_REFERENCES:
+        raise api.ReferenceLimitError(
+            f"a collection holds at most {MAX_REFERENCES} references; {len(chosen)} were chosen"
+        )
+    missing = len(current) - len(set(unpin)) + len(new) - MAX_REFERENCES
+    if missing > 0:
+        raise api.ReferenceLimitError(
+            f"collection {id_of(collection)} has {len(current)} of {MAX_REFERENCES} references: "
+            f"pinning {len(new)} more needs {missing} more free slot(s). Pass replace= with "
+            f"{missing} of the current references to unpin: {', '.join(current)}"
+        )
+
+
+def _put_back(
+    client: api.MaskoClient, collection: api.Collection | str, added: list[str], removed: list[str]
+) -> None:
+    """Undo a half-done pin as far as the API lets us (best effort: the first error is raised)."""
+    for asset_id in added:
+        with contextlib.suppress(api.MaskoError):
+            client.references.remove(collection, asset_id)
+    for asset_id in removed:
+        with contextlib.suppress(api.MaskoError):
+            client.references.add(collection, asset_id)
+
+
+def _mean_score(references: Any, previews: Sequence[api.Preview]) -> int | None:
+    """The mean on-model score of `previews` against a reference palette (None without one)."""
+    found = [on_model_score(references, dominant_palette(_decoded(p.read()))) for p in previews]
+    known = [score for score in found if score is not None]
+    return round(sum(known) / len(known)) if known else None
+
+
+def _decoded(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGBA")
+
+
+def _id(value: api.Asset | str) -> str:
+    return value if isinstance(value, str) else value.id

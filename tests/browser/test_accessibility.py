@@ -1,0 +1,110 @@
+"""The studio checked by axe-core in JupyterLab, light and dark: no serious or critical
+violation, a visible focus ring on every control reached by Tab, and a name on every control.
+
+axe-core comes from the pinned npm devDependencies (node_modules/axe-core), injected into the
+page; only the widgets are checked, not JupyterLab around them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser._lab import DARK_THEME, LIGHT_THEME, REPO
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+STUDIO = [
+    "from masko_widgets import connect, MascotStudio\n"
+    "from PIL import Image, ImageDraw\n"
+    "client = connect()\n"
+    "collection = client.collections.create('Pip')\n"
+    "def character(color):\n"
+    "    image = Image.new('RGB', (160, 160), (245, 245, 240))\n"
+    "    ImageDraw.Draw(image).ellipse((40, 24, 120, 144), fill=color, outline=(20, 20, 20),"
+    " width=4)\n"
+    "    return image\n"
+    "for color in [(240, 120, 40), (230, 100, 50), (40, 90, 200)]:\n"
+    "    client.references.add(collection, character(color))\n"
+    "for name in ('waving', 'sitting'):\n"
+    "    client.generations.image(collection, name, name).wait(timeout=60)",
+    "studio = MascotStudio(client, collection)\nstudio",
+    "studio.preview.preview('the mascot waving')\n"
+    "try:\n"
+    "    studio.preview.add_hint(b'not an image', 'notes.txt')\n"
+    "except ValueError:\n"
+    "    pass",
+]
+
+# Serious and critical axe violations inside the widgets, as {rule: [targets]}.
+_AXE_JS = """async () => {
+  const result = await axe.run({ include: [['.masko']] }, { resultTypes: ['violations'] });
+  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  return Object.fromEntries(bad.map((v) => [v.id + ': ' + v.help,
+                                              v.nodes.map((n) => n.target.join(' '))]));
+}"""
+
+# Controls inside the widgets without an accessible name (a rough accname: enough for ours).
+_UNNAMED_JS = """() => [...document.querySelectorAll(
+    '.masko button, .masko input, .masko textarea, .masko select, .masko [role=option]')]
+  .filter((el) => el.type !== 'hidden')
+  .filter((el) => {
+    const by = el.getAttribute('aria-labelledby');
+    const name = el.getAttribute('aria-label')
+      || (by && by.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '))
+      || [...(el.labels ?? [])].map((label) => label.textContent).join(' ')
+      || el.textContent || el.getAttribute('title') || el.getAttribute('placeholder');
+    return !name || !name.trim();
+  })
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
+# The focused element when it is a widget control, and whether its focus ring shows.
+_FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || !el.closest('.masko')) return null;
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+  return { control: el.outerHTML.slice(0, 100), ring, matches: el.matches(':focus-visible') };
+}"""
+
+
+def test_the_studio_has_no_serious_axe_violations_in_light_and_dark(notebook) -> None:
+    with notebook("axe.ipynb", STUDIO, size=(1024, 2200)) as nb:
+        page = nb.page
+        expect(page.locator(".masko-result img").first).to_be_visible()
+        expect(page.locator(".masko-preview .masko-status .masko-error")).to_be_visible()
+        page.add_script_tag(path=str(AXE))
+        # The notebook at full width: the studio as a user sees it (and the README picture).
+        page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+        studio = page.locator(".jp-OutputArea-output").filter(has=page.locator(".masko-gallery"))
+        for theme in (LIGHT_THEME, DARK_THEME):
+            nb.set_theme(theme)
+            violations = page.evaluate(_AXE_JS)
+            assert violations == {}, f"{theme}:\n{json.dumps(violations, indent=1)}"
+        # Screenshots (scripts/readme-picture copies the light one into the README).
+        page.locator(".masko-preview .masko-status .masko-dismiss").click()
+        nb.kernel.wait_for("studio.preview.error == ''")
+        for theme, name in ((DARK_THEME, "studio-dark-1024"), (LIGHT_THEME, "studio-light-1024")):
+            nb.set_theme(theme)
+            expect(page.locator(".masko-preview .masko-status .masko-error")).to_be_hidden()
+            nb.screenshot(name, studio)
+        assert page.evaluate(_UNNAMED_JS) == []
+
+
+def test_every_control_reached_by_tab_shows_its_focus(notebook) -> None:
+    with notebook("focus.ipynb", STUDIO[:2], size=(1024, 2200)) as nb:
+        page = nb.page
+        page.locator(".masko-gallery .masko-refresh").focus()
+        seen = [page.evaluate(_FOCUS_JS)]
+        for _ in range(60):  # bounded: more than the studio's stops
+            page.keyboard.press("Tab")
+            focus = page.evaluate(_FOCUS_JS)
+            if focus is None:
+                break
+            seen.append(focus)
+        assert len(seen) >= 10, seen
+        hidden = [focus["control"] for focus in seen if not (focus["ring"] and focus["matches"])]
+        assert hidden == [], hidden
