@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -25,8 +26,9 @@ class ReferenceGallery(CollectionWidget):
     """The collection's persistent references (at most 6) and the style card made from them.
 
     Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
-    style card, which the server re-extracts on the next generation. A failed add leaves
-    every slot as it was and puts the reason in `error`.
+    style card, which the server re-extracts on the next generation. A failed add shows
+    the server's references (another caller may have changed them) and puts the reason in
+    `error`.
     """
 
     _esm = static_file("gallery.js")
@@ -83,6 +85,8 @@ class ReferenceGallery(CollectionWidget):
                 references: api.References = change()
                 self._set_references(references.asset_ids, references.style_card)
         except Exception as exc:
+            with contextlib.suppress(ValueError, api.MaskoError):  # unreachable: slots stay
+                self.reload_collection()  # the server's references: another caller may have won
             self._fail(exc)
             raise
         self.error = ""
