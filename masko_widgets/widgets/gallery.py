@@ -16,7 +16,8 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
-from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
+from masko_widgets.widgets._thumbnails import Thumbnail
 from masko_widgets.widgets._trial_panel import TrialPanel
 
 
@@ -104,10 +105,11 @@ class ReferenceGallery(TrialPanel):
         return {"asset_id": asset_id, **thumbnail.as_state()}
 
     def _fetch_thumbnail(self, asset_id: str) -> Thumbnail | None:
-        """The reference's picture; None (the slot says so) if it cannot be fetched."""
+        """The reference's picture (shared with the grid, which scores against its
+        palette); None (the slot says so) if it cannot be fetched."""
         try:
-            return make_thumbnail(self._client.assets.get(asset_id).read())
-        except (api.MaskoError, OSError):
+            return shared_cache().get(self._client, asset_id).thumbnail
+        except (api.MaskoError, OSError, AssetNotReadyError):
             self.notice = f"The picture of reference {asset_id} could not be loaded."
             return None
 
