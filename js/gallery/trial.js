@@ -55,15 +55,17 @@ export function tryBlocker(model, prompt) {
 export function trialPanel(model, urls, cleanups) {
   const panel = h("details", { class: "masko-trial" }, [
     h("summary", { text: "Try references before pinning them" }),
-    h("p", {
-      class: "masko-trial-intro",
-      text: "Candidates are tried as one-off hints beside the current references; nothing is pinned until you press Pin these.",
-    }),
-    candidateList(model, urls, cleanups),
-    candidateAdders(model),
-    tryRow(model, cleanups),
-    taskList(model, { kinds: WORK, cleanups }),
-    trialResult(model, urls, cleanups),
+    h("div", { class: "masko-trial-body" }, [
+      h("p", {
+        class: "masko-trial-intro",
+        text: "Candidates are tried as one-off hints beside the current references; nothing is pinned until you press Pin these.",
+      }),
+      candidateList(model, urls, cleanups),
+      candidateAdders(model),
+      tryRow(model, cleanups),
+      taskList(model, { kinds: WORK, cleanups }),
+      trialResult(model, urls, cleanups),
+    ]),
   ]);
   const open = () => {
     if (candidatesOf(model).length > 0) panel.setAttribute("open", "");
