@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -25,13 +26,14 @@ class ReferenceGallery(TrialPanel):
     """The collection's persistent references (at most 6) and the style card made from them.
 
     Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
-    style card, which the server re-extracts on the next generation. A failed add leaves
-    every slot as it was and puts the reason in `error`. Candidates can be tried first
-    (`try_references`) and pinned only if they do better (`pin`).
+    style card, which the server re-extracts on the next generation. A failed add shows
+    the server's references (another caller may have changed them) and puts the reason in
+    `error`. Candidates can be tried first (`try_references`) and pinned only if they do
+    better (`pin`).
     """
 
     _esm = static_file("gallery.js")
-    _css = static_file("gallery.css")
+    _css = static_file("style.css")
 
     slots = t.List(
         t.Dict(),
@@ -85,6 +87,8 @@ class ReferenceGallery(TrialPanel):
                 references: api.References = change()
                 self._set_references(references.asset_ids, references.style_card)
         except Exception as exc:
+            with contextlib.suppress(ValueError, api.MaskoError):  # unreachable: slots stay
+                self.reload_collection()  # the server's references: another caller may have won
             self._fail(exc)
             raise
         self.error = ""
