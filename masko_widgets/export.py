@@ -1,6 +1,8 @@
 """Static HTML export: widgets saved as one self-contained page that renders offline.
 
-The page carries the widgets' full state (`drop_defaults=False`, so every model can be rebuilt)
+The page carries the widgets' full state (`drop_defaults=False`, so every model can be rebuilt),
+gathered by walking widget references iteratively (a page of any size, no recursion limit),
+plus what a widget would otherwise ask its kernel for (a grid's thumbnails, `_export_state`),
 and inlines its JavaScript: require.js and `@jupyter-widgets/html-manager`'s `embed-amd.js`
 (copied into `masko_widgets/static/embed/` by `npm run build`) and anywidget's AMD module from
 the installed anywidget package. Nothing is fetched from a CDN, so the file opens without a
@@ -16,9 +18,11 @@ import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ipywidgets import Widget
-from ipywidgets.embed import dependency_state, embed_data
+from ipywidgets.embed import add_resolved_links, embed_data
+from ipywidgets.widgets.widget import _remove_buffers
 
 from masko_widgets._contract import KEY_PATTERN
 
@@ -63,7 +67,7 @@ def export_html(
     views = [widgets] if isinstance(widgets, Widget) else list(widgets)
     if not views or not all(isinstance(view, Widget) for view in views):
         raise TypeError("export_html() takes a widget or a non-empty list of widgets")
-    state = dependency_state(views, drop_defaults=False)
+    state = _page_state(views)
     data = embed_data(views, drop_defaults=False, state=state)
     state_json = _script_json(data["manager_state"])
     if KEY_PATTERN.search(state_json):
@@ -79,6 +83,58 @@ def export_html(
     out = Path(path)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+def _page_state(views: list[Widget]) -> dict[str, Any]:
+    """The embed state of `views` and of every widget they refer to, found without recursion."""
+    store: dict[str, Any] = {}
+    todo = list(views)
+    while todo:
+        widget = todo.pop()
+        if widget.model_id in store:
+            continue
+        store[widget.model_id] = _embed_state(widget)
+        todo.extend(_referenced_widgets(widget))
+    add_resolved_links(store, False)
+    return store
+
+
+def _embed_state(widget: Widget) -> dict[str, Any]:
+    """One widget's model in the page: its state with the buffers as base64."""
+    state = widget.get_state(drop_defaults=False)
+    extra = getattr(widget, "_export_state", None)
+    if callable(extra):
+        state.update(extra())
+    model_state, paths, buffers = _remove_buffers(state)
+    embedded: dict[str, Any] = {
+        "model_name": widget._model_name,
+        "model_module": widget._model_module,
+        "model_module_version": widget._model_module_version,
+        "state": model_state,
+    }
+    if buffers:
+        embedded["buffers"] = [
+            {
+                "encoding": "base64",
+                "path": path,
+                "data": base64.standard_b64encode(data).decode("ascii"),
+            }
+            for path, data in zip(paths, buffers, strict=True)
+        ]
+    return embedded
+
+
+def _referenced_widgets(widget: Widget) -> list[Widget]:
+    """The widgets `widget` holds in a synced trait, directly or in a list or dict."""
+    found: list[Widget] = []
+    for key in widget.keys:
+        value = getattr(widget, key)
+        items = value.values() if isinstance(value, dict) else value
+        if isinstance(value, Widget):
+            found.append(value)
+        elif isinstance(value, (list, tuple, dict)):
+            found.extend(item for item in items if isinstance(item, Widget))
+    return found
 
 
 def _script_json(value: object) -> str:

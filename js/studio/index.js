@@ -1,10 +1,18 @@
-// MascotStudio's header: which mascot, its style card state, credits, and a Refresh for all.
+// @ts-check
+// MascotStudio: a header (which mascot, its style card state, credits, Refresh all) and the
+// gallery, preview and grid views, all drawn from the studio's one model (see facade.js).
 
 import "../style.css";
 import { h, root, shown } from "../lib/dom.js";
+import gallery from "../gallery/index.js";
+import grid from "../grid/index.js";
+import preview from "../preview/index.js";
+import { partsOf, viewOf } from "./facade.js";
 
-function render({ model, el }) {
-  root(el, "studio-bar", "Mascot studio");
+/** @typedef {import("../grid/store.js").Model} Model */
+
+/** The studio's header, painted from its own traits. */
+function header(/** @type {Model} */ model) {
   const name = h("h2", { class: "masko-studio-name" });
   const card = h("span", { class: "masko-card-status" });
   const credits = h("span", { class: "masko-credits" });
@@ -18,7 +26,7 @@ function render({ model, el }) {
 
   function paint() {
     name.textContent = model.get("collection_name") || "Mascot studio";
-    const state = model.get("style_card_status") ?? "none yet";
+    const state = model.get("style_card_status") || "none yet";
     card.textContent = `Style card: ${state}`;
     card.dataset.state = state.split(":")[0];
     const balance = model.get("credits");
@@ -26,12 +34,50 @@ function render({ model, el }) {
     error.textContent = model.get("error") ?? "";
     shown(error, error.textContent !== "");
   }
-
   for (const trait of ["collection_name", "style_card_status", "credits", "error"]) {
     model.on(`change:${trait}`, paint);
   }
-  el.replaceChildren(h("header", { class: "masko-head" }, [name, card, credits, refresh]), error);
   paint();
+  const bar = h("div", { class: "masko masko-studio-bar" }, [
+    h("header", { class: "masko-head" }, [name, card, credits, refresh]),
+    error,
+  ]);
+  return bar;
 }
 
-export default { render };
+/** @param {{ model: Model, el: HTMLElement }} view */
+function render({ model, el }) {
+  root(el, "studio", "Mascot studio");
+  const parts = partsOf(model);
+  /** @type {(() => void)[]} */
+  const cleanups = [];
+  /** @param {string} name @param {{ render: Function }} module */
+  function part(name, module) {
+    const holder = h("div", { class: `masko-studio-${name}` });
+    const partModel = parts.get(name);
+    if (partModel === undefined) return holder;
+    const view = viewOf(partModel);
+    const cleanup = module.render({ model: view.model, el: holder });
+    cleanups.push(view.dispose);
+    if (typeof cleanup === "function") cleanups.push(cleanup);
+    return holder;
+  }
+  const columns = h("div", { class: "masko-studio-column" }, [
+    part("gallery", gallery),
+    part("preview", preview),
+  ]);
+  el.replaceChildren(
+    header(model),
+    h("div", { class: "masko-studio-body" }, [columns, part("grid", grid)]),
+  );
+  return () => {
+    for (const cleanup of cleanups) cleanup();
+  };
+}
+
+export default {
+  initialize(/** @type {{ model: Model }} */ { model }) {
+    partsOf(model);
+  },
+  render,
+};

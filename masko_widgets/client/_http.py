@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .._contract import PAGE_LIMIT_MAX
 from ._auth import ApiKey, BearerAuth
 from ._auth import origin as _origin
 from ._errors import (
@@ -32,7 +33,7 @@ from ._retry import Failure, backoff, retry_delay, should_retry
 
 logger = logging.getLogger("masko_widgets.client")
 
-PAGE_SIZE = 100
+PAGE_SIZE = PAGE_LIMIT_MAX  # the largest page the API gives: fewest requests for a long list
 _USER_AGENT = "masko-widgets/0.1 (python httpx)"
 
 

@@ -12,12 +12,13 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from masko_widgets.local._errors import ApiError
+from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._faults import FaultDice
 from masko_widgets.local._jobs import JobRunner
 from masko_widgets.local._store import Row, Store, hash_key
 
 _KEY = re.compile(r"masko_[0-9a-f]{64}")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 MAX_OFFSET = 2**31 - 1
 
 
@@ -81,9 +82,15 @@ class Page:
 
 
 def page(
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=200, description="at most 200")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page:
+    """`?limit=&offset=` as plain decimal digits: no sign, spaces, `_`, `1.0` or `true`."""
+    for name in ("limit", "offset"):
+        text = request.query_params.get(name)
+        if text is not None and not _DIGITS.fullmatch(text):
+            raise bad_request(name, f"`{name}` must be a whole number in digits, got {text!r}.")
     return Page(limit, offset)
 
 

@@ -79,6 +79,13 @@ def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return name or "body"
 
 
+_STRICT_TYPES = {
+    "int_type": "a JSON integer (not a string, a boolean or a fraction)",
+    "int_from_float": "a JSON integer (not a fraction)",
+    "bool_type": "true or false (a JSON boolean, not a string or a number)",
+}
+
+
 def validation_message(error: dict[str, Any]) -> tuple[str, str]:
     """(field, message) for the first problem pydantic found in a request."""
     field = field_name(error.get("loc", ()))
@@ -86,6 +93,9 @@ def validation_message(error: dict[str, Any]) -> tuple[str, str]:
         return "body", "The request body is not valid JSON."
     if error.get("type") == "missing":
         return field, f"`{field}` is required."
+    if error.get("type") in _STRICT_TYPES:
+        given = repr(error.get("input"))[:40]
+        return field, f"`{field}` must be {_STRICT_TYPES[error['type']]}, got {given}."
     return field, f"`{field}`: {error.get('msg', 'invalid value')}."
 
 

@@ -84,6 +84,7 @@ class JobRunner:
                 self._waiters.get(job_id, set()).discard(entry)
                 if not self._waiters.get(job_id, True):
                     del self._waiters[job_id]
+            checkpoints.reach("job.wait_released")
 
     def stop(self) -> None:
         """Stop taking work, release every waiter, and let running renders finish."""
@@ -101,6 +102,7 @@ class JobRunner:
         job = self.store.start_job(job_id)
         if job is None:
             return
+        checkpoints.reach("job.processing")
         files = None
         failure = None
         if self.dice.roll("job_failure"):
@@ -127,6 +129,7 @@ class JobRunner:
                 "The result could not be saved; its credits were refunded.",
             )
         finally:
+            checkpoints.reach("job.ended")
             self._wake(job_id)
 
     def _wake(self, job_id: str) -> None:

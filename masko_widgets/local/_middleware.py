@@ -116,7 +116,11 @@ class RateLimitMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over `MAX_BODY` with 413 before reading them."""
+    """Refuses request bodies over `MAX_BODY` with 413, on every route.
+
+    A body with a Content-Length over the limit is refused before it is read. A chunked body
+    (no Content-Length) is read here, up to the limit, and refused as soon as it passes it.
+    """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
         self.app = app
@@ -126,22 +130,34 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > self.limit:
-            error = ApiError(413, f"The request body is over {self.limit // 2**20} MB.")
-            await error.answer(scope, receive, send)
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._too_large(scope, send)
             return
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        if length is not None or "chunked" not in headers.get("transfer-encoding", "").lower():
+            await self.app(scope, receive, send)  # the server holds the body to its length
+            return
+        body = bytearray()
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                return {"type": "http.disconnect"}
-            return message
+            if message["type"] == "http.disconnect":
+                return  # the client left mid-body: nobody to answer
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await self._too_large(scope, send)
+                return
+            if not message.get("more_body"):
+                break
+        await self.app(scope, _replay(bytes(body)), send)
 
-        await self.app(scope, counted, send)
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        error = ApiError(
+            413,
+            f"The request body is over {self.limit // 2**20} MB, the most the API takes;"
+            " send images of at most 10 MB.",
+        )
+        await error.answer(scope, _replay(b""), send)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from masko_widgets.local import _views as views
 from masko_widgets.local._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
@@ -219,13 +220,21 @@ def remove_reference(
 async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONResponse:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        async with request.form(max_files=1, max_fields=4) as form:
+        try:
+            form = await request.form(max_files=1, max_fields=4)
+        except HTTPException as exc:  # more parts than one upload has, or a broken body
+            raise bad_request(
+                "file", f"Send one image per upload, as the multipart field `file` ({exc.detail})."
+            ) from None
+        try:
             file = form.get("file")
             if file is None or isinstance(file, str):
                 raise bad_request(
                     "file", "`file` is required: the image as a multipart file field."
                 )
             data = await file.read()
+        finally:
+            await form.close()
         field = "file"
     else:
         try:

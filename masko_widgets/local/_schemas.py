@@ -43,7 +43,12 @@ class PreviewCreate(BaseModel):
 
 
 class GenerateRequest(BaseModel):
-    """One body for all kinds; which fields are needed depends on `type` (see the contract)."""
+    """One body for all kinds; which fields are needed depends on `type` (see the contract).
+
+    Strict: a number must be a JSON integer and a flag a JSON boolean (no `"3"`, no `true`
+    for 1), so a careless body is refused before it is charged."""
+
+    model_config = ConfigDict(strict=True)
 
     type: Literal["image", "animation", "edit"]
     name: str | None = Field(None, min_length=1, max_length=200)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import pathlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import anywidget
@@ -129,6 +131,51 @@ class Task:
         }
 
 
+class PartLink:
+    """Carries a hosted widget's messages through the widget that hosts it (see `hosted`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.forward: Callable[[str, dict, list], None] | None = None
+
+
+class PartComm:
+    """The comm of a hosted widget: it opens nothing; what the widget sends goes through
+    its host's comm, tagged with the part's name."""
+
+    kernel = True  # ipywidgets sends only through a comm whose kernel is set
+
+    def __init__(self, link: PartLink) -> None:
+        self.link = link
+        self.comm_id = uuid.uuid4().hex
+
+    def send(self, data: Any = None, metadata: Any = None, buffers: Any = None) -> None:
+        if self.link.forward is not None:
+            self.link.forward(self.link.name, data or {}, list(buffers or []))
+
+    def on_msg(self, callback: Any) -> None:
+        """Messages reach a hosted widget through its host (`_handle_msg`)."""
+
+    def close(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing was opened."""
+
+
+_HOSTING: contextvars.ContextVar[PartLink | None] = contextvars.ContextVar(
+    "masko_hosting", default=None
+)
+
+
+@contextmanager
+def hosted(link: PartLink) -> Iterator[None]:
+    """Widgets made inside the block open no comm of their own: `link` carries their
+    messages through the host, so the host and its parts are one front-end model."""
+    token = _HOSTING.set(link)
+    try:
+        yield
+    finally:
+        _HOSTING.reset(token)
+
+
 class MaskoWidget(anywidget.AnyWidget):
     """Base of the Masko widgets: background tasks with progress and Cancel, errors in words.
 
@@ -151,6 +198,14 @@ class MaskoWidget(anywidget.AnyWidget):
         self._load()
         super().__init__(**kwargs)  # opens the comm: the first state holds what _load set
         self.on_msg(self._on_front_end_message)
+
+    def open(self) -> None:
+        """Open the widget's comm, or inside `hosted`, talk through the host's."""
+        link = _HOSTING.get()
+        if link is not None and self.comm is None:
+            self.comm = PartComm(link)
+            return
+        super().open()
 
     def _load(self) -> None:
         """Fetch what the widget shows first (runs before the widget's comm opens)."""

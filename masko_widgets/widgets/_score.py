@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PIL import Image
-
-from masko_widgets._palette import Palette, dominant_palette, palette_distance
+from masko_widgets._palette import Palette, palette_distance
 
 
-def reference_palette(images: Sequence[Image.Image]) -> Palette:
+def reference_palette(palettes: Sequence[Palette]) -> Palette:
     """The references' colours together, each reference weighing the same."""
-    palettes = [palette for palette in map(dominant_palette, images) if palette]
-    if not palettes:
+    kept = [palette for palette in palettes if palette]
+    if not kept:
         return ()
-    merged = [(colour, share / len(palettes)) for palette in palettes for colour, share in palette]
+    merged = [(colour, share / len(kept)) for palette in kept for colour, share in palette]
     return tuple(sorted(merged, key=lambda entry: -entry[1]))
 
 

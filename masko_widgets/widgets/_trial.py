@@ -23,6 +23,7 @@ from masko_widgets._contract import IMAGE_ASSET_TYPES, MAX_REFERENCES
 from masko_widgets._palette import dominant_palette
 from masko_widgets.client._inputs import reference
 from masko_widgets.widgets._base import collection_id as id_of
+from masko_widgets.widgets._cache import shared_cache
 from masko_widgets.widgets._score import on_model_score, reference_palette
 
 CANDIDATES = "candidates"
@@ -98,8 +99,8 @@ def try_references(
         CURRENT: client.previews.create(prompt, collection_id=collection),
     }
     palettes = {
-        CANDIDATES: reference_palette([c.image for c in chosen]),
-        CURRENT: reference_palette([_decoded(client.assets.get(i).read()) for i in current]),
+        CANDIDATES: reference_palette([dominant_palette(c.image) for c in chosen]),
+        CURRENT: reference_palette([shared_cache().get(client, i).palette for i in current]),
     }
     scores = {
         side: {against: _mean_score(palettes[against], shown) for against in SETS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -17,15 +18,17 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
-from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
+from masko_widgets.widgets._thumbnails import Thumbnail
 
 
 class ReferenceGallery(CollectionWidget):
     """The collection's persistent references (at most 6) and the style card made from them.
 
     Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
-    style card, which the server re-extracts on the next generation. A failed add leaves
-    every slot as it was and puts the reason in `error`.
+    style card, which the server re-extracts on the next generation. A failed add shows
+    the server's references (another caller may have changed them) and puts the reason in
+    `error`.
     """
 
     _esm = static_file("gallery.js")
@@ -82,6 +85,8 @@ class ReferenceGallery(CollectionWidget):
                 references: api.References = change()
                 self._set_references(references.asset_ids, references.style_card)
         except Exception as exc:
+            with contextlib.suppress(ValueError, api.MaskoError):  # unreachable: slots stay
+                self.reload_collection()  # the server's references: another caller may have won
             self._fail(exc)
             raise
         self.error = ""
@@ -102,10 +107,11 @@ class ReferenceGallery(CollectionWidget):
         return {"asset_id": asset_id, **thumbnail.as_state()}
 
     def _fetch_thumbnail(self, asset_id: str) -> Thumbnail | None:
-        """The reference's picture; None (the slot says so) if it cannot be fetched."""
+        """The reference's picture (shared with the grid, which scores against its
+        palette); None (the slot says so) if it cannot be fetched."""
         try:
-            return make_thumbnail(self._client.assets.get(asset_id).read())
-        except (api.MaskoError, OSError):
+            return shared_cache().get(self._client, asset_id).thumbnail
+        except (api.MaskoError, OSError, AssetNotReadyError):
             self.notice = f"The picture of reference {asset_id} could not be loaded."
             return None
 

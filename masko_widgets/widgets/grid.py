@@ -1,53 +1,61 @@
-"""PoseGrid: a collection's poses as a selectable grid; animate one, or generate new ones."""
+"""PoseGrid: a collection's poses as a selectable grid; animate one, or generate new ones.
+
+The grid is one widget model, whatever the number of poses: the pose list travels as a compact
+trait (`pose_list`), and each thumbnail as a binary buffer in a custom message, made and sent
+when the front end asks for the tiles it shows.
+"""
 
 from __future__ import annotations
 
 import io
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
-import ipywidgets
 import traitlets as t
 from PIL import Image
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_BATCH, MAX_DURATION, MIN_DURATION
-from masko_widgets._palette import Palette, dominant_palette
+from masko_widgets._palette import Palette
 from masko_widgets.widgets._base import CollectionWidget, Task, static_file
+from masko_widgets.widgets._cache import AssetPicture, shared_cache
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
-from masko_widgets.widgets._thumbnails import make_thumbnail
 
 MAX_VIDEO_BYTES = 16 * 1024 * 1024
 """Larger animations are shown from their URL instead of travelling as bytes."""
+THUMBNAILS_PER_REQUEST = 64
+"""At most this many thumbnails are made for one request of the front end."""
 _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
-_DOWNLOADS = 4
 
 
-class Pose(ipywidgets.Widget):
-    """One tile of a PoseGrid, with its own widget model.
+class Pose:
+    """One pose of a PoseGrid: its item, name and `image` asset. Its score and thumbnail are
+    made when first asked for."""
 
-    The grid's poses form a chain, newest first: the grid holds `last_pose` and each pose
-    its `previous`. Adding a pose therefore sends that pose and two references, not the
-    list of every pose again.
-    """
+    __slots__ = ("_grid", "asset_id", "item_id", "name")
 
-    item_id = t.Unicode().tag(sync=True)
-    name = t.Unicode().tag(sync=True)
-    asset_id = t.Unicode(help="The item's `image` asset: what animate takes.")
-    thumbnail = t.Bytes(help="Display-size WebP; the original stays in Python.").tag(sync=True)
-    mime = t.Unicode("image/webp").tag(sync=True)
-    width = t.Int(0).tag(sync=True)
-    height = t.Int(0).tag(sync=True)
-    score = t.Int(None, allow_none=True, help="On-model score, 0-100.").tag(sync=True)
-    previous = t.ForwardDeclaredInstance("Pose", allow_none=True).tag(
-        sync=True, **ipywidgets.widget_serialization
-    )
+    def __init__(self, grid: PoseGrid, entry: PoseEntry) -> None:
+        self._grid = grid
+        self.item_id = entry.item_id
+        self.name = entry.name
+        self.asset_id = entry.asset_id
+
+    @property
+    def score(self) -> int | None:
+        """On-model score, 0-100 (None without references)."""
+        return self._grid.on_model_score(self.item_id)
+
+    @property
+    def thumbnail(self) -> bytes:
+        """The display-size WebP the browser shows; the original stays on the server."""
+        return self._grid._picture(self.asset_id).thumbnail.data
 
     def __repr__(self) -> str:
-        return f"Pose({self.name!r}, score={self.score})"
+        return f"Pose({self.name!r})"
 
 
 class PoseGrid(CollectionWidget):
@@ -60,9 +68,10 @@ class PoseGrid(CollectionWidget):
     _esm = static_file("grid.js")
     _css = static_file("grid.css")
 
-    last_pose = t.Instance(Pose, allow_none=True, read_only=True).tag(
-        sync=True, **ipywidgets.widget_serialization
-    )
+    pose_list = t.List(
+        read_only=True,
+        help="[item id, name, score, thumbnail version] per pose, oldest first.",
+    ).tag(sync=True)
     selected_item_id = t.Unicode(
         None,
         allow_none=True,
@@ -89,6 +98,7 @@ class PoseGrid(CollectionWidget):
         "animate": "_on_animate",
         "suggest": "_on_suggest",
         "generate": "_on_generate",
+        "thumbnails": "_on_thumbnails",
     }
 
     def __init__(
@@ -97,76 +107,141 @@ class PoseGrid(CollectionWidget):
         collection: api.Collection | str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._originals: dict[str, bytes] = {}  # image asset id -> original file bytes
-        self._palettes: dict[str, Palette] = {}  # image asset id -> palette
+        self._rows = PoseRows()
+        self._cache = shared_cache()
         self._references: tuple[tuple[str, ...], Palette] | None = None
-        self._poses: list[Pose] = []
-        self._poses_lock = threading.RLock()
         super().__init__(client, collection, **kwargs)
 
     @property
     def poses(self) -> tuple[Pose, ...]:
         """The poses, oldest first."""
-        with self._poses_lock:
-            return tuple(self._poses)
+        return tuple(Pose(self, entry) for entry in self._rows.entries())
 
     def __repr__(self) -> str:
-        return f"PoseGrid({self._repr_fields()}, poses={len(self.poses)})"
+        return f"PoseGrid({self._repr_fields()}, poses={len(self._rows)})"
 
     def _load(self) -> None:
         super()._load()
         self._sync_items()
+        self.set_trait("pose_list", self._rows.rows)
+        self._rows.rows = self.pose_list  # changed in place from now on (see PoseRows)
 
     # --- selection -----------------------------------------------------------
     def select(self, item_id: str | None) -> None:
         """Select a pose by item id (None clears the selection)."""
-        if item_id is not None and self._pose(item_id) is None:
+        if item_id is not None and self._rows.get(item_id) is None:
             raise ValueError(f"No pose with item id {item_id!r} in this grid.")
         self.selected_item_id = item_id
 
     def selected_image(self) -> Image.Image | None:
-        """The selected pose's original image (not the thumbnail), or None."""
+        """The selected pose's original image (not the thumbnail), fetched now; or None."""
         asset_id = self.source_image_asset_id
         if asset_id is None:
             return None
-        if asset_id not in self._originals:
-            self._originals[asset_id] = self._client.assets.get(asset_id).read()
-        image = Image.open(io.BytesIO(self._originals[asset_id]))
+        image = Image.open(io.BytesIO(self._client.assets.get(asset_id).read()))
         image.load()
         return image
 
     @t.observe("selected_item_id")
     def _selection_changed(self, change: dict) -> None:
-        pose = self._pose(change["new"])
-        self.set_trait("source_image_asset_id", pose.asset_id if pose else None)
+        entry = self._rows.get(change["new"])
+        self.set_trait("source_image_asset_id", entry.asset_id if entry else None)
 
-    def _pose(self, item_id: str | None) -> Pose | None:
-        return next((pose for pose in self.poses if pose.item_id == item_id), None)
-
-    # --- on-model score ------------------------------------------------------------
+    # --- pictures and on-model scores ----------------------------------------------
     def on_model_score(self, item_id: str) -> int | None:
         """How close the pose's palette stays to the references' (0-100); None without
-        references."""
-        pose = self._pose(item_id)
-        if pose is None:
+        references. Made (and kept) when first asked for."""
+        entry = self._rows.get(item_id)
+        if entry is None:
             raise ValueError(f"No pose with item id {item_id!r} in this grid.")
-        return pose.score
+        if entry.scored:
+            return entry.score
+        return self._scored(entry, self._picture(entry.asset_id))
+
+    def _picture(self, asset_id: str) -> AssetPicture:
+        return self._cache.get(self._client, asset_id)
+
+    def _scored(self, entry: PoseEntry, picture: AssetPicture, *, tell: bool = True) -> int | None:
+        """Score `entry` from its picture; with `tell`, views already open get the score."""
+        references = self._references[1] if self._references else ()
+        score = on_model_score(references, picture.palette)
+        row = self._rows.set_score(entry.item_id, entry.asset_id, score)
+        if row is not None and tell:
+            self._send_patch([row])
+        return score
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         super()._set_references(asset_ids, style_card)
         ids = tuple(asset_ids)
         if self._references is not None and self._references[0] == ids:
             return
-        images = [
-            Image.open(io.BytesIO(self._client.assets.get(asset_id).read())) for asset_id in ids
-        ]
-        self._references = (ids, reference_palette(images))
-        for pose in self.poses:
-            pose.score = self._score(pose.asset_id)
+        futures = [self._cache.submit(self._client, asset_id) for asset_id in ids]
+        self._references = (ids, reference_palette([f.result().palette for f in futures]))
+        self._rescore()
 
-    def _score(self, asset_id: str) -> int | None:
+    def _rescore(self) -> None:
+        """Score again every pose scored before (their palettes are kept), in one patch."""
+        scored = [entry for entry in self._rows.entries() if entry.scored]
         references = self._references[1] if self._references else ()
-        return on_model_score(references, self._palettes[asset_id])
+        futures = [self._cache.submit(self._client, entry.asset_id) for entry in scored]
+        changed = []
+        for entry, future in zip(scored, futures, strict=True):
+            score = on_model_score(references, future.result().palette)
+            row = self._rows.set_score(entry.item_id, entry.asset_id, score)
+            if row is not None:
+                changed.append(row)
+        self._send_patch(changed)
+
+    def _on_thumbnails(self, content: dict, _buffers: list) -> None:
+        """The front end asks for the thumbnails of the tiles it shows: each is sent when
+        made, with the pose's score."""
+        ids = content.get("ids")
+        if not isinstance(ids, list):
+            return
+        for item_id in ids[:THUMBNAILS_PER_REQUEST]:
+            entry = self._rows.get(str(item_id))
+            if entry is not None:
+                future = self._cache.submit(self._client, entry.asset_id)
+                future.add_done_callback(lambda done, entry=entry: self._send_picture(entry, done))
+
+    def _send_picture(self, entry: PoseEntry, done: Future[AssetPicture]) -> None:
+        message: dict[str, Any] = {"event": "thumbnail", "id": entry.item_id}
+        message["version"] = entry.version
+        try:
+            picture = done.result()
+        except Exception as exc:  # the tile says so; the next request tries again
+            self.send({**message, "error": friendly_error(exc)})
+            return
+        score = entry.score if entry.scored else self._scored(entry, picture, tell=False)
+        thumbnail = picture.thumbnail
+        message |= {"mime": thumbnail.mime, "width": thumbnail.width, "height": thumbnail.height}
+        self.send({**message, "score": score}, [thumbnail.data])
+
+    def _export_state(self) -> dict[str, Any]:
+        """Every thumbnail, for a saved page (it has no kernel to ask): `pose_pictures`."""
+        entries = self._rows.entries()
+        futures = [self._cache.submit(self._client, entry.asset_id) for entry in entries]
+        pictures = []
+        for entry, future in zip(entries, futures, strict=True):
+            picture = future.result()
+            thumbnail = picture.thumbnail
+            pictures.append(
+                {
+                    "id": entry.item_id,
+                    "version": entry.version,
+                    "mime": thumbnail.mime,
+                    "width": thumbnail.width,
+                    "height": thumbnail.height,
+                    "score": entry.score if entry.scored else self._scored(entry, picture),
+                    "data": thumbnail.data,
+                }
+            )
+        return {"pose_list": self._rows.rows, "pose_pictures": pictures}
+
+    def _send_patch(self, upsert: list[list[Any]], remove: Sequence[str] = ()) -> None:
+        """Tell open views which poses changed (the synced list itself is already current)."""
+        if upsert or remove:
+            self.send({"event": "poses", "upsert": upsert, "remove": list(remove)})
 
     # --- loading poses -----------------------------------------------------------
     def refresh(self) -> None:
@@ -175,48 +250,25 @@ class PoseGrid(CollectionWidget):
         self._sync_items()
 
     def _sync_items(self) -> None:
-        current = {pose.item_id: pose.asset_id for pose in self.poses}
-        todo = [
-            item
-            for item in self._client.items.list(self.collection_id)
-            if item.image_asset_id and current.get(item.id) != item.image_asset_id
+        items = [
+            item for item in self._client.items.list(self.collection_id) if item.image_asset_id
         ]
-        with ThreadPoolExecutor(_DOWNLOADS) as pool:
-            loaded = list(pool.map(self._fetch_item_image, todo))
-        for item, data in zip(todo, loaded, strict=True):
-            if data is not None:
-                self._put_pose(item.id, item.name, item.image_asset_id, data)
+        fresh = [PoseEntry(item.id, item.name or "", item.image_asset_id) for item in items]
+        changed = self._rows.upsert(fresh)
+        gone = self._rows.keep_only({item.id for item in items})
+        self._after_pose_change(changed, gone)
 
-    def _fetch_item_image(self, item: api.Item) -> bytes | None:
-        """The item's image bytes; None while its job is still running."""
-        asset = self._client.assets.get(item.image_asset_id)
-        return asset.read() if asset.status == "completed" else None
-
-    def _put_pose(self, item_id: str, name: str, asset_id: str, data: bytes) -> Pose:
+    def _put_pose(self, item_id: str, name: str, asset_id: str) -> Pose:
         """Show one pose: a new tile, or the existing tile of that item updated."""
-        thumbnail = make_thumbnail(data)
-        self._originals[asset_id] = data
-        self._palettes[asset_id] = dominant_palette(Image.open(io.BytesIO(data)))
-        state = {
-            "item_id": item_id,
-            "name": name,
-            "asset_id": asset_id,
-            **thumbnail.as_state(),
-            "score": self._score(asset_id),
-        }
-        with self._poses_lock:
-            pose = self._pose(item_id)
-            if pose is None:
-                pose = Pose(previous=self.last_pose, **state)
-                self._poses.append(pose)
-                self.set_trait("last_pose", pose)
-            else:
-                with pose.hold_sync():
-                    for key, value in state.items():
-                        setattr(pose, key, value)
-            if self.selected_item_id == item_id:
-                self.set_trait("source_image_asset_id", asset_id)
-        return pose
+        entry = PoseEntry(item_id, name, asset_id)
+        self._after_pose_change(self._rows.upsert([entry]), [])
+        return Pose(self, entry)
+
+    def _after_pose_change(self, changed: list[list[Any]], gone: list[str]) -> None:
+        self._send_patch(changed, gone)
+        selected = self._rows.get(self.selected_item_id)
+        if self.selected_item_id is not None:
+            self.set_trait("source_image_asset_id", selected.asset_id if selected else None)
 
     def _after_generation(self) -> None:
         """A generation extracts the style card when it was cleared: show it."""
@@ -229,7 +281,7 @@ class PoseGrid(CollectionWidget):
         Returns the Task (`task.wait()` gives the finished Job); Cancel stops the wait.
         """
         source = self.source_image_asset_id
-        pose = self._pose(self.selected_item_id)
+        pose = self._rows.get(self.selected_item_id)
         if source is None or pose is None:
             raise ValueError("Select a pose to animate first: click a tile, or grid.select(id).")
         if not prompt or not prompt.strip():
@@ -303,12 +355,8 @@ class PoseGrid(CollectionWidget):
             nonlocal ended
             try:
                 done = self._client.jobs.wait(job, cancel=task.cancel_event)
-                data = self._client.download(done.urls["image"])
                 pose = self._put_pose(
-                    done.item_id,
-                    done.item_name or job.item_name or "",
-                    done.asset_ids["image"],
-                    data,
+                    done.item_id, done.item_name or job.item_name or "", done.asset_ids["image"]
                 )
                 with lock:
                     finished.append(pose)

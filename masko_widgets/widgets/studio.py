@@ -1,4 +1,10 @@
-"""MascotStudio: the reference gallery, the preview panel and the pose grid, kept in sync."""
+"""MascotStudio: the reference gallery, the preview panel and the pose grid, kept in sync.
+
+The studio is one widget model: its parts open no comm of their own. Their state travels in
+the studio's `parts` trait, their later changes and events as the studio's custom messages
+tagged with the part's name, and the studio's front end draws the three views in one element.
+So it renders wherever anywidget does (JupyterLab, Notebook 7, Voila, VS Code, marimo).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,15 @@ import threading
 from typing import Any
 
 import anywidget
-import ipywidgets
 import traitlets as t
 
 from masko_widgets import client as api
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
     CollectionWidget,
+    MaskoWidget,
+    PartLink,
+    hosted,
     resolve_client,
     static_file,
 )
@@ -21,9 +29,30 @@ from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
 from masko_widgets.widgets.preview import PreviewPanel
 
+_BASE_KEYS = frozenset(anywidget.AnyWidget.class_trait_names(sync=True)) | {
+    "_esm",
+    "_css",
+    "_anywidget_id",
+}
 
-class StudioBar(anywidget.AnyWidget):
-    """The studio's header: the mascot's name, its style card state, credits, Refresh all."""
+
+def part_state(part: MaskoWidget) -> dict[str, Any]:
+    """The synced state of a hosted part, without the keys every anywidget has."""
+    return part.get_state(key=[key for key in part.keys if key not in _BASE_KEYS])
+
+
+def _parts_to_json(_value: Any, studio: MascotStudio) -> dict[str, Any]:
+    return {name: part_state(part) for name, part in studio.named_parts.items()}
+
+
+class MascotStudio(anywidget.AnyWidget):
+    """The three widgets of one collection in one layout, kept in sync: a reference change
+    updates the style card everywhere (and the grid's on-model scores), a kept preview
+    appears in the grid, and a generation anywhere shows the re-extracted style card.
+
+    The parts are `studio.gallery`, `studio.preview` and `studio.grid`; they show inside the
+    studio (display a `PoseGrid` of its own for a grid alone).
+    """
 
     _esm = static_file("studio.js")
     _css = static_file("studio.css")
@@ -31,19 +60,10 @@ class StudioBar(anywidget.AnyWidget):
     collection_name = t.Unicode("").tag(sync=True)
     style_card_status = t.Unicode("").tag(sync=True)
     credits = t.Int(None, allow_none=True).tag(sync=True)
-    error = t.Unicode("").tag(sync=True)
-
-    def __repr__(self) -> str:
-        return f"StudioBar(collection={self.collection_name!r})"
-
-
-class MascotStudio(ipywidgets.VBox):
-    """The three widgets of one collection in one layout, kept in sync: a reference change
-    updates the style card everywhere (and the grid's on-model scores), a kept preview
-    appears in the grid, and a generation anywhere shows the re-extracted style card.
-
-    The parts are `studio.gallery`, `studio.preview` and `studio.grid`.
-    """
+    error = t.Unicode("", help="An error of the studio itself (e.g. Refresh all).").tag(sync=True)
+    parts = t.Dict(
+        read_only=True, help="Each part's state; its changes travel as custom messages."
+    ).tag(sync=True, to_json=_parts_to_json)
 
     def __init__(
         self,
@@ -54,25 +74,20 @@ class MascotStudio(ipywidgets.VBox):
         if collection is None:
             raise TypeError("MascotStudio needs a collection: a Collection or its id.")
         self._client = resolve_client(client)
-        self.gallery = ReferenceGallery(self._client, collection)
-        self.preview = PreviewPanel(self._client, collection)
-        self.grid = PoseGrid(self._client, collection)
-        self.bar = StudioBar(
-            collection_name=self.gallery.collection_name,
-            style_card_status=self.gallery.style_card_status,
-        )
+        self._links = {name: PartLink(name) for name in ("gallery", "preview", "grid")}
+        with hosted(self._links["gallery"]):
+            self.gallery = ReferenceGallery(self._client, collection)
+        with hosted(self._links["preview"]):
+            self.preview = PreviewPanel(self._client, collection)
+        with hosted(self._links["grid"]):
+            self.grid = PoseGrid(self._client, collection)
+        kwargs.setdefault("collection_name", self.gallery.collection_name)
+        kwargs.setdefault("style_card_status", self.gallery.style_card_status)
+        super().__init__(**kwargs)
+        for link in self._links.values():
+            link.forward = self._forward
+        self.on_msg(self._on_front_end_message)
         self._refresh_credits()
-        columns = ipywidgets.VBox(
-            [self.gallery, self.preview], layout=ipywidgets.Layout(grid_gap="10px")
-        )
-        body = ipywidgets.GridBox(
-            [columns, self.grid],
-            layout=ipywidgets.Layout(
-                grid_template_columns="repeat(auto-fit, minmax(340px, 1fr))", grid_gap="10px"
-            ),
-        )
-        kwargs.setdefault("layout", ipywidgets.Layout(grid_gap="10px"))
-        super().__init__(children=[self.bar, body], **kwargs)
         self._wire()
 
     def __repr__(self) -> str:
@@ -83,13 +98,13 @@ class MascotStudio(ipywidgets.VBox):
         )
 
     @property
-    def parts(self) -> tuple[ReferenceGallery, PreviewPanel, PoseGrid]:
-        return (self.gallery, self.preview, self.grid)
+    def named_parts(self) -> dict[str, CollectionWidget]:
+        return {"gallery": self.gallery, "preview": self.preview, "grid": self.grid}
 
     @property
-    def error(self) -> str:
-        """The first error any part shows ("" when none)."""
-        return next((part.error for part in self.parts if part.error), self.bar.error)
+    def client(self) -> api.MaskoClient:
+        """The client the studio and its parts talk through."""
+        return self._client
 
     def refresh(self) -> None:
         """Fetch everything again: references, style card, poses, credits."""
@@ -99,31 +114,53 @@ class MascotStudio(ipywidgets.VBox):
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until every part's running tasks have ended."""
-        for part in self.parts:
+        for part in self.named_parts.values():
             part.wait(timeout)
 
     def cancel(self) -> None:
         """Stop waiting for every running task of every part."""
-        for part in self.parts:
+        for part in self.named_parts.values():
             part.cancel()
 
+    # --- one model for the front end -------------------------------------------------
+    def _export_state(self) -> dict[str, Any]:
+        """The parts' state with what they would ask the kernel for (see export_html)."""
+        parts = _parts_to_json(None, self)
+        parts["grid"].update(self.grid._export_state())
+        return {"parts": parts}
+
+    def _forward(self, name: str, data: dict, buffers: list) -> None:
+        """A part's message (state update or custom event) to the studio's front end."""
+        self.send({"part": name, "data": data}, buffers)
+
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+        if not isinstance(content, dict):
+            return
+        part = self.named_parts.get(str(content.get("part")))
+        if part is not None and content.get("method") in ("update", "custom"):
+            data = {key: content[key] for key in ("method", "state", "content") if key in content}
+            data["buffer_paths"] = content.get("buffer_paths") or []
+            part._handle_msg({"content": {"data": data}, "buffers": buffers})
+        elif content.get("event") == "refresh":
+            threading.Thread(target=self._refresh_quietly, daemon=True).start()
+
+    # --- keeping the parts in sync -------------------------------------------------
     def _wire(self) -> None:
-        for part in self.parts:
+        for part in self.named_parts.values():
             part.observe(self._share_references, names=["reference_asset_ids", "style_card"])
             part.observe(self._task_ended, names=["tasks"])
         self.preview.observe(self._show_kept, names=["kept"])
-        self.bar.on_msg(self._on_bar_message)
 
     def _share_references(self, change: dict) -> None:
         source: CollectionWidget = change["owner"]
         ids, card = list(source.reference_asset_ids), source.style_card
-        for part in self.parts:
+        for part in self.named_parts.values():
             if part is not source and (part.reference_asset_ids, part.style_card) != (ids, card):
                 try:
                     part._set_references(ids, card)
                 except Exception as exc:  # e.g. the grid could not fetch the new references
                     part.error = friendly_error(exc)
-        self.bar.style_card_status = source.style_card_status
+        self.style_card_status = source.style_card_status
 
     def _show_kept(self, _change: dict) -> None:
         self.grid._start(
@@ -139,17 +176,13 @@ class MascotStudio(ipywidgets.VBox):
 
     def _refresh_credits(self) -> None:
         try:
-            self.bar.credits = self._client.credits()
+            self.credits = self._client.credits()
         except api.MaskoError:
-            self.bar.credits = None
-
-    def _on_bar_message(self, _widget: Any, content: Any, _buffers: list) -> None:
-        if isinstance(content, dict) and content.get("event") == "refresh":
-            threading.Thread(target=self._refresh_quietly, daemon=True).start()
+            self.credits = None
 
     def _refresh_quietly(self) -> None:
         try:
             self.refresh()
-            self.bar.error = ""
-        except Exception as exc:  # shown in the bar, in words
-            self.bar.error = friendly_error(exc)
+            self.error = ""
+        except Exception as exc:  # shown in the header, in words
+            self.error = friendly_error(exc)

@@ -24,6 +24,7 @@ from masko_widgets import (
     ReferenceLimitError,
     SourceImageError,
 )
+from masko_widgets.client._http import PAGE_SIZE
 from tests.client._scripted import Recording
 
 
@@ -338,7 +339,7 @@ def test_lists_follow_pagination(standin):
     recording = Recording()
     key = standin.new_workspace_key()
     with MaskoClient(api_key=key, base_url=standin.url, transport=recording) as client:
-        made = {client.projects.create(f"p{n}").id for n in range(105)}
+        made = {client.projects.create(f"p{n}").id for n in range(PAGE_SIZE + 5)}
         recording.requests.clear()
         listed = client.projects.list()
     assert made <= {p.id for p in listed} and len(listed) == len({p.id for p in listed})

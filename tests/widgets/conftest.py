@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from masko_widgets.widgets import _cache
+from masko_widgets.widgets._cache import PictureCache
 from tests.widgets.wire import Wire, recording
 
 
@@ -38,3 +40,11 @@ def reference(client, make_png) -> Callable[..., str]:
         return client.uploads.create(make_png(color=color)).id
 
     return upload
+
+
+@pytest.fixture(autouse=True)
+def picture_cache(tmp_path, monkeypatch) -> PictureCache:
+    """Each test gets its own picture cache (memory and a temp folder), not the user's."""
+    cache = PictureCache(tmp_path / "pictures")
+    monkeypatch.setattr(_cache, "_shared", cache)
+    return cache

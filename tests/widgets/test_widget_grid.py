@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 
 import av
@@ -10,7 +11,9 @@ import pytest
 from PIL import Image
 
 from masko_widgets import MaskoClient, PoseGrid, WaitCancelledError, local
+from masko_widgets.widgets import _cache
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
+from masko_widgets.widgets._cache import PictureCache
 from tests.widgets.wire import front_end_event, front_end_update
 
 
@@ -50,30 +53,86 @@ def test_selection_from_the_front_end_gives_the_image_asset_id(client, posed, wi
     assert grid.source_image_asset_id is None
 
 
-def test_adding_one_pose_sends_that_pose_alone(client, posed, generate, wire):
+def custom_messages(wire, mark, widget, event):
+    """The custom messages `widget` sent since `mark` whose event is `event`."""
+    return [
+        sent
+        for sent in wire.since(mark)
+        if sent.comm_id == widget.model_id
+        and sent.data.get("method") == "custom"
+        and sent.data["content"].get("event") == event
+    ]
+
+
+def ask_thumbnails(grid, item_ids, wire, mark, timeout=30):
+    """Play the front end asking for tiles in view; returns the thumbnail messages."""
+    front_end_event(grid, {"event": "thumbnails", "ids": list(item_ids)})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answers = custom_messages(wire, mark, grid, "thumbnail")
+        if len(answers) >= len(item_ids):
+            return answers
+        time.sleep(0.02)
+    raise AssertionError(f"{len(item_ids)} thumbnails asked, {len(answers)} came")
+
+
+def test_opening_sends_a_compact_list_and_no_pictures(client, posed, wire):
+    collection, jobs = posed
+    mark = wire.mark()
+    grid = PoseGrid(client, collection)
+
+    (opened,) = [sent for sent in wire.since(mark) if sent.comm_id == grid.model_id]
+    assert opened.kind == "comm_open" and opened.buffers == []
+    rows = opened.data["state"]["pose_list"]
+    assert [row[0] for row in rows] == [job.item_id for job in jobs]
+    assert [row[1] for row in rows] == ["wave", "sit"]
+    assert all(len(json.dumps(row)) <= 200 for row in rows)
+    assert "last_pose" not in opened.data["state"]  # no child models
+
+    answers = ask_thumbnails(grid, [jobs[1].item_id], wire, mark)
+    (answer,) = answers
+    content = answer.data["content"]
+    assert content["id"] == jobs[1].item_id and content["score"] >= 70
+    picture = Image.open(io.BytesIO(answer.buffers[0]))
+    assert picture.format == "WEBP" and picture.size == (content["width"], content["height"])
+    assert grid.pose_list[1][2] == content["score"]  # a new view gets the score with the list
+    assert grid.pose_list[0][2] is None  # the other pose is not scored yet: nothing asked
+
+
+def test_adding_one_pose_sends_one_patch_and_one_thumbnail(client, posed, generate, wire):
     collection, _ = posed
     grid = PoseGrid(client, collection)
-    before = {pose.model_id for pose in grid.poses}
 
-    generate(collection, "jump")
+    (job,) = generate(collection, "jump")
     mark = wire.mark()
     grid.refresh()
+    (patch,) = custom_messages(wire, mark, grid, "poses")
+    assert patch.data["content"]["upsert"] == [[job.item_id, "jump", None, grid.pose_list[2][3]]]
+    assert patch.buffers == []
+    (answer,) = ask_thumbnails(grid, [job.item_id], wire, mark)
 
-    (new,) = [pose for pose in grid.poses if pose.model_id not in before]
-    assert new.name == "jump"
-    sent = wire.since(mark)
-    opened = [message for message in sent if message.kind == "comm_open"]
-    assert [message.comm_id for message in opened] == [new.model_id]
-    assert opened[0].buffers == [new.thumbnail]  # one pose's thumbnail, nothing else
-    assert sum(len(message.buffers) for message in sent) == 1
-    chain = [
-        message.data["state"]
-        for message in sent
-        if message.comm_id == grid.model_id and "last_pose" in message.data.get("state", {})
+    sent = [message for message in wire.since(mark) if message.comm_id == grid.model_id]
+    assert {message.data["content"]["event"] for message in sent} == {"poses", "thumbnail"}
+    thumbnail = answer.buffers[0]
+    assert sum(message.size for message in sent) <= 1.2 * len(thumbnail)
+    assert grid.poses[2].thumbnail == thumbnail
+
+
+def test_pictures_are_made_once_and_kept_on_disk(client, posed, wire, picture_cache, monkeypatch):
+    collection, jobs = posed
+    grid = PoseGrid(client, collection)
+    ids = [job.item_id for job in jobs]
+    first = ask_thumbnails(grid, ids, wire, wire.mark())
+
+    # A second notebook: a new process has an empty memory but the same cache folder.
+    monkeypatch.setattr(_cache, "_shared", PictureCache(picture_cache.directory))
+    monkeypatch.setattr(type(client.assets), "get", lambda *_: pytest.fail("downloaded again"))
+    second = PoseGrid(client, collection)
+    again = ask_thumbnails(second, ids, wire, wire.mark())
+    assert sorted(m.buffers[0] for m in again) == sorted(m.buffers[0] for m in first)
+    assert [second.on_model_score(item_id) for item_id in ids] == [
+        grid.on_model_score(item_id) for item_id in ids
     ]
-    assert chain == [{"last_pose": f"IPY_MODEL_{new.model_id}"}]
-    assert new.previous is not None and new.previous.model_id in before
-    assert Image.open(io.BytesIO(new.thumbnail)).format == "WEBP"
 
 
 def test_new_poses_from_the_front_end_appear_and_cache_the_style_card(client, posed, reference):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from masko_widgets import MascotStudio, PreviewPanel, _connect
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
@@ -16,7 +17,7 @@ def test_a_reference_change_updates_the_style_card_everywhere(
     client.references.add(collection, reference())
     generate(collection, "wave")
     studio = MascotStudio(client, collection)
-    parts = studio.parts
+    parts = studio.named_parts.values()
     assert {part.style_card_status for part in parts} == {CARD_CACHED}
     score_before = studio.grid.poses[0].score
 
@@ -26,7 +27,7 @@ def test_a_reference_change_updates_the_style_card_everywhere(
     assert {part.style_card_status for part in parts} == {CARD_CLEARED}
     assert {part.style_card for part in parts} == {None}
     assert {len(part.reference_asset_ids) for part in parts} == {2}
-    assert studio.bar.style_card_status == CARD_CLEARED
+    assert studio.style_card_status == CARD_CLEARED
     assert studio.grid.poses[0].score < score_before  # rescored against both references
 
     studio.grid.generate(["jump"]).wait(60)
@@ -34,10 +35,55 @@ def test_a_reference_change_updates_the_style_card_everywhere(
     assert len({part.style_card for part in parts}) == 1 and studio.gallery.style_card
 
 
+def test_the_studio_is_one_model_and_routes_its_parts_messages(
+    client, collection, reference, generate, wire
+):
+    client.references.add(collection, reference())
+    jobs = generate(collection, "wave", "sit")
+    mark = wire.mark()
+    studio = MascotStudio(client, collection)
+
+    opened = [sent for sent in wire.since(mark) if sent.kind == "comm_open"]
+    models = {sent.data["state"]["_model_name"] for sent in opened}
+    assert models == {"AnyModel", "LayoutModel"}  # the studio and its layout, no children
+    (state,) = [sent.data["state"] for sent in opened if sent.data["state"].get("parts")]
+    assert "IPY_MODEL_" not in json.dumps(state["parts"])
+    assert [row[0] for row in state["parts"]["grid"]["pose_list"]] == [j.item_id for j in jobs]
+    assert len(state["parts"]["gallery"]["slots"]) == 1
+
+    # A click in the grid view: the facade sends an update tagged with the part.
+    mark = wire.mark()
+    update = {"part": "grid", "method": "update", "state": {"selected_item_id": jobs[1].item_id}}
+    front_end_event(studio, update)
+    assert studio.grid.source_image_asset_id == jobs[1].asset_ids["image"]
+    tagged = [sent.data["content"] for sent in wire.since(mark) if sent.comm_id == studio.model_id]
+    source = {"source_image_asset_id": jobs[1].asset_ids["image"]}
+    echoed = {"method": "update", "state": source, "buffer_paths": []}
+    assert {"part": "grid", "data": echoed} in tagged
+
+    # The grid view asks for a thumbnail: the answer comes through the studio, tagged grid.
+    ask = {"event": "thumbnails", "ids": [jobs[0].item_id]}
+    front_end_event(studio, {"part": "grid", "method": "custom", "content": ask})
+    studio.grid._cache.get(client, jobs[0].asset_ids["image"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pictures = [
+            sent
+            for sent in wire.since(mark)
+            if sent.comm_id == studio.model_id
+            and sent.data["content"].get("data", {}).get("content", {}).get("event") == "thumbnail"
+        ]
+        if pictures:
+            break
+        time.sleep(0.02)
+    (picture,) = pictures
+    assert picture.data["content"]["part"] == "grid" and len(picture.buffers) == 1
+
+
 def test_a_kept_preview_appears_in_the_grid(client, collection):
     studio = MascotStudio(client, collection)
     assert studio.grid.poses == ()
-    credits_before = studio.bar.credits
+    credits_before = studio.credits
 
     studio.preview.preview("the mascot on a skateboard")
     studio.preview.keep(0).wait(60)
@@ -46,7 +92,7 @@ def test_a_kept_preview_appears_in_the_grid(client, collection):
     (pose,) = studio.grid.poses
     assert pose.item_id == studio.preview.kept[0]["item_id"]
     assert pose.name == "the mascot on a skateboard"
-    assert studio.bar.credits == credits_before - 1
+    assert studio.credits == credits_before - 1
 
 
 def test_no_widget_state_holds_the_api_key(

@@ -1,0 +1,118 @@
+// @ts-check
+// The Animate panel: a prompt for the selected pose, and the video of the last animation.
+
+import { h, shown } from "../lib/dom.js";
+import { busy } from "../lib/status.js";
+
+/** @typedef {import("./store.js").Model} Model */
+/** @typedef {import("./store.js").PoseStore} PoseStore */
+/** @typedef {import("../lib/urls.js").ObjectUrls} ObjectUrls */
+
+function field(/** @type {string} */ label, /** @type {HTMLElement} */ input, extra = "") {
+  return h("label", { class: `masko-field${extra}` }, [h("span", { text: label }), input]);
+}
+
+/** The form that sends "animate" with the prompt, duration and loop. */
+function animateForm(/** @type {Model} */ model) {
+  const selectedText = h("p", { class: "masko-selected", "aria-live": "polite" });
+  const prompt = /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "text",
+      class: "masko-animate-prompt",
+      placeholder: "e.g. waves hello",
+      "aria-label": "Animation prompt",
+    })
+  );
+  const duration = /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "number",
+      class: "masko-animate-duration",
+      min: model.get("min_duration"),
+      max: model.get("max_duration"),
+      step: 1,
+      value: 4,
+      "aria-label": "Duration in seconds",
+    })
+  );
+  const loop = /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "checkbox",
+      class: "masko-animate-loop",
+      checked: true,
+      "aria-label": "Loop",
+    })
+  );
+  const button = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "submit", class: "masko-animate-button masko-primary", text: "Animate" })
+  );
+  const form = h("form", { class: "masko-animate", "aria-label": "Animate the selected pose" }, [
+    selectedText,
+    field("Animation prompt", prompt),
+    field("Seconds", duration, " masko-short"),
+    h("label", { class: "masko-check" }, [loop, h("span", { text: "Loop" })]),
+    button,
+  ]);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const seconds = Number(duration.value) || 4;
+    model.send({
+      event: "animate",
+      prompt: prompt.value.trim(),
+      duration: seconds,
+      loop: loop.checked,
+    });
+  });
+  return { form, selectedText, prompt, button };
+}
+
+/** The Animate panel of `model`; `paint()` follows the selection and running tasks. */
+export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} */ store) {
+  const { form, selectedText, prompt, button } = animateForm(model);
+
+  function paint() {
+    const source = model.get("source_image_asset_id");
+    const selected = model.get("selected_item_id");
+    const row = selected ? store.rows.get(selected) : undefined;
+    selectedText.textContent = source
+      ? `Selected: ${row ? row[1] : selected} (source image ${source})`
+      : "Select a pose to animate it.";
+    button.disabled = !(source && prompt.value.trim() !== "" && !busy(model));
+    button.title = source ? "" : "Select a pose first";
+  }
+  prompt.addEventListener("input", paint);
+  return { form, paint };
+}
+
+/** The video of the last animation (bytes as an object URL, or its URL when large). */
+export function animationView(/** @type {Model} */ model, /** @type {ObjectUrls} */ urls) {
+  const video = /** @type {HTMLVideoElement} */ (
+    h("video", {
+      class: "masko-video",
+      controls: true,
+      loop: true,
+      muted: true,
+      autoplay: true,
+      playsinline: true,
+      "aria-label": "Animation",
+    })
+  );
+  video.muted = true; // lets it autoplay
+  const caption = h("figcaption", {});
+  const figure = h("figure", { class: "masko-animation" }, [video, caption]);
+
+  function paint() {
+    const clip = model.get("animation") ?? {};
+    urls.delete("animation");
+    if (!clip.item_id) {
+      video.removeAttribute("src");
+      shown(figure, false);
+      return;
+    }
+    video.src = clip.data ? (urls.set("animation", clip.data, clip.mime) ?? "") : clip.url;
+    video.dataset.itemId = clip.item_id;
+    caption.textContent = `“${clip.prompt}”, ${clip.duration} s${clip.loop ? ", looping" : ""}`;
+    shown(figure, true);
+    video.play?.()?.catch?.(() => {});
+  }
+  return { figure, paint };
+}

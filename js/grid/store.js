@@ -1,0 +1,155 @@
+// @ts-check
+// The poses of one grid model, shared by every view of it: the compact list (patched by the
+// kernel's "poses" messages) and the thumbnails, asked for in pages for the tiles in view and
+// kept until the pose gets a new picture.
+
+import { ObjectUrls } from "../lib/urls.js";
+
+/** [item id, name, on-model score or null, thumbnail version] */
+/** @typedef {[string, string, number | null, string]} PoseRow */
+/** @typedef {{ url: string | null, width: number, height: number, error?: string }} Picture */
+/** @typedef {import("../lib/model.js").Model} Model */
+/** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
+
+/** Thumbnails asked for in one message, at most. */
+export const PAGE = 48;
+
+export class PoseStore {
+  /** @type {Map<string, PoseRow>} */
+  rows = new Map();
+  /** @type {Map<string, Picture>} item id -> its picture, for the version in `rows` */
+  pictures = new Map();
+  /** @type {Map<string, string>} item id -> version asked for */
+  #asked = new Map();
+  /** @type {Set<string>} */
+  #wanted = new Set();
+  /** @type {Set<Listener>} */
+  #listeners = new Set();
+  #urls;
+  #send;
+
+  /**
+   * @param {PoseRow[]} rows the list at open
+   * @param {(content: any) => void} send sends a message to the kernel
+   * @param {ObjectUrls} [urls]
+   */
+  constructor(rows, send, urls = new ObjectUrls()) {
+    for (const row of rows) this.rows.set(row[0], row);
+    this.#send = send;
+    this.#urls = urls;
+  }
+
+  /** @param {Listener} listener @returns {() => void} unsubscribe */
+  listen(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** @param {string} id */
+  version(id) {
+    return this.rows.get(id)?.[3];
+  }
+
+  /** Ask (once per version) for the thumbnails of `ids`, sent together on the next tick. */
+  want(/** @type {Iterable<string>} */ ids) {
+    const first = this.#wanted.size === 0;
+    for (const id of ids) {
+      const version = this.version(id);
+      if (version !== undefined && this.#asked.get(id) !== version) this.#wanted.add(id);
+    }
+    if (first && this.#wanted.size > 0) queueMicrotask(() => this.#flush());
+  }
+
+  #flush() {
+    const ids = [...this.#wanted];
+    this.#wanted.clear();
+    for (const id of ids) this.#asked.set(id, this.version(id) ?? "");
+    for (let start = 0; start < ids.length; start += PAGE) {
+      this.#send({ event: "thumbnails", ids: ids.slice(start, start + PAGE) });
+    }
+  }
+
+  /** A message from the kernel; returns true when it was the grid's. */
+  receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
+    if (content?.event === "poses") this.#patch(content.upsert ?? [], content.remove ?? []);
+    else if (content?.event === "thumbnail") this.#picture(content, buffers[0]);
+    else return false;
+    return true;
+  }
+
+  /** @param {PoseRow[]} upsert @param {string[]} remove */
+  #patch(upsert, remove) {
+    for (const row of upsert) {
+      const [id, , , version] = row;
+      if (this.version(id) !== version) this.#forget(id);
+      this.rows.set(id, row);
+    }
+    for (const id of remove) {
+      this.#forget(id);
+      this.rows.delete(id);
+    }
+    for (const listener of this.#listeners) listener.rows();
+  }
+
+  /** @param {string} id */
+  #forget(id) {
+    this.pictures.delete(id);
+    this.#asked.delete(id);
+    this.#urls.delete(id);
+  }
+
+  /** @param {any} message @param {any} data a DataView of the thumbnail's bytes */
+  #picture(message, data) {
+    const row = this.rows.get(message.id);
+    if (!row || row[3] !== message.version) return; // the pose changed meanwhile
+    if (message.error) {
+      this.#asked.delete(message.id); // the tile asks again when next in view
+      this.pictures.set(message.id, { url: null, width: 0, height: 0, error: message.error });
+    } else {
+      const url = this.#urls.set(message.id, data, message.mime);
+      this.pictures.set(message.id, { url, width: message.width, height: message.height });
+    }
+    if (message.score !== undefined) row[2] = message.score;
+    for (const listener of this.#listeners) listener.picture(message.id);
+  }
+
+  /** Pictures that came with the state (a saved page has no kernel to ask). */
+  preload(/** @type {any[]} */ embedded) {
+    for (const picture of embedded) {
+      const { data, ...message } = picture;
+      this.#asked.set(message.id, message.version);
+      this.#picture({ ...message, event: "thumbnail" }, data);
+    }
+  }
+}
+
+/** @type {WeakMap<object, PoseStore>} */
+const stores = new WeakMap();
+
+/**
+ * The store of `model`, made on first use. Views of one model share it: it is keyed by the
+ * model's `pose_list` value, one object per model.
+ * @param {Model} model
+ */
+export function poseStore(model) {
+  const rows = model.get("pose_list") ?? [];
+  let store = stores.get(rows);
+  if (store === undefined) {
+    store = new PoseStore(rows, (content) => sendQuietly(model, content));
+    store.preload(model.get("pose_pictures") ?? []);
+    const onMessage = (/** @type {any} */ content, /** @type {DataView[]} */ buffers) =>
+      store?.receive(content, buffers);
+    model.on("msg:custom", onMessage);
+    stores.set(rows, store);
+  }
+  return store;
+}
+
+/** Send to the kernel; a saved page has none, and then nothing is asked. */
+function sendQuietly(/** @type {Model} */ model, /** @type {any} */ content) {
+  try {
+    model.send(content);
+  } catch {
+    // no kernel: the tile keeps its placeholder
+  }
+}
