@@ -3,7 +3,6 @@
 // One model however many poses: the list is the compact `pose_list` trait, and thumbnails
 // come as binary custom messages for the tiles in view (see store.js).
 
-import "../style.css";
 import { styleCard } from "../lib/card.js";
 import { h, root, shown } from "../lib/dom.js";
 import { statusArea } from "../lib/status.js";

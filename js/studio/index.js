@@ -2,7 +2,6 @@
 // MascotStudio: a header (which mascot, its style card state, credits, Refresh all) and the
 // gallery, preview and grid views, all drawn from the studio's one model (see facade.js).
 
-import "../style.css";
 import { h, root, shown } from "../lib/dom.js";
 import gallery from "../gallery/index.js";
 import grid from "../grid/index.js";

@@ -32,7 +32,7 @@ class ReferenceGallery(CollectionWidget):
     """
 
     _esm = static_file("gallery.js")
-    _css = static_file("gallery.css")
+    _css = static_file("style.css")
 
     slots = t.List(
         t.Dict(),

@@ -66,7 +66,7 @@ class PoseGrid(CollectionWidget):
     """
 
     _esm = static_file("grid.js")
-    _css = static_file("grid.css")
+    _css = static_file("style.css")
 
     pose_list = t.List(
         read_only=True,

@@ -55,7 +55,7 @@ class MascotStudio(anywidget.AnyWidget):
     """
 
     _esm = static_file("studio.js")
-    _css = static_file("studio.css")
+    _css = static_file("style.css")
 
     collection_name = t.Unicode("").tag(sync=True)
     style_card_status = t.Unicode("").tag(sync=True)
