@@ -7,7 +7,13 @@ The client and its errors load with the package; the widgets load on first use, 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+try:
+    __version__ = version("masko-widgets")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 _LAZY = {
     "connect": "masko_widgets._connect",

@@ -29,7 +29,14 @@ def _local_server() -> Any:
     global _server
     with _lock:
         if _server is None:
-            from . import local
+            try:
+                from . import local
+            except ImportError as error:
+                raise ImportError(
+                    "MASKO_API_KEY is not set, so connect() would start the offline stand-in, "
+                    f"but {error}. Or, to use the real Masko API, set MASKO_API_KEY to your "
+                    "workspace's key."
+                ) from error
 
             _server = local.start()
             atexit.register(_server.stop)

@@ -23,6 +23,7 @@ DEFAULT_BASE_URL = "https://api.masko.ai/v1"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 PAGE = 2  # small pages: enough to see the shape and the pagination
 _WIDEST = 60  # longer cells are cut
+_USAGE = "usage: masko-check (no arguments: it reads MASKO_API_KEY and MASKO_BASE_URL)"
 
 
 @dataclass(frozen=True)
@@ -286,9 +287,10 @@ def main(
 ) -> int:
     """Run the check with the key and base URL from the environment; return the exit code."""
     out = out or sys.stdout
+    argv = sys.argv[1:] if argv is None else argv
     if argv:
-        print("usage: masko-check (reads MASKO_API_KEY and MASKO_BASE_URL)", file=out)
-        return 2
+        print(__doc__ if argv[0] in ("-h", "--help") else _USAGE, file=out)
+        return 0 if argv[0] in ("-h", "--help") else 2
     key = environ.get("MASKO_API_KEY", "").strip()
     base_url = (environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not key:
@@ -322,4 +324,4 @@ def _cut(text: str, width: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

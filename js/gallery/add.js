@@ -90,25 +90,26 @@ export function addArea(model, el, cleanups) {
 }
 
 /**
- * The "existing asset id" box and its button.
+ * An "existing asset id" box and its button, sending `{event, asset_id}`.
  * @param {Model} model
  * @param {(text: string) => void} say
+ * @param {{ event?: string, label?: string }} [options]
  */
-function assetForm(model, say) {
+export function assetForm(model, say, { event = "add_asset", label = "Existing asset id" } = {}) {
   const input = h("input", {
     type: "text",
     class: "masko-asset-input",
     placeholder: "asset id",
-    "aria-label": "Existing asset id",
+    "aria-label": label,
   });
   const button = h("button", { type: "submit", class: "masko-add-asset", text: "Add asset" });
   const form = h("form", { class: "masko-asset-form" }, [input, button]);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  form.addEventListener("submit", (submit) => {
+    submit.preventDefault();
     const assetId = input.value.trim();
     if (!assetId) return say("Enter the id of an existing image asset.");
     say("");
-    model.send({ event: "add_asset", asset_id: assetId });
+    model.send({ event, asset_id: assetId });
     input.value = "";
   });
   return { form, input, button };

@@ -1,6 +1,5 @@
-// ReferenceGallery's entry: its stylesheet and its view.
+// ReferenceGallery's entry: its view (every widget shares the one stylesheet, static/style.css).
 
-import "../style.css";
 import { render } from "./view.js";
 
 export default { render };

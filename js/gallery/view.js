@@ -8,6 +8,7 @@ import { statusArea } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 import { addArea, slotState } from "./add.js";
 import { slotList } from "./slots.js";
+import { trialPanel } from "./trial.js";
 
 /**
  * @typedef {import("../lib/model.js").Model} Model
@@ -23,16 +24,19 @@ export function render({ model, el }) {
   /** @type {Cleanup[]} */
   const cleanups = [];
   const urls = new ObjectUrls();
+  const trialUrls = new ObjectUrls();
   el.replaceChildren(
     header(model, cleanups),
     slotList(model, urls, cleanups),
     addArea(model, el, cleanups),
     styleCard(model, { cleanups }),
+    trialPanel(model, trialUrls, cleanups),
     statusArea(model, { cleanups }),
   );
   return () => {
     for (const stop of cleanups) stop();
     urls.clear();
+    trialUrls.clear();
   };
 }
 

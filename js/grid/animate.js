@@ -1,8 +1,9 @@
 // @ts-check
 // The Animate panel: a prompt for the selected pose, and the video of the last animation.
 
-import { h, shown } from "../lib/dom.js";
-import { busy } from "../lib/status.js";
+import { copyButton } from "../lib/copy.js";
+import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
+import { busy, taskList } from "../lib/status.js";
 
 /** @typedef {import("./store.js").Model} Model */
 /** @typedef {import("./store.js").PoseStore} PoseStore */
@@ -14,7 +15,12 @@ function field(/** @type {string} */ label, /** @type {HTMLElement} */ input, ex
 
 /** The form that sends "animate" with the prompt, duration and loop. */
 function animateForm(/** @type {Model} */ model) {
-  const selectedText = h("p", { class: "masko-selected", "aria-live": "polite" });
+  const selectedText = h("span", { "aria-live": "polite" });
+  const copyIds = copyButton(
+    () => `${model.get("selected_item_id")} ${model.get("source_image_asset_id")}`,
+    { label: "Copy ids", title: "Copy the item id and the source image asset id" },
+  );
+  const selected = h("p", { class: "masko-selected" }, [selectedText, copyIds]);
   const prompt = /** @type {HTMLInputElement} */ (
     h("input", {
       type: "text",
@@ -45,12 +51,14 @@ function animateForm(/** @type {Model} */ model) {
   const button = /** @type {HTMLButtonElement} */ (
     h("button", { type: "submit", class: "masko-animate-button masko-primary", text: "Animate" })
   );
+  const reason = h("span", { class: "masko-reason", id: uniqueId("animate-reason") });
   const form = h("form", { class: "masko-animate", "aria-label": "Animate the selected pose" }, [
-    selectedText,
+    selected,
     field("Animation prompt", prompt),
     field("Seconds", duration, " masko-short"),
     h("label", { class: "masko-check" }, [loop, h("span", { text: "Loop" })]),
-    button,
+    h("div", { class: "masko-add-row masko-action-row" }, [button, reason]),
+    taskList(model, { kinds: ["animate"] }),
   ]);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -62,22 +70,41 @@ function animateForm(/** @type {Model} */ model) {
       loop: loop.checked,
     });
   });
-  return { form, selectedText, prompt, button };
+  return { form, selectedText, copyIds, prompt, button, reason };
+}
+
+/**
+ * Why Animate cannot run now, or "" when it can.
+ * @param {Model} model
+ * @param {string} prompt
+ */
+export function animateBlocker(model, prompt) {
+  if (!model.get("source_image_asset_id")) return "Select a pose first.";
+  if (busy(model, ["animate"])) return "An animation is on its way.";
+  if (busy(model)) return "Wait for the running step to finish.";
+  if (prompt.trim() === "") return "Describe the movement first.";
+  return "";
 }
 
 /** The Animate panel of `model`; `paint()` follows the selection and running tasks. */
 export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} */ store) {
-  const { form, selectedText, prompt, button } = animateForm(model);
+  const { form, selectedText, copyIds, prompt, button, reason } = animateForm(model);
 
   function paint() {
     const source = model.get("source_image_asset_id");
     const selected = model.get("selected_item_id");
     const row = selected ? store.rows.get(selected) : undefined;
+    // The pose's name; its ids on hover (the selection's ids are Python traits to copy).
     selectedText.textContent = source
-      ? `Selected: ${row ? row[1] : selected} (source image ${source})`
+      ? `Selected: ${row?.[1] || "untitled pose"}`
       : "Select a pose to animate it.";
-    button.disabled = !(source && prompt.value.trim() !== "" && !busy(model));
-    button.title = source ? "" : "Select a pose first";
+    selectedText.title = source ? `Item ${selected}, source image asset ${source}` : "";
+    shown(copyIds, Boolean(source));
+    const why = animateBlocker(model, prompt.value);
+    button.disabled = why !== "";
+    reason.textContent = why;
+    shown(reason, why !== "");
+    describedBy(button, why ? reason : null);
   }
   prompt.addEventListener("input", paint);
   return { form, paint };

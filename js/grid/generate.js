@@ -1,7 +1,8 @@
 // @ts-check
 // The New poses panel: suggested pose names to tick, one of your own, and Generate.
 
-import { h } from "../lib/dom.js";
+import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
+import { busy, taskList } from "../lib/status.js";
 
 /** @typedef {import("./store.js").Model} Model */
 
@@ -31,10 +32,14 @@ export function generatePanel(/** @type {Model} */ model) {
   const button = /** @type {HTMLButtonElement} */ (
     h("button", { type: "submit", class: "masko-generate masko-primary" })
   );
+  const reason = h("span", { class: "masko-reason", id: uniqueId("generate-reason") });
   const form = h("form", { class: "masko-new-poses", "aria-label": "New poses" }, [
     h("div", { class: "masko-add-row" }, [suggest]),
+    taskList(model, { kinds: ["suggest"] }),
     choices,
-    h("div", { class: "masko-add-row" }, [own, button]),
+    own,
+    h("div", { class: "masko-add-row masko-action-row" }, [button, reason]),
+    taskList(model, { kinds: ["generate"] }),
   ]);
 
   function picked() {
@@ -48,17 +53,28 @@ export function generatePanel(/** @type {Model} */ model) {
 
   function paintButton() {
     const max = model.get("max_batch");
-    const { text, allowed } = generateLabel(picked().length, max);
+    const count = picked().length;
+    const { text, allowed } = generateLabel(count, max);
+    const why =
+      count === 0
+        ? "Tick a suggestion or write a pose."
+        : count > max
+          ? `At most ${max} poses at once.`
+          : busy(model, ["generate"])
+            ? "Poses are on their way."
+            : "";
     button.textContent = text;
-    button.disabled = !allowed;
-    button.title = picked().length > max ? `At most ${max} poses at once` : "";
+    button.disabled = !allowed || why !== "";
+    reason.textContent = why;
+    shown(reason, why !== "");
+    describedBy(button, why ? reason : null);
   }
 
   function paint() {
     const names = model.get("suggestions") ?? [];
-    const legend = names.length ? "Pick poses to generate" : "Press “Suggest poses” for ideas";
+    shown(choices, names.length > 0); // no empty box before the first suggestions
     choices.replaceChildren(
-      h("legend", { text: legend }),
+      h("legend", { text: "Pick poses to generate" }),
       ...names.map((/** @type {string} */ name) =>
         h("label", { class: "masko-check" }, [
           h("input", { type: "checkbox", value: name }),
@@ -84,5 +100,5 @@ export function generatePanel(/** @type {Model} */ model) {
     }
     paintButton();
   });
-  return { form, paint };
+  return { form, paint, paintButton };
 }

@@ -3,10 +3,9 @@
 // One model however many poses: the list is the compact `pose_list` trait, and thumbnails
 // come as binary custom messages for the tiles in view (see store.js).
 
-import "../style.css";
 import { styleCard } from "../lib/card.js";
 import { h, root, shown } from "../lib/dom.js";
-import { statusArea } from "../lib/status.js";
+import { statusArea, taskList } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 import { animatePanel, animationView } from "./animate.js";
 import { generatePanel } from "./generate.js";
@@ -77,9 +76,11 @@ function render({ model, el }) {
   model.on("change:tasks", animate.paint);
   model.on("change:animation", video.paint);
   model.on("change:suggestions", generate.paint);
+  model.on("change:tasks", generate.paintButton);
 
   el.replaceChildren(
     head.element,
+    taskList(model, { kinds: ["refresh"] }),
     styleCard(model, { compact: true }),
     tiles.list,
     empty,
@@ -87,7 +88,7 @@ function render({ model, el }) {
       panel("Animate", [animate.form, video.figure]),
       panel("Generate new poses", [generate.form]),
     ]),
-    statusArea(model),
+    statusArea(model, { tasks: false }), // each task shows beside the button that started it
   );
   paintRows();
   generate.paint();

@@ -2,7 +2,7 @@
 // MascotStudio: a header (which mascot, its style card state, credits, Refresh all) and the
 // gallery, preview and grid views, all drawn from the studio's one model (see facade.js).
 
-import "../style.css";
+import { cardStatus } from "../lib/card.js";
 import { h, root, shown } from "../lib/dom.js";
 import gallery from "../gallery/index.js";
 import grid from "../grid/index.js";
@@ -14,7 +14,10 @@ import { partsOf, viewOf } from "./facade.js";
 /** The studio's header, painted from its own traits. */
 function header(/** @type {Model} */ model) {
   const name = h("h2", { class: "masko-studio-name" });
-  const card = h("span", { class: "masko-card-status" });
+  const card = h("span", { class: "masko-studio-card" }, [
+    h("span", { text: "Style card" }),
+    cardStatus(model),
+  ]);
   const credits = h("span", { class: "masko-credits" });
   const error = h("p", { class: "masko-error", role: "alert" });
   const refresh = h("button", {
@@ -26,15 +29,12 @@ function header(/** @type {Model} */ model) {
 
   function paint() {
     name.textContent = model.get("collection_name") || "Mascot studio";
-    const state = model.get("style_card_status") || "none yet";
-    card.textContent = `Style card: ${state}`;
-    card.dataset.state = state.split(":")[0];
     const balance = model.get("credits");
     credits.textContent = balance === null || balance === undefined ? "" : `${balance} credits`;
     error.textContent = model.get("error") ?? "";
     shown(error, error.textContent !== "");
   }
-  for (const trait of ["collection_name", "style_card_status", "credits", "error"]) {
+  for (const trait of ["collection_name", "credits", "error"]) {
     model.on(`change:${trait}`, paint);
   }
   paint();

@@ -56,7 +56,9 @@ test("a full gallery disables every add control and says why, once", () => {
   const limit = el.querySelector(".masko-limit");
   assert.ok(visible(limit));
   assert.match(limit.textContent, /All 6 reference slots are in use/);
-  const controls = el.querySelectorAll(".masko-add button:not(.masko-dismiss), .masko-add input");
+  const controls = el
+    .querySelector(".masko-add") // the references' add area (the trial panel has its own)
+    .querySelectorAll("button:not(.masko-dismiss), input");
   assert.ok(controls.length >= 6);
   for (const control of controls) {
     assert.equal(control.disabled, true, control.className);
@@ -143,4 +145,14 @@ test("cleanup removes every listener the view added", () => {
   assert.ok(model.listenerCount > 0);
   cleanup();
   assert.equal(model.listenerCount, 0);
+});
+
+test("a card still to be made says when it will be", () => {
+  const { model, el } = mount({ render }, gallery(0));
+  const waiting = el.querySelector(".masko-card-waiting");
+  assert.match(waiting.textContent, /None yet: add references/);
+  model.update(gallery(2, { style_card_status: "cleared: re-extracted on the next generation" }));
+  assert.equal(waiting.textContent, "Made from the references at the next generation.");
+  model.update({ style_card: CARD });
+  assert.ok(!visible(waiting));
 });

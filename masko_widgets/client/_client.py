@@ -200,21 +200,34 @@ class ReferencesArea(_Area):
         if len(current.asset_ids) >= MAX_REFERENCES and not (
             kind == "asset_id" and value in current.asset_ids
         ):
-            raise ReferenceLimitError(
-                f"collection {object_id(collection_id)} already has {MAX_REFERENCES} references, "
-                "the most it can hold: remove one first (client.references.remove(collection, "
-                "asset_id))"
-            )
+            raise _full(collection_id)
         if kind == "url":
             body = {"url": value}
         else:
             body = {"asset_id": _uploaded(self._client, kind, value)}
         path = f"/collections/{object_id(collection_id)}/references"
-        return References.from_api(self._http.request("POST", path, json=body).data)
+        try:
+            return References.from_api(self._http.request("POST", path, json=body).data)
+        except BadRequestError as exc:
+            # Another caller may have taken the last slot since the count above.
+            if exc.field in ("asset_id", "url") and self._full(collection_id):
+                raise _full(collection_id) from exc
+            raise
+
+    def _full(self, collection_id: Collection | str) -> bool:
+        return len(self.list(collection_id).asset_ids) >= MAX_REFERENCES
 
     def remove(self, collection_id: Collection | str, asset: Asset | str) -> References:
         path = f"/collections/{object_id(collection_id)}/references/{object_id(asset)}"
         return References.from_api(self._http.request("DELETE", path).data)
+
+
+def _full(collection_id: Collection | str) -> ReferenceLimitError:
+    return ReferenceLimitError(
+        f"collection {object_id(collection_id)} already has {MAX_REFERENCES} references, "
+        "the most it can hold: remove one first (client.references.remove(collection, "
+        "asset_id))"
+    )
 
 
 class Previews(_Area):

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import importlib.util
 
-_NEEDED = ("fastapi", "uvicorn", "av", "python_multipart")
-_missing = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
+_NEEDED = {
+    "fastapi": "fastapi",
+    "uvicorn": "uvicorn",
+    "av": "av",
+    "python_multipart": "python-multipart",
+}
+"""Module -> the package that provides it (python_multipart: python-multipart 0.0.13 or newer)."""
+_missing = [
+    package for module, package in _NEEDED.items() if importlib.util.find_spec(module) is None
+]
 if _missing:
     raise ImportError(
         f"masko_widgets.local needs {', '.join(_missing)}; install them with:"
-        " pip install 'masko-widgets[local]'"
+        " pip install 'masko-widgets[local]' (add --upgrade if an older release is installed)"
     )
 
 from masko_widgets.local._faults import Faults  # noqa: E402

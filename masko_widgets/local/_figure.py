@@ -12,13 +12,13 @@ from masko_widgets._palette import RGB, hex_to_rgb
 from masko_widgets.local._character import fill_colours
 from masko_widgets.local._imaging import crop_to_content, place
 from masko_widgets.local._poses import Limb, Pose
+from masko_widgets.local._props import Point, disc, draw_props
 from masko_widgets.local._style_card import StyleCard
 
 _SUPERSAMPLE = 2  # drawn at twice the size, then reduced: smooth edges
 _BODY = 0.44  # body height as a share of the canvas side, before the pose's stretch
 _MAX_WIDTH = 0.6  # a wide body is shrunk to at most this share of the side
 _SHADOW_ALPHA = 22  # light enough that a flattened shadow still counts as background
-Point = tuple[float, float]
 
 
 def draw_figure(card: StyleCard, pose: Pose, size: int) -> Image.Image:
@@ -38,7 +38,7 @@ def draw_figure(card: StyleCard, pose: Pose, size: int) -> Image.Image:
     staged = Image.new("RGBA", (figure.width + round(3 * unit), figure.height + round(3 * unit)))
     staged.alpha_composite(figure, (round(1.5 * unit), round(1.5 * unit)))
     box = staged.getchannel("A").getbbox() or (0, 0, *staged.size)
-    _props(ImageDraw.Draw(staged), pose.props, box, unit, body.outline, body.line)
+    draw_props(ImageDraw.Draw(staged), pose.props, box, unit, body.outline, body.line)
     figure = crop_to_content(staged).convert("RGBa").reduce(_SUPERSAMPLE)
     ground = size * (0.95 - pose.lift)
     limit = (round(size * 0.96), round(ground - size * 0.02))
@@ -166,8 +166,8 @@ class _Body:
             if paint == self.outline and not self.stroke:
                 continue
             draw.line([start, joint, tip], fill=paint, width=round(width + 2 * grow), joint="curve")
-            _disc(draw, start, width / 2 + grow, paint)
-            _disc(draw, joint, width / 2 + grow, paint)
+            disc(draw, start, width / 2 + grow, paint)
+            disc(draw, joint, width / 2 + grow, paint)
             if end == "foot":
                 x, y = tip
                 draw.ellipse(
@@ -180,12 +180,12 @@ class _Body:
                     fill=paint,
                 )
             else:
-                _disc(draw, tip, radius + grow, paint)
+                disc(draw, tip, radius + grow, paint)
             if end in ("thumb", "point"):
                 toward = (0.0, -1.0) if end == "thumb" else _direction(side, limb.angle + limb.bend)
                 finger = (tip[0] + toward[0] * radius * 1.5, tip[1] + toward[1] * radius * 1.5)
                 draw.line([tip, finger], fill=paint, width=round(radius * 0.8 + 2 * grow))
-                _disc(draw, finger, radius * 0.4 + grow, paint)
+                disc(draw, finger, radius * 0.4 + grow, paint)
 
     def _face(self, draw: ImageDraw.ImageDraw, cx: float, top: float) -> None:
         face, pose = self.card.face, self.pose
@@ -262,8 +262,8 @@ class _Body:
         for side in (-1, 1):
             hand = (cx + side * self.width * 0.32, ledge - radius * 0.6)
             if self.stroke:
-                _disc(draw, hand, radius + self.stroke, self.outline)
-            _disc(draw, hand, radius, colour)
+                disc(draw, hand, radius + self.stroke, self.outline)
+            disc(draw, hand, radius, colour)
 
 
 _STEPS = [index / 40 for index in range(41)]
@@ -277,63 +277,3 @@ def _direction(side: int, angle: float) -> Point:
 def _step(point: Point, side: int, angle: float, length: float) -> Point:
     dx, dy = _direction(side, angle)
     return point[0] + dx * length, point[1] + dy * length
-
-
-def _disc(draw: ImageDraw.ImageDraw, centre: Point, radius: float, colour: RGB) -> None:
-    x, y = centre
-    draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
-
-
-def _props(
-    draw: ImageDraw.ImageDraw,
-    props: Sequence[str],
-    box: tuple[int, int, int, int],
-    unit: float,
-    ink: RGB,
-    line: float,
-) -> None:
-    """The pose's props around the figure's box, in the outline colour."""
-    x0, y0, x1, y1 = box
-    u = unit * 0.1
-    width = round(line)
-    cx = (x0 + x1) / 2
-    if "motion" in props:
-        for radius in (1.2 * u, 2.0 * u):
-            centre = (x1 - 0.6 * u, y0 + 1.0 * u)
-            draw.arc(_around(centre, radius), 280, 350, fill=ink, width=width)
-            draw.arc(_around((x0 + 0.6 * u, y0 + 1.0 * u), radius), 190, 260, fill=ink, width=width)
-    if "speed" in props:
-        for share in (0.35, 0.55, 0.75):
-            y = y0 + (y1 - y0) * share
-            draw.line((x0 - 2.6 * u, y, x0 - 0.6 * u, y), fill=ink, width=width)
-    if "zz" in props:
-        for index, scale in enumerate((0.8, 1.2, 1.6)):
-            left, top = x0 + (0.4 + 1.5 * index) * u, y0 - (1.2 + 1.6 * index) * u
-            side = scale * u
-            draw.line(
-                [(left, top), (left + side, top), (left, top + side), (left + side, top + side)],
-                fill=ink,
-                width=width,
-            )
-    if "bubble" in props:
-        for step, radius in ((0, 0.25), (1, 0.45), (2, 1.1)):
-            centre = (x1 + (0.2 + 0.9 * step) * u, y0 - (0.1 + 1.1 * step) * u)
-            draw.ellipse(_around(centre, radius * u), outline=ink, width=width)
-    if "sparkle" in props:
-        for x, y in ((x0 - 0.8 * u, y0 + 0.8 * u), (x1 + 0.8 * u, y0 + 0.2 * u)):
-            draw.line((x - 0.7 * u, y, x + 0.7 * u, y), fill=ink, width=width)
-            draw.line((x, y - 0.7 * u, x, y + 0.7 * u), fill=ink, width=width)
-    if "alarm" in props:
-        for x in (cx - 0.9 * u, cx + 0.9 * u):
-            draw.line((x, y0 - 2.8 * u, x, y0 - 1.4 * u), fill=ink, width=round(line * 1.4))
-            _disc(draw, (x, y0 - 0.8 * u), line, ink)
-    if "notes" in props:
-        for x, y in ((x0 - 1.2 * u, y0 + 1.6 * u), (x1 + 1.0 * u, y0 + 0.4 * u)):
-            draw.ellipse((x - 0.45 * u, y - 0.3 * u, x + 0.45 * u, y + 0.3 * u), fill=ink)
-            draw.line((x + 0.4 * u, y, x + 0.4 * u, y - 1.5 * u), fill=ink, width=width)
-            draw.line((x + 0.4 * u, y - 1.5 * u, x + 1.0 * u, y - 1.0 * u), fill=ink, width=width)
-
-
-def _around(centre: Point, radius: float) -> tuple[float, float, float, float]:
-    x, y = centre
-    return x - radius, y - radius, x + radius, y + radius

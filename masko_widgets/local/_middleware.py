@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -258,8 +259,14 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
                 if not message.get("more_body") and status < 500:
-                    self.store.remember_answer(
-                        workspace, key, fingerprint, status, kept, b"".join(parts)
+                    await run_in_threadpool(
+                        self.store.remember_answer,
+                        workspace,
+                        key,
+                        fingerprint,
+                        status,
+                        kept,
+                        b"".join(parts),
                     )
                     checkpoints.reach("idempotency.recorded")
             await send(message)

@@ -39,8 +39,8 @@ class Pose:
     lift: float = 0.0  # share of the canvas above the ground
     eyes: str = "open"  # open | closed | happy | wide | side
     mouth: str = "smile"  # smile | open | flat | o
-    props: tuple[str, ...] = ()  # motion | zz | bubble | sparkle | alarm | notes | ledge | shadow
-    shown: float = 1.0  # share of the body above a ledge (peeking)
+    props: tuple[str, ...] = ()  # motion speed zz bubble sparkle alarm notes shadow
+    shown: float = 1.0  # share of the body above a ledge, the rest hidden (peeking)
 
 
 POSES: dict[str, Pose] = {
@@ -130,7 +130,6 @@ POSES: dict[str, Pose] = {
             arms=(Limb(150, 30, 0.7), Limb(150, 30, 0.7)),
             eyes="side",
             mouth="flat",
-            props=("ledge",),
             shown=0.55,
         ),
         Pose(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
+from masko_widgets.widgets._trial import ReplaceNeededError
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -41,6 +42,12 @@ def _explain(exc: BaseException) -> str:
         if "limit" in found.lower():  # the server already says the limit: say it once
             return found
         return f"That image is too large: {found}. Use one under 10 MB and 40 megapixels."
+    if isinstance(exc, ReplaceNeededError):
+        slots = "a reference" if exc.needed == 1 else f"{exc.needed} references"
+        return (
+            f"The candidates need {exc.needed} more free slot(s): choose {slots} for them to "
+            "replace (Pin these asks; in Python, pin(replace=[...]))."
+        )
     if isinstance(exc, api.ReferenceLimitError):
         return (
             f"All {MAX_REFERENCES} reference slots are full. Remove a reference (its Remove "

@@ -21,14 +21,24 @@ from PIL import Image
 from masko_widgets import client as api
 from masko_widgets._contract import IMAGE_ASSET_TYPES, MAX_REFERENCES
 from masko_widgets._palette import dominant_palette
+from masko_widgets.client._inputs import object_id as id_of
 from masko_widgets.client._inputs import reference
-from masko_widgets.widgets._base import collection_id as id_of
 from masko_widgets.widgets._cache import shared_cache
 from masko_widgets.widgets._score import on_model_score, reference_palette
 
 CANDIDATES = "candidates"
 CURRENT = "current"
 SETS = (CANDIDATES, CURRENT)
+
+
+class ReplaceNeededError(api.ReferenceLimitError):
+    """The candidates do not fit in the free slots: `needed` current references must go
+    (`pin(..., replace=[...])`); `current` lists them."""
+
+    def __init__(self, message: str, needed: int, current: Sequence[str]) -> None:
+        super().__init__(message)
+        self.needed = needed
+        self.current = tuple(current)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class Trial:
     current: tuple[str, ...]
     previews: Mapping[str, list[api.Preview]]
     scores: Mapping[str, Mapping[str, int | None]]
+    images: Mapping[str, list[Image.Image]] = field(repr=False, compare=False, default_factory=dict)
+    """The previews decoded (downloaded once, for the scores and for thumbnails)."""
 
 
 def candidate(client: api.MaskoClient, value: Any) -> Candidate:
@@ -102,11 +114,14 @@ def try_references(
         CANDIDATES: reference_palette([dominant_palette(c.image) for c in chosen]),
         CURRENT: reference_palette([shared_cache().get(client, i).palette for i in current]),
     }
+    images = {
+        side: [_decoded(preview.read()) for preview in shown] for side, shown in previews.items()
+    }
     scores = {
         side: {against: _mean_score(palettes[against], shown) for against in SETS}
-        for side, shown in previews.items()
+        for side, shown in images.items()
     }
-    return Trial(prompt, chosen, tuple(current), previews, scores)
+    return Trial(prompt, chosen, tuple(current), previews, scores, images)
 
 
 def pin(
@@ -166,10 +181,12 @@ def _check_fit(
         )
     missing = len(current) - len(set(unpin)) + len(new) - MAX_REFERENCES
     if missing > 0:
-        raise api.ReferenceLimitError(
+        raise ReplaceNeededError(
             f"collection {id_of(collection)} has {len(current)} of {MAX_REFERENCES} references: "
             f"pinning {len(new)} more needs {missing} more free slot(s). Pass replace= with "
-            f"{missing} of the current references to unpin: {', '.join(current)}"
+            f"{missing} of the current references to unpin: {', '.join(current)}",
+            missing,
+            current,
         )
 
 
@@ -185,9 +202,9 @@ def _put_back(
             client.references.add(collection, asset_id)
 
 
-def _mean_score(references: Any, previews: Sequence[api.Preview]) -> int | None:
+def _mean_score(references: Any, previews: Sequence[Image.Image]) -> int | None:
     """The mean on-model score of `previews` against a reference palette (None without one)."""
-    found = [on_model_score(references, dominant_palette(_decoded(p.read()))) for p in previews]
+    found = [on_model_score(references, dominant_palette(image)) for image in previews]
     known = [score for score in found if score is not None]
     return round(sum(known) / len(known)) if known else None
 

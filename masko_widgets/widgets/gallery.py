@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -12,25 +13,27 @@ from masko_widgets import client as api
 from masko_widgets._contract import MAX_UPLOAD_BYTES
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
-    CollectionWidget,
     Task,
     named_file,
     static_file,
 )
 from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
 from masko_widgets.widgets._thumbnails import Thumbnail
+from masko_widgets.widgets._trial_panel import TrialPanel
 
 
-class ReferenceGallery(CollectionWidget):
+class ReferenceGallery(TrialPanel):
     """The collection's persistent references (at most 6) and the style card made from them.
 
     Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
-    style card, which the server re-extracts on the next generation. A failed add leaves
-    every slot as it was and puts the reason in `error`.
+    style card, which the server re-extracts on the next generation. A failed add shows
+    the server's references (another caller may have changed them) and puts the reason in
+    `error`. Candidates can be tried first (`try_references`) and pinned only if they do
+    better (`pin`).
     """
 
     _esm = static_file("gallery.js")
-    _css = static_file("gallery.css")
+    _css = static_file("style.css")
 
     slots = t.List(
         t.Dict(),
@@ -42,6 +45,7 @@ class ReferenceGallery(CollectionWidget):
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {
+        **TrialPanel._events,
         "add_file": "_on_add_file",
         "add_url": "_on_add_url",
         "add_asset": "_on_add_asset",
@@ -83,6 +87,8 @@ class ReferenceGallery(CollectionWidget):
                 references: api.References = change()
                 self._set_references(references.asset_ids, references.style_card)
         except Exception as exc:
+            with contextlib.suppress(ValueError, api.MaskoError):  # unreachable: slots stay
+                self.reload_collection()  # the server's references: another caller may have won
             self._fail(exc)
             raise
         self.error = ""

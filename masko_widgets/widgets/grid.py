@@ -66,7 +66,7 @@ class PoseGrid(CollectionWidget):
     """
 
     _esm = static_file("grid.js")
-    _css = static_file("grid.css")
+    _css = static_file("style.css")
 
     pose_list = t.List(
         read_only=True,
@@ -317,8 +317,14 @@ class PoseGrid(CollectionWidget):
 
     # --- new poses -------------------------------------------------------------------
     def suggest(self) -> list[str]:
-        """Ask for 6 to 8 pose names that suit the character (free); shown as choices."""
-        actions = self._client.suggest_actions(self.collection_id)
+        """Ask for pose names that suit the character (free); shown as choices, without the
+        poses the collection already has."""
+        existing = {pose.name.strip().casefold() for pose in self.poses}
+        actions = [
+            action
+            for action in self._client.suggest_actions(self.collection_id)
+            if action.strip().casefold() not in existing
+        ]
         self.set_trait("suggestions", actions)
         return actions
 

@@ -34,7 +34,7 @@ class PreviewPanel(CollectionWidget):
     """
 
     _esm = static_file("preview.js")
-    _css = static_file("preview.css")
+    _css = static_file("style.css")
 
     prompt = t.Unicode("").tag(sync=True)
     hints = t.List(

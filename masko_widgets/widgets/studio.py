@@ -9,6 +9,7 @@ So it renders wherever anywidget does (JupyterLab, Notebook 7, Voila, VS Code, m
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import anywidget
@@ -25,6 +26,7 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
 from masko_widgets.widgets.preview import PreviewPanel
@@ -55,7 +57,7 @@ class MascotStudio(anywidget.AnyWidget):
     """
 
     _esm = static_file("studio.js")
-    _css = static_file("studio.css")
+    _css = static_file("style.css")
 
     collection_name = t.Unicode("").tag(sync=True)
     style_card_status = t.Unicode("").tag(sync=True)
@@ -111,6 +113,19 @@ class MascotStudio(anywidget.AnyWidget):
         self.gallery.reload_collection()
         self.grid.refresh()
         self._refresh_credits()
+
+    def try_references(
+        self, candidates: Iterable[Any] | None = None, prompt: str | None = None
+    ) -> Trial:
+        """Try candidate references (images, URLs or assets) before pinning them: a preview
+        with them as one-off hints beside one with the current references, and the on-model
+        score of each against each set. Nothing is pinned; see `pin`."""
+        return self.gallery.try_references(candidates, prompt)
+
+    def pin(self, replace: Sequence[api.Asset | str] = ()) -> tuple[str, ...]:
+        """Make the tried candidates persistent references; `replace` names the current
+        references they take the place of (needed when the 6 slots would overflow)."""
+        return self.gallery.pin(replace)
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until every part's running tasks have ended."""

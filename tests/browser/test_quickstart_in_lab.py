@@ -14,7 +14,7 @@ def test_quickstart_runs_in_lab_and_plays_its_animation(notebook) -> None:
     source = REPO / "notebooks" / "01_quickstart.ipynb"
     with notebook("01_quickstart.ipynb", source, size=(1280, 2000)) as nb:
         page = nb.page
-        expect(page.locator(".masko-studio-bar")).to_contain_text("Style card: cached")
+        expect(page.locator(".masko-studio-bar .masko-card-status")).to_have_text("Cached")
         tile = page.locator(".masko-grid [role=option]")
         expect(tile).to_have_count(1)
         expect(tile).to_contain_text("waving")

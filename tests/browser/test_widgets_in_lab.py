@@ -94,7 +94,7 @@ def test_reference_gallery_takes_a_file_and_shows_the_limit_at_six(
 
         picture = tmp_path / "sixth.png"
         picture.write_bytes(make_png((200, 60, 160)))
-        gallery.locator("input[type=file]").set_input_files(picture)
+        gallery.locator(".masko-file-input").set_input_files(picture)
         kernel.wait_for("len(gallery.reference_asset_ids) == 6")
         server_ids = kernel.value("list(client.references.list(collection).asset_ids)")
         assert kernel.value("gallery.reference_asset_ids") == server_ids

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +20,7 @@ from masko_widgets import (
     WaitCancelledError,
     local,
 )
+from masko_widgets.local._checkpoints import checkpoints
 from tests.client._scripted import Recording
 
 IMAGE_SECONDS = 1.0
@@ -28,12 +28,12 @@ IMAGE_SECONDS = 1.0
 
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory) -> Iterator:
-    """Image jobs take a second, long-polls hold half a second, previews live 0.3 s."""
+    """Image jobs take a second, long-polls hold half a second, previews expire at once."""
     with local.start(
         tmp_path_factory.mktemp("slow"),
         latency={"image": IMAGE_SECONDS},
         max_wait=0.5,
-        preview_ttl=0.3,
+        preview_ttl=0,
     ) as server:
         yield server
 
@@ -88,22 +88,33 @@ def test_cancel_stops_waiting_and_the_job_goes_on(recorded, collection):
     assert client.jobs.wait(job.id, timeout=30).status == "completed"
 
 
-def test_cancel_from_another_thread_interrupts_a_held_poll(server, collection):
-    with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
-        job = client.generations.image(collection, "wave", "waving")
+def test_cancel_from_another_thread_interrupts_a_held_poll(tmp_path):
+    """Cancelled while the server holds its long-poll, the wait ends before the hold does."""
+    with (
+        local.start(tmp_path, latency={"image": 60}, max_wait=20) as patient,
+        MaskoClient(api_key=patient.api_key, base_url=patient.url) as client,
+    ):
+        job = client.generations.image(client.collections.create("held"), "wave", "waving")
         cancel = threading.Event()
         outcome: list[BaseException] = []
 
         def waiter() -> None:
             try:
-                job.wait(timeout=30, cancel=cancel)
+                job.wait(timeout=60, cancel=cancel)
             except WaitCancelledError as exc:
                 outcome.append(exc)
 
         thread = threading.Thread(target=waiter)
-        thread.start()
-        cancel.set()
-        thread.join()
+        with (
+            checkpoints.watch("job.wait_held") as held,
+            checkpoints.watch("job.wait_released") as released,
+        ):
+            thread.start()
+            assert held.wait(30), "the long-poll was never held"
+            cancel.set()
+            thread.join(10)  # a poll that ignores the cancel stays held for 20 s
+            assert not thread.is_alive()
+            assert not released.is_set()  # the server still holds it: the wait was cut short
         assert isinstance(outcome[0], WaitCancelledError)
         assert not client.jobs.get(job).done
 
@@ -119,8 +130,7 @@ def test_deadline_raises_job_timeout_and_a_later_wait_finishes(recorded, collect
 
 def test_an_expired_preview_is_gone(recorded):
     client, _ = recorded
-    preview = client.previews.create("a fox")[0]
-    time.sleep(0.5)
+    preview = client.previews.create("a fox")[0]  # this server's previews expire at once
     with pytest.raises(GoneError, match="expired") as caught:
         preview.read()
     assert caught.value.status_code == 410

@@ -7,6 +7,7 @@ import functools
 import io
 import re
 import struct
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -117,12 +118,14 @@ class Api:
     def image_job(self, collection_id: str, name: str = "wave", prompt: str = "waving") -> dict:
         return self.generate(collection_id, type="image", name=name, image_prompt=prompt)
 
-    def wait(self, job_id: str) -> dict[str, Any]:
-        """The job once it ended (completed or failed)."""
-        while True:
+    def wait(self, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
+        """The job once it ended (completed or failed), within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             job = self.ok("GET", f"/jobs/{job_id}", params={"wait": "true"})
             if job["status"] in ("completed", "failed"):
                 return job
+        raise AssertionError(f"job {job_id} still running after {timeout:g} s")
 
     def balance(self) -> int:
         return self.ok("GET", "/credits")["balance"]

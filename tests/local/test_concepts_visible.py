@@ -4,10 +4,12 @@ preview, every reference shapes the next pose, the source is an animation's firs
 from __future__ import annotations
 
 import io
+import sqlite3
 
 import av
 from PIL import Image, ImageChops, ImageStat
 
+from masko_widgets import local
 from masko_widgets._palette import delta_e
 from tests.conftest import draw_character
 from tests.local.conftest import Api, data_uri, png_image
@@ -95,3 +97,23 @@ def test_an_animations_first_frame_is_its_source_image(api):
 
     assert difference(frames[0]) < SOURCE_NOISE
     assert difference(frames[len(frames) // 2]) > 2 * SOURCE_NOISE
+
+
+def test_a_card_cached_by_an_older_version_is_measured_again(tmp_path, connect):
+    with local.start(tmp_path) as first:
+        api = connect(first)
+        collection = orange_collection(api)
+        api.wait(api.image_job(collection["id"], "first", "waving")["job_id"])
+        before = pose(api, collection, "before")
+    old = '{"outline": true, "outline_width": 4, "palette": [["#f07828", 1.0]], '
+    old += '"proportions": 0.67, "shading": "flat"}'  # no silhouette, face or outline colour
+    with sqlite3.connect(tmp_path / "masko.sqlite3") as database:
+        assert database.execute("UPDATE collections SET style_card_json = ?", (old,)).rowcount
+
+    with local.start(tmp_path) as second:
+        after = pose(connect(second), collection, "after")
+
+    assert after.tobytes() == before.tobytes()
+    with sqlite3.connect(tmp_path / "masko.sqlite3") as database:
+        (cached,) = database.execute("SELECT style_card_json FROM collections").fetchone()
+    assert '"silhouette"' in cached

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from masko_widgets._palette import delta_e, dominant_palette, hex_to_rgb
@@ -63,6 +64,8 @@ def test_bad_references_are_refused_with_what_to_do(tmp_path):
 
 
 def test_the_committed_sample_sheet_is_current():
+    if not (REPO / "README.md").exists():
+        pytest.skip("not a checkout of the repository (the installed package is under test)")
     committed = Image.open(REPO / "docs" / "contact-sheet.png").convert("RGB")
     fresh = contact_sheet([sample_character()], tile=160)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from masko_widgets import local
+from masko_widgets.local._checkpoints import checkpoints
 
 
 def test_jobs_list_filters_and_paginates(standin, connect):
@@ -78,17 +78,15 @@ def test_long_poll_gives_up_after_its_hold(tmp_path, connect):
 
 
 def test_concurrent_jobs_overlap(tmp_path, connect):
-    with local.start(tmp_path, latency={"image": 2.0}) as server:
+    with (
+        local.start(tmp_path, latency={"image": 2.0}) as server,
+        checkpoints.watch("job.processing") as started,
+        checkpoints.watch("job.ended") as ended,
+    ):
         api = connect(server)
         collection = api.collection()
         jobs = [api.image_job(collection["id"], f"pose {i}")["job_id"] for i in range(6)]
-        most = 0
-        while True:
-            listed = api.ok("GET", "/jobs", params={"collection_id": collection["id"]})
-            running = sum(job["status"] == "processing" for job in listed)
-            most = max(most, running)
-            if all(job["status"] == "completed" for job in listed):
-                break
-            time.sleep(0.05)
-        assert most == 6  # all six were processing at the same moment
+        assert started.wait(60, count=6)
+        assert ended.count == 0  # all six were processing at the same moment
         assert all(api.wait(job_id)["status"] == "completed" for job_id in jobs)
+        assert ended.count == 6

@@ -6,11 +6,14 @@ with a fresh run on every test run, so they cannot go stale. Every other cell is
 clean (no outputs, no execution count), and the notebook holds no widget state.
 
 Refresh after editing a notebook:  python -m tests.notebooks._outputs [notebooks/NAME.ipynb ...]
+Git applies the same policy on every `git add` of notebooks/*.ipynb through the clean filter
+that scripts/install sets up (.gitattributes): python -m tests.notebooks._outputs --clean
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +25,17 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+
+
+def committed_text(path: Path) -> str:
+    """The notebook as the next commit will hold it: git's index (where the clean filter has
+    run on `git add`), or the file itself when git does not track it."""
+    shown = subprocess.run(
+        ["git", "-C", str(REPO), "show", f":{path.relative_to(REPO).as_posix()}"],
+        capture_output=True,
+        check=False,
+    )
+    return shown.stdout.decode() if shown.returncode == 0 else path.read_text(encoding="utf-8")
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
@@ -72,7 +86,15 @@ def refresh(path: Path) -> float:
     return seconds
 
 
+def clean(source: str) -> str:
+    """The notebook text as it is committed: the policy applied, written as nbformat writes."""
+    return nbformat.writes(keep_checked_outputs(nbformat.reads(source, as_version=4))) + "\n"
+
+
 def main(argv: list[str]) -> None:
+    if argv == ["--clean"]:  # git's clean filter: the notebook on stdin, as committed on stdout
+        sys.stdout.buffer.write(clean(sys.stdin.buffer.read().decode()).encode())
+        return
     paths = [Path(arg) for arg in argv] or sorted(NOTEBOOKS.glob("*.ipynb"))
     for path in paths:
         print(f"{path.name}: ran in {refresh(path):.1f} s")

@@ -1,4 +1,6 @@
-"""The committed-outputs policy of notebooks/ (see tests/notebooks/_outputs.py).
+"""The committed-outputs policy of notebooks/ (see tests/notebooks/_outputs.py), checked on the
+notebooks as they will be committed (git's index), so saving a notebook in JupyterLab does
+not break these tests; git's clean filter applies the policy on `git add`.
 
 Only cells marked `# NBVAL_CHECK_OUTPUT` keep outputs, and nbval re-checks each of them, so
 no output can go stale; nothing in a notebook may hold a key, a machine's address or a large
@@ -13,7 +15,7 @@ import re
 import nbformat
 import pytest
 
-from tests.notebooks._outputs import CHECK_MARKER, NOTEBOOKS, is_checked
+from tests.notebooks._outputs import CHECK_MARKER, NOTEBOOKS, committed_text, is_checked
 
 EXPECTED = [
     "01_quickstart.ipynb",
@@ -34,7 +36,7 @@ def refresh_hint(name: str) -> str:
 
 
 def load(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOKS / name, as_version=4)
+    return nbformat.reads(committed_text(NOTEBOOKS / name), as_version=4)
 
 
 def output_text(output: nbformat.NotebookNode) -> str:
@@ -84,7 +86,7 @@ def test_committed_outputs_are_clean(name: str) -> None:
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_no_key_and_small_file(name: str) -> None:
-    raw = (NOTEBOOKS / name).read_text(encoding="utf-8")
+    raw = committed_text(NOTEBOOKS / name)
     assert not KEY.search(raw), f"{name} contains an API key"
     assert len(raw.encode()) <= MAX_NOTEBOOK_BYTES, f"{name} is {len(raw.encode())} bytes"
     assert load(name).metadata["kernelspec"]["name"] == "python3"

@@ -124,3 +124,48 @@ def test_remove_and_add_by_asset_id_clear_a_cached_style_card(
 def test_gallery_needs_a_collection(client):
     with pytest.raises(TypeError, match="collection"):
         ReferenceGallery(client)
+
+
+def test_try_then_pin_through_the_front_end_replacing_one_of_six(client, make_png, wire):
+    colours = [(230, 90 + 10 * n, 40) for n in range(6)]
+    full = client.collections.create("Six", references=[make_png(color=c) for c in colours])
+    gallery = ReferenceGallery(client, full)
+    before = list(gallery.reference_asset_ids)
+
+    front_end_event(
+        gallery,
+        {"event": "add_candidate_file", "name": "blue.png", "mime": "image/png"},
+        [make_png(color=(40, 90, 200))],
+    )
+    gallery.wait(30)
+    (entry,) = gallery.trial_candidates
+    assert entry["label"] == "blue.png" and Image.open(io.BytesIO(entry["thumbnail"])).width
+
+    front_end_event(gallery, {"event": "try", "prompt": "waving"})
+    gallery.wait(60)
+    assert gallery.error == ""
+    sides = gallery.trial["sides"]
+    assert set(sides) == {"candidates", "current"} and gallery.trial["current"] == before
+    assert all(side["previews"] and side["previews"][0]["thumbnail"] for side in sides.values())
+    assert sides["candidates"]["scores"]["candidates"] > sides["candidates"]["scores"]["current"]
+    # Nothing is pinned by trying.
+    assert list(client.references.list(full).asset_ids) == before
+
+    front_end_event(gallery, {"event": "pin"})  # six are pinned: which one to replace?
+    gallery.wait(30)
+    assert "replace" in gallery.error and list(client.references.list(full).asset_ids) == before
+
+    front_end_event(gallery, {"event": "pin", "replace": [before[0]]})
+    gallery.wait(30)
+    assert gallery.error == ""
+    after = list(client.references.list(full).asset_ids)
+    assert after == [*before[1:], entry["asset_id"]] == gallery.reference_asset_ids
+    assert [slot["asset_id"] for slot in gallery.slots] == after
+    assert (gallery.trial_candidates, gallery.trial) == ([], {})
+
+
+def test_a_candidate_that_is_not_an_image_is_refused_in_words(client, collection):
+    gallery = ReferenceGallery(client, collection)
+    with pytest.raises(ValueError):
+        gallery.add_candidate(b"not an image")
+    assert "PNG, JPEG, WebP or GIF" in gallery.error and gallery.trial_candidates == []
