@@ -176,6 +176,7 @@ export function cardPicture(text) {
  */
 export function styleCard(model, { compact = false, status = true, cleanups = [] } = {}) {
   const picture = h("div", { class: "masko-card-body" });
+  const waiting = h("p", { class: "masko-card-waiting" });
   const text = h("p", { class: "masko-card-text" });
   const copy = copyButton(() => text.textContent ?? "", {
     label: "Copy text",
@@ -192,6 +193,7 @@ export function styleCard(model, { compact = false, status = true, cleanups = []
       compact ? null : copy,
     ]),
     compact ? null : picture,
+    compact ? null : waiting,
     compact ? null : details,
   ]);
 
@@ -200,8 +202,13 @@ export function styleCard(model, { compact = false, status = true, cleanups = []
     text.textContent = card;
     picture.replaceChildren(cardPicture(card) ?? h("p", { class: "masko-card-plain", text: card }));
     for (const part of [picture, details, copy]) shown(part, card !== "");
+    const references = (model.get("reference_asset_ids") ?? []).length;
+    waiting.textContent = references
+      ? "Made from the references at the next generation."
+      : "None yet: add references, then generate a pose.";
+    shown(waiting, card === "");
   }
-  cleanups.push(listen(model, ["style_card"], paint));
+  cleanups.push(listen(model, ["style_card", "reference_asset_ids"], paint));
   paint();
   return section;
 }
