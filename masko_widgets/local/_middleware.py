@@ -156,7 +156,7 @@ class BodyLimitMiddleware:
         error = ApiError(
             413,
             f"The request body is over {self.limit // 2**20} MB, the most the API takes;"
-            " send images of at most 10 MB.",
+            " send a smaller image.",
         )
         await error.answer(scope, _replay(b""), send)
 

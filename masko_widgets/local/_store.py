@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -183,28 +184,30 @@ class Store:
             self._db.close()
             raise
         self._readers = threading.local()
-        self._all_readers: list[sqlite3.Connection] = []
+        self._open_readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self.swept = self._sweep()
         """How many files an interrupted write had left, removed at start."""
 
     def close(self) -> None:
         with self._lock:
-            for reader in self._all_readers:
+            for reader in list(self._open_readers):
                 reader.close()
             self._db.close()
 
     def _reader(self) -> sqlite3.Connection:
-        """This thread's read-only connection (made on first use)."""
+        """This thread's read-only connection, made on first use; it goes with its thread."""
         reader = getattr(self._readers, "db", None)
         if reader is None:
             reader = sqlite3.connect(
-                self.data_dir / "masko.sqlite3", check_same_thread=False, isolation_level=None
+                self.data_dir / "masko.sqlite3",
+                check_same_thread=False,
+                isolation_level=None,
+                factory=_Reader,
             )
             reader.row_factory = sqlite3.Row
             reader.execute("PRAGMA query_only = ON")
             self._readers.db = reader
-            with self._lock:
-                self._all_readers.append(reader)
+            self._open_readers.add(reader)
         return reader
 
     @contextmanager
@@ -825,6 +828,10 @@ def _stem(path: Path) -> str | None:
     """The id or token a stored file is named by; None for a `.part` or foreign file."""
     stem, _, ext = path.name.partition(".")
     return None if not ext or ext.endswith("part") else stem
+
+
+class _Reader(sqlite3.Connection):
+    """A read-only connection of one thread (a subclass, so the store can track it weakly)."""
 
 
 class DamagedDataFolderError(RuntimeError):
