@@ -72,7 +72,7 @@ export class PoseStore {
   /** A message from the kernel; returns true when it was the grid's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
     if (content?.event === "poses") this.#patch(content.upsert ?? [], content.remove ?? []);
-    else if (content?.event === "thumbnail") this.#picture(content, buffers[0]);
+    else if (content?.event === "thumbnails") this.#pictures(content.pictures ?? [], buffers);
     else return false;
     return true;
   }
@@ -98,6 +98,23 @@ export class PoseStore {
     this.#urls.delete(id);
   }
 
+  /**
+   * Rows [id, version, mime, width, height, score] with one buffer each, in order, or
+   * [id, version, error] with none.
+   * @param {any[][]} rows @param {DataView[]} buffers
+   */
+  #pictures(rows, buffers) {
+    let next = 0;
+    for (const row of rows) {
+      const [id, version, ...rest] = row;
+      if (rest.length === 1) this.#picture({ id, version, error: rest[0] }, undefined);
+      else {
+        const [mime, width, height, score] = rest;
+        this.#picture({ id, version, mime, width, height, score }, buffers[next++]);
+      }
+    }
+  }
+
   /** @param {any} message @param {any} data a DataView of the thumbnail's bytes */
   #picture(message, data) {
     const row = this.rows.get(message.id);
@@ -118,7 +135,7 @@ export class PoseStore {
     for (const picture of embedded) {
       const { data, ...message } = picture;
       this.#asked.set(message.id, message.version);
-      this.#picture({ ...message, event: "thumbnail" }, data);
+      this.#picture(message, data);
     }
   }
 }

@@ -64,12 +64,22 @@ def custom_messages(wire, mark, widget, event):
     ]
 
 
+def pictures_sent(wire, mark, grid):
+    """(row, thumbnail bytes) of every picture the grid sent since `mark`."""
+    pairs = []
+    for message in custom_messages(wire, mark, grid, "thumbnails"):
+        buffers = iter(message.buffers)
+        rows = message.data["content"]["pictures"]
+        pairs += [(row, next(buffers) if len(row) == 6 else None) for row in rows]
+    return pairs
+
+
 def ask_thumbnails(grid, item_ids, wire, mark, timeout=30):
-    """Play the front end asking for tiles in view; returns the thumbnail messages."""
+    """Play the front end asking for tiles in view; returns (row, bytes) per picture."""
     front_end_event(grid, {"event": "thumbnails", "ids": list(item_ids)})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        answers = custom_messages(wire, mark, grid, "thumbnail")
+        answers = pictures_sent(wire, mark, grid)
         if len(answers) >= len(item_ids):
             return answers
         time.sleep(0.02)
@@ -89,13 +99,13 @@ def test_opening_sends_a_compact_list_and_no_pictures(client, posed, wire):
     assert all(len(json.dumps(row)) <= 200 for row in rows)
     assert "last_pose" not in opened.data["state"]  # no child models
 
-    answers = ask_thumbnails(grid, [jobs[1].item_id], wire, mark)
-    (answer,) = answers
-    content = answer.data["content"]
-    assert content["id"] == jobs[1].item_id and content["score"] >= 70
-    picture = Image.open(io.BytesIO(answer.buffers[0]))
-    assert picture.format == "WEBP" and picture.size == (content["width"], content["height"])
-    assert grid.pose_list[1][2] == content["score"]  # a new view gets the score with the list
+    ((row, data),) = ask_thumbnails(grid, [jobs[1].item_id], wire, mark)
+    item_id, version, mime, width, height, score = row
+    assert (item_id, version) == (jobs[1].item_id, jobs[1].asset_ids["image"][:8])
+    assert score >= 70
+    picture = Image.open(io.BytesIO(data))
+    assert (picture.format, mime, picture.size) == ("WEBP", "image/webp", (width, height))
+    assert grid.pose_list[1][2] == score  # a new view gets the score with the list
     assert grid.pose_list[0][2] is None  # the other pose is not scored yet: nothing asked
 
 
@@ -109,11 +119,10 @@ def test_adding_one_pose_sends_one_patch_and_one_thumbnail(client, posed, genera
     (patch,) = custom_messages(wire, mark, grid, "poses")
     assert patch.data["content"]["upsert"] == [[job.item_id, "jump", None, grid.pose_list[2][3]]]
     assert patch.buffers == []
-    (answer,) = ask_thumbnails(grid, [job.item_id], wire, mark)
+    ((_, thumbnail),) = ask_thumbnails(grid, [job.item_id], wire, mark)
 
     sent = [message for message in wire.since(mark) if message.comm_id == grid.model_id]
-    assert {message.data["content"]["event"] for message in sent} == {"poses", "thumbnail"}
-    thumbnail = answer.buffers[0]
+    assert [message.data["content"]["event"] for message in sent] == ["poses", "thumbnails"]
     assert sum(message.size for message in sent) <= 1.2 * len(thumbnail)
     assert grid.poses[2].thumbnail == thumbnail
 
@@ -129,7 +138,7 @@ def test_pictures_are_made_once_and_kept_on_disk(client, posed, wire, picture_ca
     monkeypatch.setattr(type(client.assets), "get", lambda *_: pytest.fail("downloaded again"))
     second = PoseGrid(client, collection)
     again = ask_thumbnails(second, ids, wire, wire.mark())
-    assert sorted(m.buffers[0] for m in again) == sorted(m.buffers[0] for m in first)
+    assert sorted(data for _, data in again) == sorted(data for _, data in first)
     assert [second.on_model_score(item_id) for item_id in ids] == [
         grid.on_model_score(item_id) for item_id in ids
     ]

@@ -71,7 +71,7 @@ def test_the_studio_is_one_model_and_routes_its_parts_messages(
             sent
             for sent in wire.since(mark)
             if sent.comm_id == studio.model_id
-            and sent.data["content"].get("data", {}).get("content", {}).get("event") == "thumbnail"
+            and sent.data["content"].get("data", {}).get("content", {}).get("event") == "thumbnails"
         ]
         if pictures:
             break
