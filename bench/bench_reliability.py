@@ -1,8 +1,9 @@
-"""Reliability figures: a session under injected faults, a SIGKILL restart, a short fuzz run,
-and a search for the API key everywhere it could leak.
+"""Reliability figures: a session under injected faults, a SIGKILL restart, crashes at every
+step of a paid request and of a file write, a short fuzz run, and a search for the API key
+everywhere it could leak.
 
 Run from the repository root: python bench/bench_reliability.py [--seeds 7 8 9]
-    [--outage 2] [--fuzz-seconds 20] [--skip-notebooks]
+    [--outage 2] [--kill-rounds 1] [--fuzz-seconds 20] [--skip-notebooks]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets import MaskoClient, local
-from tests.reliability import _fuzz, _restart, _scenario, _secrets
+from tests.reliability import _fuzz, _kills, _restart, _scenario, _secrets
 from tests.reliability._tally import Tally
 
 
@@ -91,6 +92,37 @@ def restart(outage: float) -> None:
     print(f"  connection failures met  {record.tally.counts['broken']}")
 
 
+def kills(rounds: int) -> None:
+    """Crash at every window of every paid route and file write, `rounds` times each."""
+    began = time.perf_counter()
+    done: list[_kills.Kill] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for number in range(rounds):
+            for route in _kills.PAID_ROUTES:
+                for window in _kills.PAID_WINDOWS:
+                    data = Path(folder) / f"{number}-{route}-{window}" / "data"
+                    done.append(_kills.paid(data, route, window))
+            for route in _kills.FILE_ROUTES:
+                for window in _kills.FILE_WINDOWS:
+                    data = Path(folder) / f"{number}-{route}-{window}" / "data"
+                    done.append(_kills.write(data, route, window))
+    windows = {kill.window for kill in done if kill.hit}
+    print(f"\ncrashes at named steps ({time.perf_counter() - began:.1f} s)")
+    print(
+        f"  kills tried / in window  {len(done)} / {sum(kill.hit for kill in done)}"
+        f" ({len(windows)} of {len(_kills.PAID_WINDOWS) + len(_kills.FILE_WINDOWS)} windows)"
+    )
+    print(
+        f"  files left by the crash  {sum(len(kill.left_by_crash) for kill in done)};"
+        f" left after the restart: {sum(len(kill.leftovers) for kill in done)}"
+    )
+    print(
+        f"  double charges           {sum(kill.double_charges for kill in done)};"
+        f" credits spent {sum(kill.spent for kill in done)} for jobs costing"
+        f" {sum(kill.cost for kill in done)}"
+    )
+
+
 def fuzz(seconds: int) -> None:
     with tempfile.TemporaryDirectory() as folder, local.start(Path(folder) / "data") as server:
         run = _fuzz.run(server, Path(folder) / "fuzz", max_time=seconds, max_examples=8)
@@ -128,12 +160,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 8, 9])
     parser.add_argument("--outage", type=float, default=2.0, help="seconds the server is down")
+    parser.add_argument("--kill-rounds", type=int, default=1, help="crashes per window")
     parser.add_argument("--fuzz-seconds", type=int, default=20)
     parser.add_argument("--skip-notebooks", action="store_true")
     args = parser.parse_args()
     for seed in args.seeds:
         faults(seed)
     restart(args.outage)
+    kills(args.kill_rounds)
     fuzz(args.fuzz_seconds)
     secrets(not args.skip_notebooks)
 

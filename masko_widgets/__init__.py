@@ -22,6 +22,7 @@ _LAZY = {
     "PreviewPanel": "masko_widgets.widgets",
     "PoseGrid": "masko_widgets.widgets",
     "MascotStudio": "masko_widgets.widgets",
+    "ReplaceNeededError": "masko_widgets.widgets._trial",
 }
 
 

@@ -3,10 +3,12 @@ contract on its own: its OpenAPI document (built from its pydantic schema) and i
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from masko_widgets import _contract as contract
 from masko_widgets.check import json_type
@@ -110,6 +112,15 @@ def test_keys_and_upload_limits_agree(standin):
         def upload(data: bytes) -> int:
             return http.post("/upload", files={"file": ("a.png", data, "image/png")}).status_code
 
+        def encoded(image_format: str) -> bytes:
+            out = io.BytesIO()
+            Image.new("RGB", (32, 32), (240, 120, 40)).save(out, image_format)
+            return out.getvalue()
+
+        for mime in contract.UPLOAD_MIME_TYPES:
+            answer = http.post("/upload", files={"file": ("a", encoded(mime[6:].upper()), mime)})
+            assert (answer.status_code, answer.json()["data"]["mime_type"]) == (201, mime)
+        assert upload(encoded("BMP")) == 400
         small = png_bomb(64, 64)
         padded = small + bytes(contract.MAX_UPLOAD_BYTES - len(small))
         assert upload(padded) == 201

@@ -1,6 +1,7 @@
 // @ts-check
 // The Animate panel: a prompt for the selected pose, and the video of the last animation.
 
+import { copyButton } from "../lib/copy.js";
 import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
 import { busy, taskList } from "../lib/status.js";
 
@@ -14,7 +15,12 @@ function field(/** @type {string} */ label, /** @type {HTMLElement} */ input, ex
 
 /** The form that sends "animate" with the prompt, duration and loop. */
 function animateForm(/** @type {Model} */ model) {
-  const selectedText = h("p", { class: "masko-selected", "aria-live": "polite" });
+  const selectedText = h("span", { "aria-live": "polite" });
+  const copyIds = copyButton(
+    () => `${model.get("selected_item_id")} ${model.get("source_image_asset_id")}`,
+    { label: "Copy ids", title: "Copy the item id and the source image asset id" },
+  );
+  const selected = h("p", { class: "masko-selected" }, [selectedText, copyIds]);
   const prompt = /** @type {HTMLInputElement} */ (
     h("input", {
       type: "text",
@@ -47,7 +53,7 @@ function animateForm(/** @type {Model} */ model) {
   );
   const reason = h("span", { class: "masko-reason", id: uniqueId("animate-reason") });
   const form = h("form", { class: "masko-animate", "aria-label": "Animate the selected pose" }, [
-    selectedText,
+    selected,
     field("Animation prompt", prompt),
     field("Seconds", duration, " masko-short"),
     h("label", { class: "masko-check" }, [loop, h("span", { text: "Loop" })]),
@@ -64,7 +70,7 @@ function animateForm(/** @type {Model} */ model) {
       loop: loop.checked,
     });
   });
-  return { form, selectedText, prompt, button, reason };
+  return { form, selectedText, copyIds, prompt, button, reason };
 }
 
 /**
@@ -82,7 +88,7 @@ export function animateBlocker(model, prompt) {
 
 /** The Animate panel of `model`; `paint()` follows the selection and running tasks. */
 export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} */ store) {
-  const { form, selectedText, prompt, button, reason } = animateForm(model);
+  const { form, selectedText, copyIds, prompt, button, reason } = animateForm(model);
 
   function paint() {
     const source = model.get("source_image_asset_id");
@@ -93,6 +99,7 @@ export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} *
       ? `Selected: ${row?.[1] || "untitled pose"}`
       : "Select a pose to animate it.";
     selectedText.title = source ? `Item ${selected}, source image asset ${source}` : "";
+    shown(copyIds, Boolean(source));
     const why = animateBlocker(model, prompt.value);
     button.disabled = why !== "";
     reason.textContent = why;

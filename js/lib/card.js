@@ -2,6 +2,7 @@
 // The collection's style card as a picture (palette swatches sized by share, the character's
 // proportions as a silhouette, its outline), with the text kept for copying and on hover.
 
+import { copyButton } from "./copy.js";
 import { h, shown } from "./dom.js";
 import { listen } from "./model.js";
 
@@ -167,28 +168,6 @@ export function cardPicture(text) {
 }
 
 /**
- * Copy button for the card text (the text stays selectable in its <details> too).
- * @param {() => string} text
- */
-function copyButton(text) {
-  const button = h("button", {
-    type: "button",
-    class: "masko-copy",
-    text: "Copy text",
-    title: "Copy the style card text",
-  });
-  button.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(text());
-      button.textContent = "Copied";
-    } catch {
-      button.textContent = "Select the text to copy";
-    }
-  });
-  return button;
-}
-
-/**
  * A live view of `style_card` and `style_card_status`. `compact` shows the state only;
  * `status: false` leaves the state out (a studio shows it once, in its header). `cleanups`
  * receives the functions that stop the updates.
@@ -197,8 +176,12 @@ function copyButton(text) {
  */
 export function styleCard(model, { compact = false, status = true, cleanups = [] } = {}) {
   const picture = h("div", { class: "masko-card-body" });
+  const waiting = h("p", { class: "masko-card-waiting" });
   const text = h("p", { class: "masko-card-text" });
-  const copy = copyButton(() => text.textContent ?? "");
+  const copy = copyButton(() => text.textContent ?? "", {
+    label: "Copy text",
+    title: "Copy the style card text",
+  });
   const details = h("details", { class: "masko-card-details" }, [
     h("summary", { text: "Text" }),
     text,
@@ -210,6 +193,7 @@ export function styleCard(model, { compact = false, status = true, cleanups = []
       compact ? null : copy,
     ]),
     compact ? null : picture,
+    compact ? null : waiting,
     compact ? null : details,
   ]);
 
@@ -217,10 +201,14 @@ export function styleCard(model, { compact = false, status = true, cleanups = []
     const card = model.get("style_card") ?? "";
     text.textContent = card;
     picture.replaceChildren(cardPicture(card) ?? h("p", { class: "masko-card-plain", text: card }));
-    copy.textContent = "Copy text";
     for (const part of [picture, details, copy]) shown(part, card !== "");
+    const references = (model.get("reference_asset_ids") ?? []).length;
+    waiting.textContent = references
+      ? "Made from the references at the next generation."
+      : "None yet: add references, then generate a pose.";
+    shown(waiting, card === "");
   }
-  cleanups.push(listen(model, ["style_card"], paint));
+  cleanups.push(listen(model, ["style_card", "reference_asset_ids"], paint));
   paint();
   return section;
 }

@@ -2,6 +2,8 @@
 // Like lonboard's fake-widget-model: traits in a plain object, events by name, and a record
 // of what the view sends to Python and saves.
 
+import { File as BufferFile } from "node:buffer";
+
 import { parseHTML } from "linkedom";
 
 /** Install a browser-like `document` (and the classes views use) on globalThis, once. */
@@ -14,6 +16,7 @@ export function installDom() {
     HTMLElement: window.HTMLElement,
     Event: window.Event,
     navigator: globalThis.navigator ?? {},
+    File: globalThis.File ?? BufferFile, // a global from Node 20 on
   });
   return document;
 }

@@ -146,3 +146,13 @@ test("cleanup removes every listener the view added", () => {
   cleanup();
   assert.equal(model.listenerCount, 0);
 });
+
+test("a card still to be made says when it will be", () => {
+  const { model, el } = mount({ render }, gallery(0));
+  const waiting = el.querySelector(".masko-card-waiting");
+  assert.match(waiting.textContent, /None yet: add references/);
+  model.update(gallery(2, { style_card_status: "cleared: re-extracted on the next generation" }));
+  assert.equal(waiting.textContent, "Made from the references at the next generation.");
+  model.update({ style_card: CARD });
+  assert.ok(!visible(waiting));
+});

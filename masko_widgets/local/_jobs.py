@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +29,10 @@ T = TypeVar("T")
 Renderer = Callable[[Store, Row], Mapping[str, tuple[bytes, int, int]]]
 
 JOB_WORKERS = 32
+"""Jobs in progress at once (most of them waiting out their simulated latency)."""
+RENDERERS = max(1, min(4, os.cpu_count() or 1))
+"""Jobs rendering at once: one per core, so renders do not crowd out the threads that serve
+requests (a CPU-bound thread more than the cores only adds contention)."""
 REQUEST_WORKERS = 4
 
 
@@ -43,6 +48,8 @@ class JobRunner:
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
         self._requests = concurrent.futures.ThreadPoolExecutor(REQUEST_WORKERS, "masko-work")
+        self._previews = concurrent.futures.ThreadPoolExecutor(RENDERERS, "masko-preview")
+        self._rendering = threading.BoundedSemaphore(RENDERERS)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
@@ -62,8 +69,12 @@ class JobRunner:
         return len(unfinished)
 
     async def off_loop(self, work: Callable[..., T], *args: Any) -> T:
-        """Run CPU work of a request (decoding, previews) on a pool thread and await it."""
+        """Run quick CPU work of a request (decoding an upload) on a pool thread; await it."""
         return await asyncio.wrap_future(self._requests.submit(work, *args))
+
+    async def render_off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        """Render a preview on a pool of its own, so uploads never queue behind renders."""
+        return await asyncio.wrap_future(self._previews.submit(work, *args))
 
     async def wait(self, job_id: str, timeout: float) -> None:
         """Return when job `job_id` ends, or after `timeout` seconds, without blocking the loop."""
@@ -94,6 +105,7 @@ class JobRunner:
         for job_id in job_ids:
             self._wake(job_id)
         self._requests.shutdown(wait=True, cancel_futures=True)
+        self._previews.shutdown(wait=True, cancel_futures=True)
         self._jobs.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job_id: str, submitted: float) -> None:
@@ -109,7 +121,8 @@ class JobRunner:
             failure = "The generation failed (simulated fault); its credits were refunded."
         else:
             try:
-                files = self.render(self.store, job)
+                with self._rendering:
+                    files = self.render(self.store, job)
             except Exception:
                 log.exception("job %s failed while rendering", job_id)
                 failure = "The generation failed while rendering; its credits were refunded."

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -155,7 +156,7 @@ class BodyLimitMiddleware:
         error = ApiError(
             413,
             f"The request body is over {self.limit // 2**20} MB, the most the API takes;"
-            " send images of at most 10 MB.",
+            " send a smaller image.",
         )
         await error.answer(scope, _replay(b""), send)
 
@@ -258,8 +259,14 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
                 if not message.get("more_body") and status < 500:
-                    self.store.remember_answer(
-                        workspace, key, fingerprint, status, kept, b"".join(parts)
+                    await run_in_threadpool(
+                        self.store.remember_answer,
+                        workspace,
+                        key,
+                        fingerprint,
+                        status,
+                        kept,
+                        b"".join(parts),
                     )
                     checkpoints.reach("idempotency.recorded")
             await send(message)

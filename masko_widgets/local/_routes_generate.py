@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._deps import Context, Ctx, Workspace, base_url, ok, owned
@@ -128,10 +129,12 @@ async def preview(
         data = fetch(url, field, ctx.store, request.url).data
         image, _mime = await ctx.jobs.off_loop(decode, data, field)
         hints.append(image)
-    png, width, height = await ctx.jobs.off_loop(
+    png, width, height = await ctx.jobs.render_off_loop(
         render_preview, ctx.store, collection, hints, body.prompt
     )
-    token, expires_at = ctx.store.add_preview(png, width, height, ctx.preview_ttl)
+    token, expires_at = await run_in_threadpool(
+        ctx.store.add_preview, png, width, height, ctx.preview_ttl
+    )
     stamp = datetime.fromtimestamp(expires_at, timezone.utc)
     return ok(
         request,

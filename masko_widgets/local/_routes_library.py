@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from masko_widgets.local import _views as views
@@ -107,8 +108,13 @@ async def create_collection(
             refs.append(imported.asset["id"])
         else:
             refs.append(await _checked_upload(ctx, imported.data, field))
-    row = ctx.store.create_collection(
-        workspace, project_id, body.name or "Untitled mascot", body.description, refs
+    row = await run_in_threadpool(  # writes files: off the event loop
+        ctx.store.create_collection,
+        workspace,
+        project_id,
+        body.name or "Untitled mascot",
+        body.description,
+        refs,
     )
     return ok(request, views.collection(row), status=201)
 
@@ -169,7 +175,8 @@ async def add_reference(
         raise _full(field)
     upload = None if asset is not None else await _checked_upload(ctx, data, field)
     try:
-        row, changed = ctx.store.change_references(
+        row, changed = await run_in_threadpool(
+            ctx.store.change_references,
             collection["id"],
             add=asset["id"] if asset else None,
             upload=upload,
@@ -253,7 +260,9 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
         field = "url"
         data = fetch(body.url, "url", ctx.store, request.url).data
     image_data, mime, width, height = await _checked_upload(ctx, data, field)
-    asset = ctx.store.add_upload(workspace, image_data, mime, width, height)
+    asset = await run_in_threadpool(
+        ctx.store.add_upload, workspace, image_data, mime, width, height
+    )
     return ok(request, views.asset(asset, base_url(request)), status=201)
 
 

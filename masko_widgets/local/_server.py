@@ -25,6 +25,9 @@ JOB_TYPES = ("image", "animation", "edit")
 PREVIEW_TTL = 15 * 60.0
 MAX_WAIT = 25.0
 _START_TIMEOUT = 15.0
+KEEP_ALIVE = 30
+"""Seconds an idle connection stays open: longer than clients keep one in their pool (httpx:
+5 s), so a client never sends on a connection the server is closing at that moment."""
 
 
 class LocalServer:
@@ -67,6 +70,7 @@ class LocalServer:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=2,
+            timeout_keep_alive=KEEP_ALIVE,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -1,7 +1,8 @@
 """Everything the stand-in remembers: SQLite records plus files under one data folder.
 
-One connection guarded by a lock serves every thread; each public method is one transaction,
-so a failed operation never leaves half a record behind.
+Writes go through one connection guarded by a lock, each public method one transaction, so
+a failed operation never leaves half a record behind. Reads use a connection per thread
+(SQLite's WAL lets them run beside a write), so a reader never waits for a writer's lock.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -181,12 +183,32 @@ class Store:
         except BaseException:
             self._db.close()
             raise
+        self._readers = threading.local()
+        self._open_readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self.swept = self._sweep()
         """How many files an interrupted write had left, removed at start."""
 
     def close(self) -> None:
         with self._lock:
+            for reader in list(self._open_readers):
+                reader.close()
             self._db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection, made on first use; it goes with its thread."""
+        reader = getattr(self._readers, "db", None)
+        if reader is None:
+            reader = sqlite3.connect(
+                self.data_dir / "masko.sqlite3",
+                check_same_thread=False,
+                isolation_level=None,
+                factory=_Reader,
+            )
+            reader.row_factory = sqlite3.Row
+            reader.execute("PRAGMA query_only = ON")
+            self._readers.db = reader
+            self._open_readers.add(reader)
+        return reader
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -200,8 +222,7 @@ class Store:
             self._db.execute("COMMIT")
 
     def _one(self, sql: str, args: Iterable[Any] = ()) -> Row | None:
-        with self._lock:
-            row = self._db.execute(sql, tuple(args)).fetchone()
+        row = self._reader().execute(sql, tuple(args)).fetchone()
         return _decode(row) if row else None
 
     # --- workspaces and keys -------------------------------------------------------------
@@ -241,12 +262,15 @@ class Store:
         return row["balance"] if row else 0
 
     def ledger(self, workspace_id: str) -> list[Row]:
-        with self._lock:
-            rows = self._db.execute(
+        rows = (
+            self._reader()
+            .execute(
                 "SELECT job_id, kind, amount, balance_after, at FROM ledger"
                 " WHERE workspace_id = ? ORDER BY seq",
                 (workspace_id,),
-            ).fetchall()
+            )
+            .fetchall()
+        )
         return [dict(row) for row in rows]
 
     # --- projects --------------------------------------------------------------------------
@@ -284,8 +308,8 @@ class Store:
         if not ids:
             return {}
         marks = ", ".join("?" for _ in ids)
-        with self._lock:
-            rows = self._db.execute(f"SELECT * FROM assets WHERE id IN ({marks})", ids).fetchall()  # noqa: S608
+        select = f"SELECT * FROM assets WHERE id IN ({marks})"  # noqa: S608
+        rows = self._reader().execute(select, ids).fetchall()
         return {row["id"]: _decode(row) for row in rows}
 
     def list(
@@ -297,11 +321,15 @@ class Store:
         given = {column: value for column, value in where.items() if value is not None}
         clause = " AND ".join(f"{column} = ?" for column in given) or "1"
         args = tuple(given.values())
-        with self._lock:
-            count = f"SELECT COUNT(*) FROM {table} WHERE {clause}"  # noqa: S608
-            select = f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?"  # noqa: S608
-            total = self._db.execute(count, args).fetchone()[0]
-            rows = self._db.execute(select, (*args, limit, offset)).fetchall()
+        count = f"SELECT COUNT(*) FROM {table} WHERE {clause}"  # noqa: S608
+        select = f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid LIMIT ? OFFSET ?"  # noqa: S608
+        reader = self._reader()
+        reader.execute("BEGIN")  # the page and the total from one snapshot
+        try:
+            total = reader.execute(count, args).fetchone()[0]
+            rows = reader.execute(select, (*args, limit, offset)).fetchall()
+        finally:
+            reader.execute("COMMIT")
         return [_decode(row) for row in rows], total
 
     # --- collections and references -------------------------------------------------------
@@ -547,10 +575,11 @@ class Store:
         return self.get("jobs", job_id) if updated else None
 
     def unfinished_jobs(self) -> list[str]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id FROM jobs WHERE status IN (?, ?) ORDER BY rowid", _UNFINISHED
-            ).fetchall()
+        rows = (
+            self._reader()
+            .execute("SELECT id FROM jobs WHERE status IN (?, ?) ORDER BY rowid", _UNFINISHED)
+            .fetchall()
+        )
         return [row["id"] for row in rows]
 
     def complete_job(self, job_id: str, files: Mapping[str, tuple[bytes, int, int]]) -> None:
@@ -648,10 +677,11 @@ class Store:
 
     def _sweep_previews(self) -> None:
         """Delete expired preview files; their rows stay so their URLs answer 410."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT token FROM previews WHERE expires_at <= ?", (time.time(),)
-            ).fetchall()
+        rows = (
+            self._reader()
+            .execute("SELECT token FROM previews WHERE expires_at <= ?", (time.time(),))
+            .fetchall()
+        )
         for row in rows:
             self._preview_path(row["token"]).unlink(missing_ok=True)
 
@@ -798,6 +828,10 @@ def _stem(path: Path) -> str | None:
     """The id or token a stored file is named by; None for a `.part` or foreign file."""
     stem, _, ext = path.name.partition(".")
     return None if not ext or ext.endswith("part") else stem
+
+
+class _Reader(sqlite3.Connection):
+    """A read-only connection of one thread (a subclass, so the store can track it weakly)."""
 
 
 class DamagedDataFolderError(RuntimeError):

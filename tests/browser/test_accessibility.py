@@ -12,11 +12,11 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser._lab import DARK_THEME, LIGHT_THEME, REPO
+from tests.browser._axe import axe_violations
+from tests.browser._lab import DARK_THEME, LIGHT_THEME
 
 pytestmark = pytest.mark.browser
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 STUDIO = [
     "from masko_widgets import connect, MascotStudio\n"
     "from PIL import Image, ImageDraw\n"
@@ -38,14 +38,6 @@ STUDIO = [
     "except ValueError:\n"
     "    pass",
 ]
-
-# Serious and critical axe violations inside the widgets, as {rule: [targets]}.
-_AXE_JS = """async () => {
-  const result = await axe.run({ include: [['.masko']] }, { resultTypes: ['violations'] });
-  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  return Object.fromEntries(bad.map((v) => [v.id + ': ' + v.help,
-                                              v.nodes.map((n) => n.target.join(' '))]));
-}"""
 
 # Controls inside the widgets without an accessible name (a rough accname: enough for ours).
 _UNNAMED_JS = """() => [...document.querySelectorAll(
@@ -76,13 +68,12 @@ def test_the_studio_has_no_serious_axe_violations_in_light_and_dark(notebook) ->
         page = nb.page
         expect(page.locator(".masko-result img").first).to_be_visible()
         expect(page.locator(".masko-preview .masko-status .masko-error")).to_be_visible()
-        page.add_script_tag(path=str(AXE))
         # The notebook at full width: the studio as a user sees it (and the README picture).
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
         studio = page.locator(".jp-OutputArea-output").filter(has=page.locator(".masko-gallery"))
         for theme in (LIGHT_THEME, DARK_THEME):
             nb.set_theme(theme)
-            violations = page.evaluate(_AXE_JS)
+            violations = axe_violations(page)
             assert violations == {}, f"{theme}:\n{json.dumps(violations, indent=1)}"
         # Screenshots (scripts/readme-picture copies the light one into the README).
         page.locator(".masko-preview .masko-status .masko-dismiss").click()

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser._axe import axe_violations
+
 pytestmark = pytest.mark.browser
 
 SETUP = (
@@ -53,6 +55,7 @@ def test_try_a_candidate_then_pin_it_in_place_of_a_reference(
 
         candidate = kernel.value("studio.gallery.trial_candidates[0]['asset_id']")
         trial.get_by_role("button", name="Pin these").click()
+        assert axe_violations(page) == {}  # the trial result and the chooser, too
         trial.get_by_label("Replace reference 2").check()
         trial.get_by_role("button", name="Pin and replace").click()
         kernel.wait_for(f"{candidate!r} in studio.gallery.reference_asset_ids", timeout=30)

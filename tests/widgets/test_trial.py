@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from masko_widgets import ReplaceNeededError
 from masko_widgets import client as api
 from masko_widgets.widgets._trial import CANDIDATES, CURRENT, Candidate, pin, try_references
 
@@ -67,8 +68,9 @@ def test_pin_into_a_full_collection_needs_replace_and_says_so(client, make_png):
     current = client.collections.get(full).reference_asset_ids
     trial = try_references(client, full, [make_png(color=BLUE)], "waving")
 
-    with pytest.raises(api.ReferenceLimitError) as refused:
+    with pytest.raises(ReplaceNeededError) as refused:  # a ReferenceLimitError
         pin(client, full, trial.candidates)
+    assert isinstance(refused.value, api.ReferenceLimitError) and refused.value.needed == 1
     words = str(refused.value)
     assert "6 of 6" in words and "replace=" in words and current[0] in words
     assert client.collections.get(full).reference_asset_ids == current  # nothing changed
