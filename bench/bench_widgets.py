@@ -1,100 +1,163 @@
-"""Widget figures: bytes a pose grid sends to the browser, and kernel responsiveness.
+"""Widget figures, side by side in one run: a hand-written GridBox of widgets.Image and the
+PoseGrid, at 24, 200 and 1000 poses; then adding one pose, and kernel responsiveness.
 
-Run from the repository root: `python bench/bench_widgets.py`. Everything runs against a
-local stand-in; messages are captured by a recording comm (no browser). Browser figures
-(click -> trait, first render of 48 poses) are measured by the browser tests.
+Run from the repository root: `python bench/bench_widgets.py` (about 4 minutes: most of it is
+the stand-in drawing 1000 poses). Everything runs against a local stand-in with latency 0;
+messages are captured by a recording comm (no browser): "bytes at open" are what the kernel
+publishes when the widget opens plus, for the PoseGrid, the thumbnails the front end asks for
+to fill its first screen. Browser figures (first screen visible, click -> trait) are in
+bench/bench_browser.py.
 """
 
 from __future__ import annotations
 
-import json
+import gc
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from masko_widgets import MaskoClient, local
-from masko_widgets.widgets import PoseGrid
-from tests.conftest import draw_character
-from tests.widgets.wire import front_end_update, recording
+import ipywidgets as widgets
 
-POSES = 24
+from masko_widgets import MaskoClient, local
+from masko_widgets.widgets import PoseGrid, _cache
+from masko_widgets.widgets._cache import PictureCache
+from tests.conftest import draw_character
+from tests.widgets.wire import front_end_event, front_end_update, recording
+
+SIZES = (24, 200, 1000)
+FIRST_SCREEN = 32
+"""Tiles the front end asks for at open: the grid's 560 px window at 1280 px wide, plus margin."""
 BUSY_JOBS = 12
 ROUND_TRIPS = 60
 
 
 def generate(client: MaskoClient, collection: str, names: list[str]) -> None:
+    jobs = []
     for start in range(0, len(names), 10):
         chunk = names[start : start + 10]
         requests = [{"type": "image", "name": name, "image_prompt": name} for name in chunk]
-        for job in client.generations.batch(collection, requests):
-            client.jobs.wait(job)
+        jobs += client.generations.batch(collection, requests)
+    for job in jobs:
+        client.jobs.wait(job, timeout=600)
 
 
-def pose_bytes(wire, mark: int, grid: PoseGrid) -> int:
-    """Bytes of pose models and of the grid's pose chain (not the widget's code)."""
-    pose_ids = {pose.model_id for pose in grid.poses}
-
-    def pose_part(message) -> int:
-        if message.comm_id in pose_ids:
-            return message.size
-        state = message.data.get("state", {})
-        if message.comm_id != grid.model_id or "last_pose" not in state:
-            return 0
-        if message.kind == "comm_open":  # the grid's first state: count only its chain head
-            return len(json.dumps({"last_pose": state["last_pose"]}))
-        return message.size
-
-    return sum(pose_part(message) for message in wire.since(mark))
+def rss_mb() -> float:
+    """The process's resident memory now, in MB (Linux /proc)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def bytes_figures(server) -> None:
+def wait_for_thumbnails(wire, mark: int, grid: PoseGrid, count: int) -> list:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        sent = [
+            message
+            for message in wire.since(mark)
+            if message.comm_id == grid.model_id and message.buffers
+        ]
+        if len(sent) >= count:
+            return sent
+        time.sleep(0.005)
+    raise TimeoutError(f"{count} thumbnails asked, {len(sent)} came")
+
+
+def hand_written(client: MaskoClient, collection: str, wire) -> tuple[float, int]:
+    """(s, bytes) to open a GridBox of widgets.Image with every 256 px thumbnail made
+    beforehand (the pictures come from the cache, outside the timing)."""
+    cache = _cache.shared_cache()
+    items = [item for item in client.items.list(collection) if item.image_asset_id]
+    pictures = [cache.submit(client, item.image_asset_id) for item in items]
+    images = [future.result().thumbnail.data for future in pictures]
+    mark = wire.mark()
+    started = time.perf_counter()
+    tiles = [widgets.Image(value=data, format="webp", width=128) for data in images]
+    grid = widgets.GridBox(tiles, layout=widgets.Layout(grid_template_columns="repeat(8, 1fr)"))
+    seconds = time.perf_counter() - started
+    sent = wire.bytes_since(mark)
+    grid.close()
+    for tile in tiles:
+        tile.close()
+    return seconds, sent
+
+
+def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
+    """Open a PoseGrid with a cold cache; the front end then asks for its first screen."""
+    gc.collect()
+    rss = rss_mb()
+    mark = wire.mark()
+    started = time.perf_counter()
+    grid = PoseGrid(client, collection)
+    opened = time.perf_counter() - started
+    open_bytes = wire.bytes_since(mark)
+    ids = [row[0] for row in grid.pose_list[:FIRST_SCREEN]]
+    front_end_event(grid, {"event": "thumbnails", "ids": ids})
+    thumbnails = wait_for_thumbnails(wire, mark, grid, len(ids))
+    first_screen = time.perf_counter() - started
+    pictures = sum(len(message.buffers[0]) for message in thumbnails)
+    return {
+        "grid": grid,
+        "open_s": opened,
+        "first_screen_s": first_screen,
+        "open_bytes": open_bytes,
+        "screen_bytes": wire.bytes_since(mark),
+        "pictures": pictures,
+        "rss_mb": rss_mb() - rss,
+    }
+
+
+def side_by_side(server) -> PoseGrid:
+    rows = []
     with MaskoClient(api_key=server.api_key, base_url=server.url) as client, recording() as wire:
         collection = client.collections.create("bench mascot").id
         client.references.add(collection, client.uploads.create(draw_character()))
-        generate(client, collection, [f"pose {n}" for n in range(POSES)])
+        made = 0
+        for size in SIZES:
+            generate(client, collection, [f"pose {n}" for n in range(made, size)])
+            made = size
+            _cache._shared = PictureCache(None)  # cold: memory only, nothing on disk
+            ours = pose_grid(client, collection, wire)
+            theirs = hand_written(client, collection, wire)
+            rows.append((size, theirs, ours))
+            grid = ours["grid"]
+        print_table(rows)
+        adding(client, collection, grid, wire)
+    return grid
 
-        mark = wire.mark()
-        grid = PoseGrid(client, collection)
-        everything = wire.bytes_since(mark)
-        poses_only = pose_bytes(wire, mark, grid)
-        full_png = sum(len(grid._originals[pose.asset_id]) for pose in grid.poses)
-        thumbnails = [len(pose.thumbnail) for pose in grid.poses]
-        print(f"{POSES}-pose grid: full-size PNGs {full_png:,} B")
-        print(
-            f"  thumbnails alone {sum(thumbnails):,} B "
-            f"(mean {statistics.mean(thumbnails):,.0f} B each)"
-        )
-        print(
-            f"  pose models + chain {poses_only:,} B = {poses_only / full_png:.3f} x full PNGs"
-            f"  (goal <= 0.15)"
-        )
-        print(
-            f"  with the widget's own state, JS and CSS: {everything:,} B = "
-            f"{everything / full_png:.3f} x"
-        )
 
-        ratios = []
-        for n in range(5):
-            generate(client, collection, [f"extra {n}"])
-            mark = wire.mark()
-            grid.refresh()
-            added = grid.poses[-1]
-            sent = pose_bytes(wire, mark, grid)
-            ratios.append(sent / len(added.thumbnail))
-            print(
-                f"  adding pose {len(grid.poses)}: sent {sent:,} B for a "
-                f"{len(added.thumbnail):,} B thumbnail = {ratios[-1]:.2f} x (goal <= 1.2)"
-            )
-        mark = wire.mark()
-        grid.generate(["one more"]).wait(60)
-        added = grid.poses[-1]
+def print_table(rows: list) -> None:
+    print("| poses | GridBox+Image open | GridBox bytes | PoseGrid open | first screen | "
+          "bytes at open (list) | + first screen | budget | RSS growth |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for size, (seconds, sent), ours in rows:
+        budget = ours["pictures"] + 200 * size
         print(
-            f"  adding one pose through generate() incl. progress messages: "
-            f"{wire.bytes_since(mark):,} B ({wire.bytes_since(mark) / len(added.thumbnail):.2f}"
-            " x its thumbnail)"
+            f"| {size} | {seconds * 1000:.0f} ms | {sent / 1e3:,.0f} KB "
+            f"| {ours['open_s'] * 1000:.0f} ms | {ours['first_screen_s'] * 1000:.0f} ms "
+            f"| {ours['open_bytes'] / 1e3:,.1f} KB | {ours['screen_bytes'] / 1e3:,.1f} KB "
+            f"| {budget / 1e3:,.1f} KB | {ours['rss_mb']:.1f} MB |"
+        )
+    ratio = rows[-1][2]["open_s"] / rows[0][2]["open_s"]
+    print(f"PoseGrid open time {SIZES[-1]} / {SIZES[0]} poses: {ratio:.2f} x (goal <= 2)")
+
+
+def adding(client: MaskoClient, collection: str, grid: PoseGrid, wire) -> None:
+    for n in range(3):
+        generate(client, collection, [f"extra {n}"])
+        mark = wire.mark()
+        grid.refresh()
+        new_id = grid.pose_list[-1][0]
+        front_end_event(grid, {"event": "thumbnails", "ids": [new_id]})
+        (thumbnail,) = wait_for_thumbnails(wire, mark, grid, 1)
+        sent = sum(m.size for m in wire.since(mark) if m.comm_id == grid.model_id)
+        size = len(thumbnail.buffers[0])
+        print(
+            f"adding pose {len(grid.pose_list)}: patch + thumbnail {sent:,} B for a "
+            f"{size:,} B thumbnail = {sent / size:.2f} x (goal <= 1.2)"
         )
 
 
@@ -121,7 +184,6 @@ def responsiveness(latency: float) -> None:
             return times
 
         quiet = round_trips()
-        started = time.perf_counter()
         tasks = [
             grid.generate([f"busy {half}-{n}" for n in range(BUSY_JOBS // 2)]) for half in range(2)
         ]
@@ -129,26 +191,16 @@ def responsiveness(latency: float) -> None:
         for task in tasks:
             task.wait(300)
         print(
-            f"Kernel-side trait round trip (front-end update -> derived trait -> reply), "
-            f"{ROUND_TRIPS} each, stand-in job latency {latency} s:"
-        )
-        print(
-            f"  idle:               median {statistics.median(quiet):.2f} ms, "
-            f"max {max(quiet):.2f} ms"
-        )
-        print(
-            f"  {BUSY_JOBS} jobs running:    median {statistics.median(busy):.2f} ms, "
-            f"max {max(busy):.2f} ms  (goal <= 300 ms)"
-        )
-        print(
-            f"  the {BUSY_JOBS} jobs took {time.perf_counter() - started:.1f} s; "
-            f"grid now shows {len(grid.poses)} poses"
+            f"kernel-side click round trip (front-end update -> derived trait), {ROUND_TRIPS} "
+            f"each: idle median {statistics.median(quiet):.2f} ms (max {max(quiet):.2f}); "
+            f"{BUSY_JOBS} jobs running median {statistics.median(busy):.2f} ms "
+            f"(max {max(busy):.2f})"
         )
 
 
 def main() -> None:
-    with local.start() as server:
-        bytes_figures(server)
+    with tempfile.TemporaryDirectory() as temp, local.start(Path(temp)) as server:
+        side_by_side(server)
     responsiveness(latency=1.5)
 
 

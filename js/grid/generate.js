@@ -12,6 +12,33 @@ export function generateLabel(/** @type {number} */ count, /** @type {number} */
   return { text, allowed: count > 0 && count <= max };
 }
 
+/**
+ * Why Generate cannot run for `count` picked poses, or "" when it can.
+ * @param {Model} model
+ * @param {number} count
+ */
+export function generateBlocker(model, count) {
+  const max = model.get("max_batch");
+  if (count === 0) return "Tick a suggestion or write a pose.";
+  if (count > max) return `At most ${max} poses at once.`;
+  if (busy(model, ["generate"])) return "Poses are on their way.";
+  return "";
+}
+
+/**
+ * The ticked suggestions and the pose written in `own`.
+ * @param {HTMLElement} choices
+ * @param {HTMLInputElement} own
+ */
+function pickedNames(choices, own) {
+  const boxes = /** @type {NodeListOf<HTMLInputElement>} */ (
+    choices.querySelectorAll("input:checked")
+  );
+  const names = [...boxes].map((box) => box.value);
+  const mine = own.value.trim();
+  return mine ? [...names, mine] : names;
+}
+
 /** The panel of `model`; `paint()` redraws the suggestions. */
 export function generatePanel(/** @type {Model} */ model) {
   const suggest = h("button", {
@@ -42,27 +69,12 @@ export function generatePanel(/** @type {Model} */ model) {
     taskList(model, { kinds: ["generate"] }),
   ]);
 
-  function picked() {
-    const boxes = /** @type {NodeListOf<HTMLInputElement>} */ (
-      choices.querySelectorAll("input:checked")
-    );
-    const names = [...boxes].map((box) => box.value);
-    const mine = own.value.trim();
-    return mine ? [...names, mine] : names;
-  }
+  const picked = () => pickedNames(choices, own);
 
   function paintButton() {
-    const max = model.get("max_batch");
     const count = picked().length;
-    const { text, allowed } = generateLabel(count, max);
-    const why =
-      count === 0
-        ? "Tick a suggestion or write a pose."
-        : count > max
-          ? `At most ${max} poses at once.`
-          : busy(model, ["generate"])
-            ? "Poses are on their way."
-            : "";
+    const { text, allowed } = generateLabel(count, model.get("max_batch"));
+    const why = generateBlocker(model, count);
     button.textContent = text;
     button.disabled = !allowed || why !== "";
     reason.textContent = why;

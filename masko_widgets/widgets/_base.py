@@ -192,6 +192,7 @@ class MaskoWidget(anywidget.AnyWidget):
     """front-end event name -> method name."""
 
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
+        self._part_link = _HOSTING.get()
         self._client = resolve_client(client)
         self._tasks_lock = threading.Lock()
         self._running: dict[str, Task] = {}
@@ -201,11 +202,20 @@ class MaskoWidget(anywidget.AnyWidget):
 
     def open(self) -> None:
         """Open the widget's comm, or inside `hosted`, talk through the host's."""
-        link = _HOSTING.get()
-        if link is not None and self.comm is None:
-            self.comm = PartComm(link)
-            return
-        super().open()
+        if self._part_link is None:
+            super().open()
+        elif not isinstance(self.comm, PartComm):
+            foreign = self.comm  # e.g. marimo opens every widget as it is constructed
+            self.comm = PartComm(self._part_link)
+            if foreign is not None:
+                foreign.close()
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The synced state; a hosted part's whole state lives in its host, so it has no
+        model of its own to open (its host asks for its keys by name)."""
+        if key is None and self._part_link is not None:
+            return {}
+        return super().get_state(key, drop_defaults)
 
     def _load(self) -> None:
         """Fetch what the widget shows first (runs before the widget's comm opens)."""

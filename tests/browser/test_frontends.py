@@ -1,0 +1,142 @@
+"""The studio on a 1000-pose collection in every notebook front end: JupyterLab, Notebook 7,
+Voila and marimo (`mo.ui.anywidget`). Each shows the references and the poses, a click selects
+a pose and the Python trait follows, and scrolling the grid loads the tiles it shows (and not
+the rest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from masko_widgets import MaskoClient, PoseGrid
+from masko_widgets.export import export_html
+from masko_widgets.widgets import _cache
+from masko_widgets.widgets._cache import PictureCache
+from tests.browser import _frontends as fe
+from tests.browser._lab import ARTIFACTS
+from tests.conftest import draw_character
+
+pytestmark = pytest.mark.browser
+
+POSES = 1000
+BATCH = 10
+WAIT = 60_000
+"""Milliseconds a page may take to show what a step expects (servers share a busy machine)."""
+LOADED_AT_MOST = 300
+"""Thumbnails a view may hold after showing the top and the bottom of the grid."""
+
+
+@pytest.fixture(scope="session")
+def crowded(standin) -> dict:
+    """A collection with two references and 1000 poses on the session's stand-in, in a
+    workspace of its own (its credits are not the other tests')."""
+    key = standin.new_workspace_key(credits=POSES)
+    with MaskoClient(api_key=key, base_url=standin.url) as client:
+        collection = client.collections.create("Crowded mascot")
+        for color in ((240, 120, 40), (230, 100, 50)):
+            client.references.add(collection, client.uploads.create(draw_character(color)))
+        jobs = []
+        for start in range(0, POSES, BATCH):
+            names = [f"pose {n}" for n in range(start, start + BATCH)]
+            requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
+            jobs += client.generations.batch(collection, requests)
+        items = [client.jobs.wait(job, timeout=600).item_id for job in jobs]
+    return {"url": standin.url, "key": key, "collection": collection.id, "items": items}
+
+
+@pytest.fixture
+def probe(tmp_path: Path, crowded: dict) -> Path:
+    folder = tmp_path / "probe"
+    fe.write_probe(folder, crowded["url"], crowded["key"], crowded["collection"])
+    return folder
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(60_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def loaded(image) -> bool:
+    return image.evaluate("(img) => img.complete && img.naturalWidth > 0")
+
+
+def check_studio(page: Page, probe: Path, items: list[str], name: str) -> None:
+    """References and poses show; a click reaches Python; scrolling loads what it shows."""
+    grid = page.locator(".masko-grid")
+    tiles = grid.locator("[role=option]")
+    expect(tiles).to_have_count(POSES, timeout=WAIT)
+    expect(page.locator(".masko-gallery .masko-slot.is-filled")).to_have_count(2, timeout=WAIT)
+    page.wait_for_function(
+        "(img) => img.naturalWidth > 0", arg=tiles.first.locator("img").element_handle()
+    )
+
+    tiles.nth(1).click()
+    assert fe.selected(probe, expected=items[1]) == items[1]
+    expect(tiles.nth(1)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+
+    poses = grid.locator(".masko-poses")
+    poses.evaluate("(list) => { list.scrollTop = list.scrollHeight; }")
+    last = tiles.last.locator("img")
+    page.wait_for_function("(img) => img.naturalWidth > 0", arg=last.element_handle())
+    shown = poses.evaluate("(list) => list.querySelectorAll('img[src]').length")
+    assert 0 < shown <= LOADED_AT_MOST, f"{shown} thumbnails loaded of {POSES}"
+    tiles.last.click()
+    assert fe.selected(probe, expected=items[-1]) == items[-1]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"studio-{name}.png"))
+
+
+def test_studio_in_jupyterlab(notebook, probe: Path, crowded: dict) -> None:
+    with notebook("crowded.ipynb", [fe.studio_code(probe) + "studio"], size=(1280, 1000)) as nb:
+        check_studio(nb.page, probe, crowded["items"], "lab")
+
+
+@pytest.mark.parametrize("start", [fe.voila_server, fe.marimo_server], ids=["voila", "marimo"])
+def test_studio_in_voila_and_marimo(
+    start: Callable, tmp_path: Path, probe: Path, crowded: dict, page: Page
+) -> None:
+    with start(tmp_path / "server", probe) as server:
+        page.goto(server.url)
+        check_studio(page, probe, crowded["items"], server.name)
+
+
+def test_studio_in_notebook7(tmp_path: Path, probe: Path, crowded: dict, page: Page) -> None:
+    with fe.notebook7_server(tmp_path / "server", probe) as server:
+        page.goto(server.url)
+        fe.wait_for_idle_kernel(server)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        check_studio(page, probe, crowded["items"], server.name)
+
+
+def test_a_1000_pose_grid_exports_and_renders_offline(
+    crowded: dict, tmp_path: Path, chromium: Browser, monkeypatch
+) -> None:
+    monkeypatch.setattr(_cache, "_shared", PictureCache(tmp_path / "pictures"))
+    with MaskoClient(api_key=crowded["key"], base_url=crowded["url"]) as client:
+        grid = PoseGrid(client, crowded["collection"])
+        path = export_html(grid, tmp_path / "crowded.html", title="Crowded")
+    context = chromium.new_context(offline=True)
+    context.set_default_timeout(60_000)
+    context.route("http*://**/*", lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        tiles = page.locator(".masko-grid [role=option]")
+        expect(tiles).to_have_count(POSES, timeout=WAIT)
+        tiles.last.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(img) => img.naturalWidth > 0", arg=tiles.last.locator("img").element_handle()
+        )
+        expect(tiles.last.locator(".masko-score")).not_to_have_text("–", timeout=WAIT)
+    finally:
+        context.close()
