@@ -18,6 +18,7 @@ from masko_widgets.local._style_card import StyleCard
 _SUPERSAMPLE = 2  # drawn at twice the size, then reduced: smooth edges
 _BODY = 0.44  # body height as a share of the canvas side, before the pose's stretch
 _MAX_WIDTH = 0.6  # a wide body is shrunk to at most this share of the side
+_PROPS_ROOM = 0.7  # room around the figure for its props, in body heights
 _SHADOW_ALPHA = 22  # light enough that a flattened shadow still counts as background
 
 
@@ -27,7 +28,7 @@ def draw_figure(card: StyleCard, pose: Pose, size: int) -> Image.Image:
     unit = _BODY * size * _SUPERSAMPLE
     unit *= min(1.0, _MAX_WIDTH / _BODY / max(card.proportions, 0.1))
     body = _Body(card, pose, unit)
-    canvas = Image.new("RGBA", (round(3.2 * unit), round(3.2 * unit)), (0, 0, 0, 0))
+    canvas = Image.new("RGBA", (round(2.6 * unit), round(2.6 * unit)), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     centre = (canvas.width / 2, canvas.height / 2)
     body.draw(draw, canvas, centre)
@@ -35,8 +36,9 @@ def draw_figure(card: StyleCard, pose: Pose, size: int) -> Image.Image:
     if pose.tilt:
         figure = figure.rotate(pose.tilt, Image.Resampling.BICUBIC, expand=True)
     figure = figure.convert("RGBA")
-    staged = Image.new("RGBA", (figure.width + round(3 * unit), figure.height + round(3 * unit)))
-    staged.alpha_composite(figure, (round(1.5 * unit), round(1.5 * unit)))
+    margin = round(_PROPS_ROOM * unit)
+    staged = Image.new("RGBA", (figure.width + 2 * margin, figure.height + 2 * margin))
+    staged.alpha_composite(figure, (margin, margin))
     box = staged.getchannel("A").getbbox() or (0, 0, *staged.size)
     draw_props(ImageDraw.Draw(staged), pose.props, box, unit, body.outline, body.line)
     figure = crop_to_content(staged).convert("RGBa").reduce(_SUPERSAMPLE)

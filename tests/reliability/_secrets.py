@@ -215,7 +215,7 @@ def _drive_widgets(server: Any, sweep: Sweep, folder: Path) -> tuple[MaskoClient
     client = connect()
     collection = client.collections.create("secret mascot")
     studio = MascotStudio(collection=collection)  # no client: connect() reads the environment
-    gallery, panel, grid = studio.parts
+    gallery, panel, grid = studio.gallery, studio.preview, studio.grid
     gallery.add(draw_character())
     spare = client.uploads.create(draw_character((60, 140, 220)))
     gallery.add(spare.url)

@@ -26,7 +26,7 @@ def keyed(tmp_path_factory) -> Iterator:
 def test_no_key_in_widget_state_reprs_errors_logs_or_files(keyed, tmp_path):
     sweep = _secrets.exercise(keyed, tmp_path)
     # The sweep did what it says, so finding nothing means something.
-    assert sweep.widgets > 10 and sweep.messages > 50 and sweep.records > 50
+    assert sweep.widgets >= 8 and sweep.messages > 50 and sweep.records > 50
     assert sweep.poses >= 3 and sweep.animated and len(sweep.errors) == 10
     assert sweep.gallery_error == "" and sweep.grid_error  # the doomed pose, in words
     assert sweep.errors[-1].status_code == 401
