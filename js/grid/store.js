@@ -7,7 +7,7 @@ import { ObjectUrls } from "../lib/urls.js";
 
 /** [item id, name, on-model score or null, thumbnail version] */
 /** @typedef {[string, string, number | null, string]} PoseRow */
-/** @typedef {{ url: string | null, width: number, height: number, error?: string }} Picture */
+/** @typedef {{ url: string | null, width?: number, height?: number, error?: string }} Picture */
 /** @typedef {import("../lib/model.js").Model} Model */
 /** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
 
@@ -72,7 +72,7 @@ export class PoseStore {
   /** A message from the kernel; returns true when it was the grid's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
     if (content?.event === "poses") this.#patch(content.upsert ?? [], content.remove ?? []);
-    else if (content?.event === "thumbnails") this.#pictures(content.pictures ?? [], buffers);
+    else if (content?.event === "thumbnails") this.#pictures(content, buffers);
     else return false;
     return true;
   }
@@ -99,19 +99,15 @@ export class PoseStore {
   }
 
   /**
-   * Rows [id, version, mime, width, height, score] with one buffer each, in order, or
-   * [id, version, error] with none.
-   * @param {any[][]} rows @param {DataView[]} buffers
+   * `pictures`: rows [id, version, score] with one buffer each, in order, or
+   * [id, version, error] (a string) with none; `mime`: the thumbnails' format.
+   * @param {{ mime: string, pictures?: any[][] }} message @param {DataView[]} buffers
    */
-  #pictures(rows, buffers) {
+  #pictures({ mime, pictures = [] }, buffers) {
     let next = 0;
-    for (const row of rows) {
-      const [id, version, ...rest] = row;
-      if (rest.length === 1) this.#picture({ id, version, error: rest[0] }, undefined);
-      else {
-        const [mime, width, height, score] = rest;
-        this.#picture({ id, version, mime, width, height, score }, buffers[next++]);
-      }
+    for (const [id, version, outcome] of pictures) {
+      if (typeof outcome === "string") this.#picture({ id, version, error: outcome }, undefined);
+      else this.#picture({ id, version, mime, score: outcome }, buffers[next++]);
     }
   }
 
@@ -121,10 +117,11 @@ export class PoseStore {
     if (!row || row[3] !== message.version) return; // the pose changed meanwhile
     if (message.error) {
       this.#asked.delete(message.id); // the tile asks again when next in view
-      this.pictures.set(message.id, { url: null, width: 0, height: 0, error: message.error });
+      this.pictures.set(message.id, { url: null, error: message.error });
     } else {
       const url = this.#urls.set(message.id, data, message.mime);
-      this.pictures.set(message.id, { url, width: message.width, height: message.height });
+      const { width, height } = message; // known in a saved page; else the image's own size
+      this.pictures.set(message.id, width ? { url, width, height } : { url });
     }
     if (message.score !== undefined) row[2] = message.score;
     for (const listener of this.#listeners) listener.picture(message.id);

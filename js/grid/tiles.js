@@ -71,8 +71,10 @@ function paintPicture(
   tile.img.hidden = url === null;
   if (url === null) tile.img.removeAttribute("src");
   else {
-    tile.img.width = picture?.width ?? 0;
-    tile.img.height = picture?.height ?? 0;
+    if (picture?.width && picture.height) {
+      tile.img.width = picture.width;
+      tile.img.height = picture.height;
+    }
     tile.img.src = url;
   }
 }

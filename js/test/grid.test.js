@@ -61,12 +61,16 @@ test("a thumbnail lands in its tile's picture with its score; a new version asks
   store.listen({ rows: () => seen.push("rows"), picture: (id) => seen.push(id) });
   store.want(["item-1"]);
   await Promise.resolve();
-  const picture = ["item-1", "v1", "image/webp", 4, 3, 91];
+  const picture = ["item-1", "v1", 91];
   const failed = ["item-0", "v0", "The picture is not made yet."];
   const bytes = new DataView(new ArrayBuffer(8));
-  assert.ok(store.receive({ event: "thumbnails", pictures: [failed, picture] }, [bytes]));
+  assert.ok(
+    store.receive({ event: "thumbnails", mime: "image/webp", pictures: [failed, picture] }, [
+      bytes,
+    ]),
+  );
   assert.equal(store.pictures.get("item-0").error, "The picture is not made yet.");
-  assert.deepEqual(store.pictures.get("item-1"), { url: "blob:1", width: 4, height: 3 });
+  assert.deepEqual(store.pictures.get("item-1"), { url: "blob:1" });
   assert.equal(store.rows.get("item-1")[2], 91);
 
   store.receive({ event: "poses", upsert: [["item-1", "pose 1", null, "v9"]], remove: ["item-0"] });
@@ -78,7 +82,7 @@ test("a thumbnail lands in its tile's picture with its score; a new version asks
   await Promise.resolve();
   assert.deepEqual(sent.at(-1), { event: "thumbnails", ids: ["item-1"] });
   // an answer for the old picture is dropped
-  store.receive({ event: "thumbnails", pictures: [picture] }, [bytes]);
+  store.receive({ event: "thumbnails", mime: "image/webp", pictures: [picture] }, [bytes]);
   assert.equal(store.pictures.has("item-1"), false);
   assert.equal(store.receive({ event: "something else" }), false);
 });

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+THUMBNAIL_MIME = "image/webp"
+"""Every thumbnail's format."""
 THUMBNAIL_SIZE = 256
 """Longest side, in pixels, of a thumbnail (tiles are drawn at about half of it)."""
 
@@ -41,7 +43,7 @@ def make_thumbnail(
     picture.thumbnail((size, size), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     picture.save(out, "WEBP", quality=quality, method=4)
-    return Thumbnail(out.getvalue(), "image/webp", picture.width, picture.height)
+    return Thumbnail(out.getvalue(), THUMBNAIL_MIME, picture.width, picture.height)
 
 
 def _has_alpha(image: Image.Image) -> bool:

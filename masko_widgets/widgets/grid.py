@@ -24,6 +24,7 @@ from masko_widgets.widgets._cache import AssetPicture, shared_cache
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
+from masko_widgets.widgets._thumbnails import THUMBNAIL_MIME
 
 MAX_VIDEO_BYTES = 16 * 1024 * 1024
 """Larger animations are shown from their URL instead of travelling as bytes."""
@@ -36,9 +37,9 @@ _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
 
 class Delivery:
     """The thumbnails of one request of the front end, sent a few per message as they are
-    made: `{"event": "thumbnails", "pictures": rows}` with one buffer per picture. A row is
-    [item id, version, mime, width, height, score], or [item id, version, error] with no
-    buffer when the picture could not be made."""
+    made: `{"event": "thumbnails", "mime": ..., "pictures": rows}` with one buffer per picture.
+    A row is [item id, version, score], or [item id, version, error] with no buffer when the
+    picture could not be made (an error is a string, a score a number or None)."""
 
     def __init__(self, send: Callable[[dict, list], None], expected: int) -> None:
         self._send = send
@@ -57,7 +58,7 @@ class Delivery:
                 return
             rows, buffers = self._rows, self._buffers
             self._rows, self._buffers = [], []
-        self._send({"event": "thumbnails", "pictures": rows}, buffers)
+        self._send({"event": "thumbnails", "mime": THUMBNAIL_MIME, "pictures": rows}, buffers)
 
 
 class Pose:
@@ -240,9 +241,7 @@ class PoseGrid(CollectionWidget):
             delivery.add([entry.item_id, entry.version, friendly_error(exc)], None)
             return
         score = entry.score if entry.scored else self._scored(entry, picture, tell=False)
-        thumbnail = picture.thumbnail
-        row = [entry.item_id, entry.version, thumbnail.mime, thumbnail.width, thumbnail.height]
-        delivery.add([*row, score], thumbnail.data)
+        delivery.add([entry.item_id, entry.version, score], picture.thumbnail.data)
 
     def _export_state(self) -> dict[str, Any]:
         """Every thumbnail, for a saved page (it has no kernel to ask): `pose_pictures`."""
