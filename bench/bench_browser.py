@@ -112,7 +112,10 @@ def notebook_times() -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as temp, local.start(Path(temp) / "standin") as server:
+    with (
+        tempfile.TemporaryDirectory() as temp,
+        local.start(Path(temp) / "standin", credits=5000) as server,
+    ):
         with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
             small = collection_with_poses(client, CLICK_POSES)
             grids = {size: collection_with_poses(client, size) for size in GRID_SIZES}
