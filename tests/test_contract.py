@@ -148,10 +148,12 @@ def test_the_front_end_gets_the_limits_through_traits(client, collection):
         "ReferenceGallery": {
             "max_slots": contract.MAX_REFERENCES,
             "max_upload_bytes": contract.MAX_UPLOAD_BYTES,
+            "upload_types": list(contract.UPLOAD_MIME_TYPES),
         },
         "PreviewPanel": {
             "max_hints": contract.MAX_REFERENCES,
             "max_upload_bytes": contract.MAX_UPLOAD_BYTES,
+            "upload_types": list(contract.UPLOAD_MIME_TYPES),
         },
         "PoseGrid": {
             "max_batch": contract.MAX_BATCH,

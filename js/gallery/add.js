@@ -43,6 +43,7 @@ export function addArea(model, el, cleanups) {
     say(found.join(" "));
   };
   const picker = filePicker({
+    model,
     inputClass: "masko-file-input",
     label: "Upload reference images",
     text: "Upload images…",

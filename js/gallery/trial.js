@@ -116,6 +116,7 @@ function candidateList(model, urls, cleanups) {
 function candidateAdders(model) {
   const { say, el: problems } = localError();
   const picker = filePicker({
+    model,
     inputClass: "masko-candidate-file-input",
     label: "Upload candidate images",
     text: "Add candidates…",

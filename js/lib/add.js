@@ -3,7 +3,7 @@
 // for problems found in the browser before anything is sent.
 
 import { h, shown } from "./dom.js";
-import { IMAGE_TYPES, fileProblem, isHttpUrl, sendFile } from "./files.js";
+import { fileProblem, isHttpUrl, sendFile, uploadLimits } from "./files.js";
 import { takeFiles } from "./slots.js";
 
 /** @typedef {import("./model.js").Model} Model */
@@ -35,14 +35,15 @@ export function localError() {
 }
 
 /**
- * A hidden multi-file image input and the button that opens it; each pick goes to `onFiles`.
- * @param {{ inputClass: string, label: string, text: string, onFiles: (files: File[]) => void }} options
+ * A hidden multi-file input for the model's upload types and the button that opens it; each
+ * pick goes to `onFiles`.
+ * @param {{ model: Model, inputClass: string, label: string, text: string, onFiles: (files: File[]) => void }} options
  */
-export function filePicker({ inputClass, label, text, onFiles }) {
+export function filePicker({ model, inputClass, label, text, onFiles }) {
   const input = h("input", {
     type: "file",
     multiple: true,
-    accept: IMAGE_TYPES.join(","),
+    accept: uploadLimits(model).types.join(","),
     class: `${inputClass} masko-visually-hidden`,
     "aria-label": label,
     tabindex: -1,
@@ -94,7 +95,7 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
 
 /**
  * Send each usable image of `files` that fits in `free` slots as an `event` message (files
- * over the model's `max_upload_bytes` are refused).
+ * outside the model's upload limits are refused).
  * Returns the problems found (in words), and how many were sent and refused for want of slots.
  * @param {Model} model
  * @param {string} event
@@ -103,7 +104,8 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
  */
 export function sendImages(model, event, files, free) {
   const list = Array.from(files);
-  const problem = (/** @type {File} */ file) => fileProblem(file, model.get("max_upload_bytes"));
+  const limits = uploadLimits(model);
+  const problem = (/** @type {File} */ file) => fileProblem(file, limits);
   const problems = list.map(problem).filter(Boolean);
   const { accepted, refused } = takeFiles(
     list.filter((file) => !problem(file)),

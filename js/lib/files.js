@@ -1,16 +1,42 @@
 // @ts-check
 // Image files picked or dropped in the browser, sent to Python one file per message.
 
-export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+/**
+ * What a widget accepts from the browser: its `max_upload_bytes` and `upload_types` traits,
+ * which come from the API contract.
+ * @typedef {{ maxBytes: number, types: string[] }} UploadLimits
+ */
 
 /**
- * Why `file` cannot be sent, or "" when it can (at most `maxBytes`).
- * @param {{ name: string, type: string, size: number }} file
- * @param {number} maxBytes
+ * The upload limits a widget's model carries.
+ * @param {import("./model.js").Model} model
+ * @returns {UploadLimits}
  */
-export function fileProblem(file, maxBytes) {
-  if (!IMAGE_TYPES.includes(file.type)) {
-    return `${file.name} is not a PNG, JPEG, WebP or GIF image.`;
+export function uploadLimits(model) {
+  return { maxBytes: model.get("max_upload_bytes"), types: model.get("upload_types") };
+}
+
+/** Names that are not the upper-cased MIME subtype. */
+const TYPE_NAMES = /** @type {Record<string, string>} */ ({ "image/webp": "WebP" });
+
+/**
+ * "a PNG, JPEG, WebP or GIF" for the MIME types given.
+ * @param {string[]} types
+ */
+function typeNames(types) {
+  const names = types.map((type) => TYPE_NAMES[type] ?? type.replace(/^image\//, "").toUpperCase());
+  const last = names.pop();
+  return names.length ? `a ${names.join(", ")} or ${last}` : `a ${last}`;
+}
+
+/**
+ * Why `file` cannot be sent under `limits`, or "" when it can.
+ * @param {{ name: string, type: string, size: number }} file
+ * @param {UploadLimits} limits
+ */
+export function fileProblem(file, { maxBytes, types }) {
+  if (!types.includes(file.type)) {
+    return `${file.name} is not ${typeNames(types)} image.`;
   }
   if (file.size > maxBytes) {
     const mb = (/** @type {number} */ size) => (size / 1024 / 1024).toFixed(1).replace(/\.0$/, "");

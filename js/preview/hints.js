@@ -29,6 +29,7 @@ export function hintSection(model, urls, cleanups) {
   const list = h("ul", { class: "masko-hint-list", "aria-label": "Style hints" });
   const { say, el: problems } = localError();
   const picker = filePicker({
+    model,
     inputClass: "masko-hint-file-input",
     label: "Upload hint images",
     text: "Add hint images…",

@@ -20,6 +20,7 @@ function gallery(count, extra = {}) {
     reference_asset_ids: ids,
     max_slots: 6,
     max_upload_bytes: 10 * 1024 * 1024,
+    upload_types: ["image/png", "image/jpeg", "image/webp", "image/gif"],
     tasks: [],
     error: "",
     notice: "",

@@ -52,17 +52,26 @@ test("takeFiles keeps only what fits", () => {
   assert.deepEqual(takeFiles(["a"], -1), { accepted: [], refused: 1 });
 });
 
-test("fileProblem accepts the API's image types up to the size it is given", () => {
-  const limit = 10 * 1024 * 1024;
-  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }, limit), "");
-  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: limit }, limit), "");
-  assert.match(fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }, limit), /not a PNG/);
+test("fileProblem accepts the types and the size it is given, and names the types", () => {
+  const types = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+  const maxBytes = 10 * 1024 * 1024;
+  const limits = { maxBytes, types };
+  assert.equal(fileProblem({ name: "a.png", type: "image/png", size: 10 }, limits), "");
+  assert.equal(fileProblem({ name: "a.gif", type: "image/gif", size: maxBytes }, limits), "");
   assert.equal(
-    fileProblem({ name: "b.png", type: "image/png", size: limit + 1 }, limit),
+    fileProblem({ name: "a.svg", type: "image/svg+xml", size: 10 }, limits),
+    "a.svg is not a PNG, JPEG, WebP or GIF image.",
+  );
+  assert.equal(
+    fileProblem({ name: "a.gif", type: "image/gif", size: 10 }, { maxBytes, types: ["image/png"] }),
+    "a.gif is not a PNG image.",
+  );
+  assert.equal(
+    fileProblem({ name: "b.png", type: "image/png", size: maxBytes + 1 }, limits),
     "b.png is 10 MB; the limit is 10 MB.",
   );
   assert.match(
-    fileProblem({ name: "c.png", type: "image/png", size: 3e6 }, 2e6),
+    fileProblem({ name: "c.png", type: "image/png", size: 3e6 }, { maxBytes: 2e6, types }),
     /limit is 1.9 MB/,
   );
 });
@@ -98,7 +107,7 @@ test("sendImages sends the usable images that fit and says what it left out", as
   const sent = [];
   const model = {
     send: (content, _callbacks, buffers) => sent.push([content, buffers]),
-    get: (name) => ({ max_upload_bytes: 1024 * 1024 })[name],
+    get: (name) => ({ max_upload_bytes: 1024 * 1024, upload_types: ["image/png"] })[name],
   };
   const image = (name, size = 10) => ({
     name,
@@ -115,10 +124,7 @@ test("sendImages sends the usable images that fit and says what it left out", as
   ];
   const result = sendImages(model, "add_file", files, 2);
   assert.deepEqual(result, {
-    problems: [
-      "notes.txt is not a PNG, JPEG, WebP or GIF image.",
-      "big.png is 1.5 MB; the limit is 1 MB.",
-    ],
+    problems: ["notes.txt is not a PNG image.", "big.png is 1.5 MB; the limit is 1 MB."],
     sent: 2,
     refused: 1,
   });

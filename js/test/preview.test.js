@@ -25,6 +25,7 @@ function panel(extra = {}) {
     hints: [],
     max_hints: 6,
     max_upload_bytes: 10 * 1024 * 1024,
+    upload_types: ["image/png", "image/jpeg", "image/webp", "image/gif"],
     result_sets: [],
     compare: false,
     can_keep: true,

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 import traitlets as t
 
 from masko_widgets import client as api
-from masko_widgets._contract import MAX_UPLOAD_BYTES
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
     Task,
@@ -20,9 +19,10 @@ from masko_widgets.widgets._base import (
 from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
 from masko_widgets.widgets._thumbnails import Thumbnail
 from masko_widgets.widgets._trial_panel import TrialPanel
+from masko_widgets.widgets._uploads import AcceptsUploads
 
 
-class ReferenceGallery(TrialPanel):
+class ReferenceGallery(AcceptsUploads, TrialPanel):
     """The collection's persistent references (at most 6) and the style card made from them.
 
     Add by upload, URL or existing asset; remove per slot. Every add or remove clears the
@@ -41,7 +41,6 @@ class ReferenceGallery(TrialPanel):
         help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
     ).tag(sync=True)
     max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
-    max_upload_bytes = t.Int(MAX_UPLOAD_BYTES, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {

@@ -10,7 +10,6 @@ import traitlets as t
 from PIL import UnidentifiedImageError
 
 from masko_widgets import client as api
-from masko_widgets._contract import MAX_UPLOAD_BYTES
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
     CollectionWidget,
@@ -19,12 +18,13 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._thumbnails import make_thumbnail
+from masko_widgets.widgets._uploads import AcceptsUploads
 
 MAX_HINTS = MAX_REFERENCES
 _KEPT_NAME_WORDS = 6
 
 
-class PreviewPanel(CollectionWidget):
+class PreviewPanel(AcceptsUploads, CollectionWidget):
     """Quick previews of a prompt. Hint images steer the style of one request only: they
     are sent as `reference_image_urls` (a local file is uploaded to get its URL), never
     pinned to the collection, and leave the widget state once the request is done.
@@ -43,7 +43,6 @@ class PreviewPanel(CollectionWidget):
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
     ).tag(sync=True)
     max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
-    max_upload_bytes = t.Int(MAX_UPLOAD_BYTES, read_only=True).tag(sync=True)
     result_sets = t.List(
         t.Dict(),
         read_only=True,
