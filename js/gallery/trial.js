@@ -4,7 +4,7 @@
 
 import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { assetForm } from "./add.js";
-import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
+import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
 import { busy, taskList } from "../lib/status.js";
 
@@ -169,10 +169,7 @@ function tryRow(model, cleanups) {
   });
   function paint() {
     const why = tryBlocker(model, prompt.value);
-    button.disabled = why !== "";
-    reason.textContent = why;
-    shown(reason, why !== "");
-    describedBy(button, why ? reason : null);
+    explainDisabled(button, reason, why);
   }
   prompt.addEventListener("input", paint);
   cleanups.push(() => prompt.removeEventListener("input", paint));

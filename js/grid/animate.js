@@ -2,7 +2,7 @@
 // The Animate panel: a prompt for the selected pose, and the video of the last animation.
 
 import { copyButton } from "../lib/copy.js";
-import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
+import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { busy, taskList } from "../lib/status.js";
 
 /** @typedef {import("./store.js").Model} Model */
@@ -101,10 +101,7 @@ export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} *
     selectedText.title = source ? `Item ${selected}, source image asset ${source}` : "";
     shown(copyIds, Boolean(source));
     const why = animateBlocker(model, prompt.value);
-    button.disabled = why !== "";
-    reason.textContent = why;
-    shown(reason, why !== "");
-    describedBy(button, why ? reason : null);
+    explainDisabled(button, reason, why);
   }
   prompt.addEventListener("input", paint);
   return { form, paint };

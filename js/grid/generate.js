@@ -1,7 +1,7 @@
 // @ts-check
 // The New poses panel: suggested pose names to tick, one of your own, and Generate.
 
-import { describedBy, h, shown, uniqueId } from "../lib/dom.js";
+import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { busy, taskList } from "../lib/status.js";
 
 /** @typedef {import("./store.js").Model} Model */
@@ -76,10 +76,7 @@ export function generatePanel(/** @type {Model} */ model) {
     const { text, allowed } = generateLabel(count, model.get("max_batch"));
     const why = generateBlocker(model, count);
     button.textContent = text;
-    button.disabled = !allowed || why !== "";
-    reason.textContent = why;
-    shown(reason, why !== "");
-    describedBy(button, why ? reason : null);
+    explainDisabled(button, reason, why, allowed);
   }
 
   function paint() {

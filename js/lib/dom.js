@@ -72,3 +72,18 @@ export function describedBy(control, reason) {
   if (reason) control.setAttribute("aria-describedby", reason.id);
   else control.removeAttribute("aria-describedby");
 }
+
+/**
+ * Disable `button` while `why` says why it cannot be used (or while `allowed` is false), and
+ * show that reason in `reason`, linked to the button for screen readers.
+ * @param {HTMLButtonElement} button
+ * @param {HTMLElement} reason
+ * @param {string} why
+ * @param {boolean} [allowed]
+ */
+export function explainDisabled(button, reason, why, allowed = true) {
+  button.disabled = !allowed || why !== "";
+  reason.textContent = why;
+  shown(reason, why !== "");
+  describedBy(button, why ? reason : null);
+}

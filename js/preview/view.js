@@ -3,7 +3,7 @@
 // Hints are never pinned to the collection and leave the widget state after the request.
 
 import { styleCard } from "../lib/card.js";
-import { describedBy, h, root, shown, uniqueId } from "../lib/dom.js";
+import { explainDisabled, h, root, uniqueId } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
 import { busy, statusArea, taskList } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
@@ -108,10 +108,7 @@ function previewRow(model, prompt, compare, cleanups) {
   });
   function paint() {
     const why = previewBlocker(model, prompt.value);
-    button.disabled = why !== "";
-    reason.textContent = why;
-    shown(reason, why !== "");
-    describedBy(button, why ? reason : null);
+    explainDisabled(button, reason, why);
   }
   prompt.addEventListener("input", paint);
   cleanups.push(() => prompt.removeEventListener("input", paint));
