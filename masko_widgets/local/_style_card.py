@@ -26,7 +26,8 @@ from masko_widgets.local._imaging import cut_out
 
 _ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
 _EDGE_SLACK = 2  # light anti-aliased pixels allowed before the outline starts
-_DARK = 90  # mean grey level below which an edge ring counts as dark
+_DARK = 90  # grey level below which an outline or a face mark counts as dark...
+_MARK_STEP = 0.6  # ...and at most this share of the body's own grey level
 _GRADIENT_SHARE = 0.3  # share of gently sloped interior pixels that makes shading "gradient"
 _PALETTE_COLOURS = 6
 SILHOUETTE_ROWS = 12
@@ -142,15 +143,13 @@ def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
         padded = ImageOps.expand(character, border=2, fill=(0, 0, 0, 0))
         mask = ImageOps.expand(mask, border=2, fill=0)
         grey = ImageOps.grayscale(padded.convert("RGB"))
-        width = _outline_width(grey, mask)
+        cut = dark_cut(grey, mask)
+        width = _outline_width(grey, mask, cut)
         interior = erode(mask, width + 1)
-        if width and ImageStat.Stat(grey, interior).mean[0] < _DARK:
-            width = 0  # a dark character rather than a dark outline
-            interior = erode(mask, 1)
         if width:
             widths.append(round(width / scale))
             shares.append(width / character.height)
-            rings.append(_ring_colour(padded, grey, mask, width))
+            rings.append(_ring_colour(padded, grey, mask, width, cut))
         faces.append(measure_face(grey, interior, character.size, pad=2))
         gradients.append(_gradient_share(grey, interior))
     if not palettes:
@@ -214,6 +213,12 @@ def merge_palettes(weighted: Sequence[tuple[Palette, float]]) -> Palette:
     return tuple((colour, round(share, 3)) for colour, share in _normalise(folded))
 
 
+def dark_cut(grey: Image.Image, body: Image.Image) -> float:
+    """The grey level below which a pixel is an outline or a face mark on this body: dark, and
+    clearly darker than the body itself (a deep blue body is neither outline nor face)."""
+    return min(_DARK, ImageStat.Stat(grey, body).median[0] * _MARK_STEP)
+
+
 def measure_face(
     grey: Image.Image, interior: Image.Image, size: tuple[int, int], pad: int = 0
 ) -> Face | None:
@@ -223,7 +228,8 @@ def measure_face(
     size); the next band below is the mouth. `size` is the character's (width, height), drawn
     `pad` pixels in from the images' top left.
     """
-    marks = ImageChops.darker(grey.point(lambda v: 255 if v < _DARK else 0), interior)
+    cut = dark_cut(grey, interior)
+    marks = ImageChops.darker(grey.point(lambda v: 255 if v < cut else 0), interior)
     if marks.getbbox() is None:
         return None
     width, height = size
@@ -267,11 +273,11 @@ def _silhouette(mask: Image.Image) -> tuple[float, ...]:
 
 
 def _ring_colour(
-    character: Image.Image, grey: Image.Image, mask: Image.Image, width: int
+    character: Image.Image, grey: Image.Image, mask: Image.Image, width: int, cut: float
 ) -> tuple[float, ...]:
-    """The mean colour of the dark pixels of the outline ring."""
+    """The mean colour of the dark pixels (below `cut`) of the outline ring."""
     ring = ImageChops.subtract(mask, erode(mask, width))
-    dark = ImageChops.darker(ring, grey.point(lambda v: 255 if v < _DARK else 0))
+    dark = ImageChops.darker(ring, grey.point(lambda v: 255 if v < cut else 0))
     if dark.getbbox() is None:
         return hex_to_rgb(DEFAULT_OUTLINE)
     return tuple(ImageStat.Stat(character.convert("RGB"), dark).mean)
@@ -290,14 +296,15 @@ def _mean_colour(colours: Sequence[Sequence[float]], weights: Sequence[float] = 
     )
 
 
-def _outline_width(grey: Image.Image, mask: Image.Image) -> int:
-    """Width of the dark ring along the character's edge, 0 when there is none.
+def _outline_width(grey: Image.Image, mask: Image.Image, cut: float) -> int:
+    """Width of the dark ring (grey below `cut`) along the character's edge, 0 when there is
+    none.
 
     Every row and column is walked inward from both ends of the character; the dark run met
     there is as wide as the outline where the edge is square to the walk and wider where it is
     slanted, so the lower quartile of the runs is the width.
     """
-    dark = grey.point(lambda v: 255 if v < _DARK else 0)
+    dark = grey.point(lambda v: 255 if v < cut else 0)
     runs = []
     for turn in (None, Image.Transpose.ROTATE_90):
         inside = (mask.transpose(turn) if turn else mask).tobytes()

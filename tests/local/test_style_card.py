@@ -225,8 +225,32 @@ def test_the_face_is_measured_from_the_marks_inside():
     assert face.mouth_y == pytest.approx((143 - 32) / 193, abs=0.02)
 
 
-def test_a_reference_without_face_marks_gets_the_default_face():
-    assert extract_style_card([character()]).face == Face()
+DARK_BODIES = [BLUE, (40, 80, 200), (128, 0, 128)]
+
+
+@pytest.mark.parametrize("body", [ORANGE, *DARK_BODIES])
+def test_a_reference_without_face_marks_gets_the_default_face(body):
+    assert extract_style_card([character(body)]).face == Face()
+
+
+@pytest.mark.parametrize("body", DARK_BODIES)
+def test_a_dark_body_keeps_its_darker_outline(body):
+    card = extract_style_card([character(body, outline=6)])
+    assert card.outline_width == 6
+    assert delta_e(hex_to_rgb(card.outline_colour), OUTLINE) < 5
+
+
+@pytest.mark.parametrize("body", DARK_BODIES)
+def test_the_face_of_a_dark_body_is_its_darker_marks_only(body):
+    image = character(body)
+    draw = ImageDraw.Draw(image)
+    for x in (100, 156):
+        draw.ellipse((x - 6, 80 - 6, x + 6, 80 + 6), fill=OUTLINE)
+
+    face = extract_style_card([image]).face
+
+    assert face.eye_y == pytest.approx((80 - 32) / 193, abs=0.02)
+    assert face.eye_size == pytest.approx(6.5 / 129, abs=0.015)
 
 
 def test_hints_blend_palette_and_outline_but_keep_the_shape():
