@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import av
 import pytest
@@ -78,13 +77,12 @@ def pictures_sent(wire, mark, grid):
 def ask_thumbnails(grid, item_ids, wire, mark, timeout=30):
     """Play the front end asking for tiles in view; returns (row, bytes) per picture."""
     front_end_event(grid, {"event": "thumbnails", "ids": list(item_ids)})
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answered():
         answers = pictures_sent(wire, mark, grid)
-        if len(answers) >= len(item_ids):
-            return answers
-        time.sleep(0.02)
-    raise AssertionError(f"{len(item_ids)} thumbnails asked, {len(answers)} came")
+        return answers if len(answers) >= len(item_ids) else None
+
+    return wire.wait_for(answered, timeout)
 
 
 def test_opening_sends_a_compact_list_and_no_pictures(client, posed, wire):
@@ -244,9 +242,7 @@ def test_a_running_animation_shows_progress_and_cancel_stops_the_wait(slow_stand
         grid.select(grid.poses[0].item_id)
 
         task = grid.animate("waves hello", duration=1)
-        deadline = time.monotonic() + 10
-        while "Animating:" not in str(grid.tasks) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wire.wait_for(lambda: "Animating:" in str(grid.tasks), timeout=10)  # woken by the sync
         (shown,) = grid.tasks
         assert shown["id"] == task.id and shown["cancellable"] is True
         assert shown["label"] == "Animating wave"

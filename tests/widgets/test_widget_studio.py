@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 from masko_widgets import MascotStudio, PreviewPanel, _connect
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
@@ -65,18 +64,16 @@ def test_the_studio_is_one_model_and_routes_its_parts_messages(
     ask = {"event": "thumbnails", "ids": [jobs[0].item_id]}
     front_end_event(studio, {"part": "grid", "method": "custom", "content": ask})
     studio.grid._cache.get(client, jobs[0].asset_ids["image"])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        pictures = [
+
+    def pictures():
+        return [
             sent
             for sent in wire.since(mark)
             if sent.comm_id == studio.model_id
             and sent.data["content"].get("data", {}).get("content", {}).get("event") == "thumbnails"
         ]
-        if pictures:
-            break
-        time.sleep(0.02)
-    (picture,) = pictures
+
+    (picture,) = wire.wait_for(pictures, timeout=10)
     assert picture.data["content"]["part"] == "grid" and len(picture.buffers) == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,11 +35,21 @@ class Wire:
     """Everything published through comms opened while recording."""
 
     sent: list[Sent] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
 
     def record(self, message: Sent) -> None:
         with self.lock:
             self.sent.append(message)
+            self.lock.notify_all()
+
+    def wait_for(self, found: Callable[[], Any], timeout: float = 30) -> Any:
+        """Wait until `found()` gives a truthy value, checking again on each new message;
+        returns that value, or fails the test after `timeout` seconds."""
+        with self.lock:  # re-entrant: `found` may read the wire
+            value = self.lock.wait_for(found, timeout)
+        if not value:
+            raise AssertionError(f"what was awaited did not come within {timeout} s")
+        return value
 
     def mark(self) -> int:
         with self.lock:
