@@ -5,30 +5,11 @@ import { test } from "node:test";
 
 import { render } from "../gallery/view.js";
 import { mount } from "./fake-model.js";
+import { galleryState } from "./gallery-state.js";
 
-const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);
-const slot = (id) => ({ asset_id: id, thumbnail: png, mime: "image/png", width: 64, height: 64 });
 const CARD =
   "Palette: #fa8c1e 28%, #141414 15%, #285ac8 14% · Proportions: 0.67 (tall) · " +
   "Outline: dark, 4 px · Shading: flat";
-
-/** A gallery state with `count` references. */
-function gallery(count, extra = {}) {
-  const ids = Array.from({ length: count }, (_, i) => `asset-${i + 1}`);
-  return {
-    slots: ids.map(slot),
-    reference_asset_ids: ids,
-    max_slots: 6,
-    max_upload_bytes: 10 * 1024 * 1024,
-    upload_types: ["image/png", "image/jpeg", "image/webp", "image/gif"],
-    tasks: [],
-    error: "",
-    notice: "",
-    style_card: null,
-    style_card_status: "none yet",
-    ...extra,
-  };
-}
 
 /** Pick `files` in a file input, as the browser would. */
 function pick(input, files) {
@@ -39,7 +20,7 @@ function pick(input, files) {
 const visible = (el) => el !== null && !el.hidden;
 
 test("filled and empty slots; Remove sends the asset id; the id shows on hover", () => {
-  const { model, el } = mount({ render }, gallery(2));
+  const { model, el } = mount({ render }, galleryState(2));
   const slots = el.querySelectorAll(".masko-slot");
   assert.equal(slots.length, 6);
   assert.equal(el.querySelectorAll(".masko-slot.is-filled").length, 2);
@@ -53,7 +34,7 @@ test("filled and empty slots; Remove sends the asset id; the id shows on hover",
 });
 
 test("a full gallery disables every add control and says why, once", () => {
-  const { model, el } = mount({ render }, gallery(6));
+  const { model, el } = mount({ render }, galleryState(6));
   const limit = el.querySelector(".masko-limit");
   assert.ok(visible(limit));
   assert.match(limit.textContent, /All 6 reference slots are in use/);
@@ -74,7 +55,7 @@ test("a full gallery disables every add control and says why, once", () => {
 });
 
 test("a file that is not an image is refused in the browser, with Dismiss", () => {
-  const { model, el } = mount({ render }, gallery(1));
+  const { model, el } = mount({ render }, galleryState(1));
   const notes = new File(["hello"], "notes.txt", { type: "text/plain" });
   pick(el.querySelector(".masko-file-input"), [notes]);
   const problem = el.querySelector(".masko-local-error");
@@ -86,15 +67,15 @@ test("a file that is not an image is refused in the browser, with Dismiss", () =
 });
 
 test("a later successful add clears the browser's problem line", () => {
-  const { model, el } = mount({ render }, gallery(1));
+  const { model, el } = mount({ render }, galleryState(1));
   pick(el.querySelector(".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
   assert.ok(visible(el.querySelector(".masko-local-error")));
-  model.update(gallery(2));
+  model.update(galleryState(2));
   assert.ok(!visible(el.querySelector(".masko-local-error")));
 });
 
 test("images are sent one message each, only as many as there are free slots", async () => {
-  const { model, el } = mount({ render }, gallery(5));
+  const { model, el } = mount({ render }, galleryState(5));
   const image = (name) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
   pick(el.querySelector(".masko-file-input"), [image("a.png"), image("b.png")]);
   await new Promise((resolve) => setImmediate(resolve));
@@ -106,7 +87,7 @@ test("images are sent one message each, only as many as there are free slots", a
 });
 
 test("the URL form sends http(s) URLs and refuses anything else", () => {
-  const { model, el } = mount({ render }, gallery(0));
+  const { model, el } = mount({ render }, galleryState(0));
   const input = el.querySelector(".masko-url-input");
   const form = input.closest("form");
   input.value = "not a url";
@@ -122,7 +103,10 @@ test("the URL form sends http(s) URLs and refuses anything else", () => {
 });
 
 test("the style card is a picture, its text on hover and in a details block", () => {
-  const { el } = mount({ render }, gallery(3, { style_card: CARD, style_card_status: "cached" }));
+  const { el } = mount(
+    { render },
+    galleryState(3, { style_card: CARD, style_card_status: "cached" }),
+  );
   const picture = el.querySelector(".masko-card-picture");
   assert.equal(picture.getAttribute("title"), CARD);
   const swatches = el.querySelectorAll(".masko-swatch");
@@ -136,23 +120,25 @@ test("the style card is a picture, its text on hover and in a details block", ()
 });
 
 test("Dismiss on the error asks Python to clear it", () => {
-  const { model, el } = mount({ render }, gallery(1, { error: "Could not reach the API." }));
+  const { model, el } = mount({ render }, galleryState(1, { error: "Could not reach the API." }));
   el.querySelector(".masko-status .masko-dismiss").click();
   assert.deepEqual(model.events("dismiss")[0].content, { event: "dismiss" });
 });
 
 test("cleanup removes every listener the view added", () => {
-  const { model, cleanup } = mount({ render }, gallery(2, { style_card: CARD }));
+  const { model, cleanup } = mount({ render }, galleryState(2, { style_card: CARD }));
   assert.ok(model.listenerCount > 0);
   cleanup();
   assert.equal(model.listenerCount, 0);
 });
 
 test("a card still to be made says when it will be", () => {
-  const { model, el } = mount({ render }, gallery(0));
+  const { model, el } = mount({ render }, galleryState(0));
   const waiting = el.querySelector(".masko-card-waiting");
   assert.match(waiting.textContent, /None yet: add references/);
-  model.update(gallery(2, { style_card_status: "cleared: re-extracted on the next generation" }));
+  model.update(
+    galleryState(2, { style_card_status: "cleared: re-extracted on the next generation" }),
+  );
   assert.equal(waiting.textContent, "Made from the references at the next generation.");
   model.update({ style_card: CARD });
   assert.ok(!visible(waiting));

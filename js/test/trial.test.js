@@ -6,10 +6,8 @@ import { test } from "node:test";
 
 import { render } from "../gallery/view.js";
 import { mount } from "./fake-model.js";
+import { galleryState, picture } from "./gallery-state.js";
 
-const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);
-const picture = { thumbnail: png, mime: "image/png" };
-const slot = (id) => ({ asset_id: id, ...picture, width: 64, height: 64 });
 const candidate = { id: "c1", label: "blue.png", asset_id: "asset-new", ...picture };
 const trial = {
   prompt: "waving",
@@ -20,30 +18,10 @@ const trial = {
   },
 };
 
-function gallery(references, extra = {}) {
-  const ids = Array.from({ length: references }, (_, i) => `asset-${i + 1}`);
-  return {
-    slots: ids.map(slot),
-    reference_asset_ids: ids,
-    max_slots: 6,
-    max_upload_bytes: 10 * 1024 * 1024,
-    upload_types: ["image/png", "image/jpeg", "image/webp", "image/gif"],
-    tasks: [],
-    error: "",
-    notice: "",
-    style_card: null,
-    style_card_status: "none yet",
-    trial_prompt: "",
-    trial_candidates: [],
-    trial: {},
-    ...extra,
-  };
-}
-
 const visible = (el) => el !== null && !el.hidden;
 
 test("Try says why it waits: a candidate, then a prompt", () => {
-  const { model, el } = mount({ render }, gallery(2));
+  const { model, el } = mount({ render }, galleryState(2));
   const button = el.querySelector(".masko-try");
   const reason = () => el.querySelector(".masko-trial .masko-reason").textContent;
   assert.equal(el.querySelector(".masko-trial").hasAttribute("open"), false);
@@ -63,7 +41,7 @@ test("Try says why it waits: a candidate, then a prompt", () => {
 });
 
 test("both previews side by side, each with its scores against both sets", () => {
-  const { el } = mount({ render }, gallery(2, { trial_candidates: [candidate], trial }));
+  const { el } = mount({ render }, galleryState(2, { trial_candidates: [candidate], trial }));
   const sides = el.querySelectorAll(".masko-trial-result .masko-result-set");
   assert.deepEqual(
     [...sides].map((side) => side.getAttribute("data-side")),
@@ -74,14 +52,20 @@ test("both previews side by side, each with its scores against both sets", () =>
 });
 
 test("Pin these pins at once when the candidates fit", () => {
-  const { model, el } = mount({ render }, gallery(5, { trial_candidates: [candidate], trial }));
+  const { model, el } = mount(
+    { render },
+    galleryState(5, { trial_candidates: [candidate], trial }),
+  );
   el.querySelector(".masko-pin").click();
   assert.deepEqual(model.events("pin")[0].content, { event: "pin" });
   assert.equal(el.querySelector(".masko-replace"), null);
 });
 
 test("Pin these asks which reference to replace when all six are used", () => {
-  const { model, el } = mount({ render }, gallery(6, { trial_candidates: [candidate], trial }));
+  const { model, el } = mount(
+    { render },
+    galleryState(6, { trial_candidates: [candidate], trial }),
+  );
   el.querySelector(".masko-pin").click();
   assert.equal(model.events("pin").length, 0);
   const chooser = el.querySelector(".masko-replace");
@@ -101,13 +85,13 @@ test("Pin these asks which reference to replace when all six are used", () => {
 
 test("a candidate already pinned needs no free slot", () => {
   const pinned = { ...candidate, asset_id: "asset-2" };
-  const { model, el } = mount({ render }, gallery(6, { trial_candidates: [pinned], trial }));
+  const { model, el } = mount({ render }, galleryState(6, { trial_candidates: [pinned], trial }));
   el.querySelector(".masko-pin").click();
   assert.deepEqual(model.events("pin")[0].content, { event: "pin" });
 });
 
 test("candidates are removed one by one", () => {
-  const { model, el } = mount({ render }, gallery(1, { trial_candidates: [candidate] }));
+  const { model, el } = mount({ render }, galleryState(1, { trial_candidates: [candidate] }));
   const item = el.querySelector(".masko-trial .masko-hint");
   assert.equal(item.getAttribute("title"), "asset-new");
   assert.ok(!visible(el.querySelector(".masko-trial-result")));
