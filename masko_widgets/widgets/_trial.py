@@ -98,9 +98,7 @@ def try_references(
     """Preview `prompt` with `candidates` (1 to 6 images, URLs or assets, or Candidates) as
     one-off hints, and with the collection's current references; score both previews against
     both sets. The collection is not changed."""
-    chosen = tuple(
-        value if isinstance(value, Candidate) else candidate(client, value) for value in candidates
-    )
+    chosen = _resolved(client, candidates)
     if not 1 <= len(chosen) <= MAX_REFERENCES:
         raise api.ReferenceLimitError(
             f"try 1 to {MAX_REFERENCES} candidate references at once, got {len(chosen)}"
@@ -136,11 +134,9 @@ def pin(
     references, else ReferenceLimitError says how many and which; nothing changes then. If a
     request fails half-way, what was changed is put back and the error is raised.
     """
-    chosen = [
-        value if isinstance(value, Candidate) else candidate(client, value) for value in candidates
-    ]
+    chosen = _resolved(client, candidates)
     current = list(client.references.list(collection).asset_ids)
-    unpin = [_id(value) for value in replace]
+    unpin = [id_of(value) for value in replace]
     _check_fit(collection, chosen, current, unpin)
     removed: list[str] = []
     added: list[str] = []
@@ -159,6 +155,13 @@ def pin(
         _put_back(client, collection, added, removed)
         raise
     return result
+
+
+def _resolved(client: api.MaskoClient, values: Iterable[Any]) -> tuple[Candidate, ...]:
+    """Candidates as given, and everything else resolved by `candidate`."""
+    return tuple(
+        value if isinstance(value, Candidate) else candidate(client, value) for value in values
+    )
 
 
 def _check_fit(
@@ -212,7 +215,3 @@ def _mean_score(references: Any, previews: Sequence[Image.Image]) -> int | None:
 def _decoded(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data)) as image:
         return image.convert("RGBA")
-
-
-def _id(value: api.Asset | str) -> str:
-    return value if isinstance(value, str) else value.id
