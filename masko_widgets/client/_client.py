@@ -13,6 +13,7 @@ from ._errors import (
     APIStatusError,
     BadRequestError,
     MissingAPIKeyError,
+    NotFoundError,
     ReferenceLimitError,
     SourceImageError,
 )
@@ -218,8 +219,23 @@ class ReferencesArea(_Area):
         return len(self.list(collection_id).asset_ids) >= MAX_REFERENCES
 
     def remove(self, collection_id: Collection | str, asset: Asset | str) -> References:
-        path = f"/collections/{object_id(collection_id)}/references/{object_id(asset)}"
-        return References.from_api(self._http.request("DELETE", path).data)
+        """Unpin a reference; NotFoundError when it is not one (or the collection is unknown).
+
+        A DELETE whose answer was lost is sent again, and the server answers the replay 404: a
+        reference that was there before the call and is gone after it counts as removed.
+        """
+        asset_id = object_id(asset)
+        before = self.list(collection_id).asset_ids
+        path = f"/collections/{object_id(collection_id)}/references/{asset_id}"
+        try:
+            return References.from_api(self._http.request("DELETE", path).data)
+        except NotFoundError:
+            if asset_id not in before:
+                raise
+            after = self.list(collection_id)  # raises if the collection itself is gone
+            if asset_id in after.asset_ids:
+                raise
+            return after
 
 
 def _full(collection_id: Collection | str) -> ReferenceLimitError:

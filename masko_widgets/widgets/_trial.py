@@ -4,8 +4,8 @@ persistent set, score each preview against each set, and pin the chosen set only
 `try_references` leaves the collection's references as they are: the candidates travel as
 `reference_image_urls` of one preview request (a local file is uploaded once to get the URL the
 request needs, and `pin` reuses that upload). `pin` makes them persistent within the 6 slots;
-when they do not fit it needs `replace=` (which current references to unpin), and a failure
-half-way puts back what it had changed.
+when they do not fit it needs `replace=` (which current references to unpin). A failure
+half-way, a lost answer included, ends in the old set or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from masko_widgets.widgets._score import on_model_score, reference_palette
 CANDIDATES = "candidates"
 CURRENT = "current"
 SETS = (CANDIDATES, CURRENT)
+SETTLE_ROUNDS = 3  # rounds of "read the references, undo what differs" after a failed pin
 
 
 class ReplaceNeededError(api.ReferenceLimitError):
@@ -131,30 +132,69 @@ def pin(
     """Make `candidates` persistent references, unpinning the references in `replace` first.
 
     When the candidates do not fit in the free slots, `replace` must name enough of the current
-    references, else ReferenceLimitError says how many and which; nothing changes then. If a
-    request fails half-way, what was changed is put back and the error is raised.
+    references, else ReferenceLimitError says how many and which; nothing changes then.
+    The collection ends holding the old set or the new one, never a mix: after any failure
+    (a lost answer included) `pin` reads what the server holds; if that is the new set the
+    pin is done, else it puts the old set back and raises the error.
     """
     chosen = _resolved(client, candidates)
-    current = list(client.references.list(collection).asset_ids)
+    old = tuple(client.references.list(collection).asset_ids)
     unpin = [id_of(value) for value in replace]
-    _check_fit(collection, chosen, current, unpin)
-    removed: list[str] = []
-    added: list[str] = []
+    _check_fit(collection, chosen, old, unpin)
+    pinned: dict[int, str] = {}  # candidate index -> its asset id, once known to be pinned
     try:
         for asset_id in unpin:
             client.references.remove(collection, asset_id)
-            removed.append(asset_id)
         result = client.references.list(collection)
-        for choice in chosen:
-            if choice.asset_id is not None and choice.asset_id in result.asset_ids:
-                continue
+        for index, choice in enumerate(chosen):
             before = set(result.asset_ids)
-            result = client.references.add(collection, choice.asset_id or choice.url)
-            added.extend(i for i in result.asset_ids if i not in before)
-    except Exception:
-        _put_back(client, collection, added, removed)
+            if choice.asset_id is None or choice.asset_id not in before:
+                result = client.references.add(collection, choice.asset_id or choice.url)
+            new = [i for i in result.asset_ids if i not in before]
+            pinned[index] = choice.asset_id or (new[0] if new else "")
+    except Exception as failure:
+        kept = [asset_id for asset_id in old if asset_id not in unpin]
+        wanted = _wanted(kept, chosen, pinned)
+        held = _settle(client, collection, old, wanted, failure)
+        if wanted is not None and set(held.asset_ids) == wanted:
+            return held
         raise
     return result
+
+
+def _wanted(
+    kept: Sequence[str], chosen: Sequence[Candidate], pinned: Mapping[int, str]
+) -> set[str] | None:
+    """The new set a pin aims at; None while a URL candidate's asset id is still unknown."""
+    ids = [choice.asset_id or pinned.get(index) for index, choice in enumerate(chosen)]
+    return None if not all(ids) else {*kept, *(i for i in ids if i)}
+
+
+def _settle(
+    client: api.MaskoClient,
+    collection: api.Collection | str,
+    old: Sequence[str],
+    new: set[str] | None,
+    failure: BaseException,
+) -> api.References:
+    """After a failed pin: the server's references once they are the new set or the old one
+    again (put back: extra references unpinned, missing ones pinned again), in a few rounds."""
+    for _ in range(SETTLE_ROUNDS):
+        with contextlib.suppress(api.MaskoError):
+            held = client.references.list(collection)
+            if set(held.asset_ids) in (set(old), new):
+                return held
+            for asset_id in [i for i in held.asset_ids if i not in old]:
+                with contextlib.suppress(api.MaskoError):
+                    client.references.remove(collection, asset_id)
+            for asset_id in [i for i in old if i not in held.asset_ids]:
+                with contextlib.suppress(api.MaskoError):
+                    client.references.add(collection, asset_id)
+    raise api.MaskoError(
+        f"pinning failed ({failure}) and the references of collection {id_of(collection)} "
+        "could not be put back: it may hold part of the change. Check them with "
+        "client.references.list(collection) once the API answers again"
+    ) from failure
 
 
 def _resolved(client: api.MaskoClient, values: Iterable[Any]) -> tuple[Candidate, ...]:
@@ -191,18 +231,6 @@ def _check_fit(
             missing,
             current,
         )
-
-
-def _put_back(
-    client: api.MaskoClient, collection: api.Collection | str, added: list[str], removed: list[str]
-) -> None:
-    """Undo a half-done pin as far as the API lets us (best effort: the first error is raised)."""
-    for asset_id in added:
-        with contextlib.suppress(api.MaskoError):
-            client.references.remove(collection, asset_id)
-    for asset_id in removed:
-        with contextlib.suppress(api.MaskoError):
-            client.references.add(collection, asset_id)
 
 
 def _mean_score(references: Any, previews: Sequence[Image.Image]) -> int | None:
