@@ -4,11 +4,17 @@ Reads MASKO_API_KEY (and MASKO_BASE_URL), makes only read-only, free calls (cred
 collections, items, an asset, jobs, an unknown id and a request without the key) and prints a
 table of every place where an answer differs from the contract: envelope, field names and
 types, pagination, error body. Exit code 0 when everything matches, 1 on any difference, 2 when
-the check could not run. The key is never printed.
+the check could not run.
+
+`--timeout SECONDS` (default 30) bounds the whole run, however slowly the server answers; each
+answer is read up to 1 MB. The key is sent the client's way (only to the API's own origin) and
+never printed, not even in part when an error page shows the request back.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,13 +23,19 @@ from typing import Any, TextIO
 
 import httpx
 
+from masko_widgets._check_http import Redactor, bounded_get
 from masko_widgets._contract import RESOURCE_FIELDS
+from masko_widgets.client._auth import ApiKey, BearerAuth, origin
 
 DEFAULT_BASE_URL = "https://api.masko.ai/v1"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 PAGE = 2  # small pages: enough to see the shape and the pagination
+DEFAULT_TIMEOUT = 30.0  # seconds for the whole run
 _WIDEST = 60  # longer cells are cut
-_USAGE = "usage: masko-check (no arguments: it reads MASKO_API_KEY and MASKO_BASE_URL)"
+_USAGE = (
+    "usage: masko-check [--timeout SECONDS] (it reads MASKO_API_KEY and MASKO_BASE_URL; "
+    f"the whole check ends within the timeout, default {DEFAULT_TIMEOUT:g} s)"
+)
 
 
 @dataclass(frozen=True)
@@ -81,35 +93,41 @@ def field_differences(value: Any, resource: str, where: str) -> Iterator[tuple[s
 
 
 class Checker:
-    """Runs the calls against one API and collects what differs from the contract."""
+    """Runs the calls against one API and collects what differs from the contract; no call
+    is made after `deadline` (the event loop's clock), none outlasts it."""
 
-    def __init__(self, http: httpx.Client, base_url: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, deadline: float) -> None:
         self.http = http
         self.report = Report(base_url, [], [], [])
+        self.deadline = deadline
+        self.not_made = 0
 
     def differ(self, call: str, where: str, expected: str, got: str) -> None:
         self.report.differences.append(Difference(call, where, expected, got))
 
-    def get(self, path: str, **params: Any) -> tuple[str, int | None, Any]:
-        """GET `path`; returns the call's name, the status (None: no answer) and the body
-        (decoded JSON, or the text when it is not JSON)."""
-        call = f"GET {path}" + (f"?{httpx.QueryParams(params)}" if params else "")
-        self.report.calls.append(call)
-        try:
-            response = self.http.get(path, params=params)
-        except httpx.HTTPError as error:
-            self.differ(call, "answer", "an HTTP answer", f"no answer ({type(error).__name__})")
+    async def get(
+        self, path: str, call: str = "", auth: Any = httpx.USE_CLIENT_DEFAULT, **params: Any
+    ) -> tuple[str, int | None, Any]:
+        """GET `path`; returns the call's name, the status (None: no usable answer, said in
+        the report) and the body (decoded JSON, or the text when it is not JSON)."""
+        call = call or f"GET {path}" + (f"?{httpx.QueryParams(params)}" if params else "")
+        if asyncio.get_running_loop().time() >= self.deadline:
+            self.not_made += 1
             return call, None, None
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text[:80]
-        return call, response.status_code, body
+        self.report.calls.append(call)
+        got = await bounded_get(self.http, path, deadline=self.deadline, params=params, auth=auth)
+        if got.problem is not None:
+            where = "answer" if got.status is None else "body"
+            self.differ(
+                call, where, "a whole answer" if got.status is None else "JSON", got.problem
+            )
+            return call, None, None
+        return call, got.status, got.body
 
-    def success(self, path: str, **params: Any) -> tuple[str, Any, Mapping[str, Any] | None]:
+    async def success(self, path: str, **params: Any) -> tuple[str, Any, Mapping[str, Any] | None]:
         """GET a success answer and check its envelope `{data, meta}`; returns the call, the
         data (None when unusable) and meta."""
-        call, status, body = self.get(path, **params)
+        call, status, body = await self.get(path, **params)
         if status is None:
             return call, None, None
         if status != 200:
@@ -127,9 +145,9 @@ class Checker:
             meta = None
         return call, body["data"], meta
 
-    def one(self, path: str, resource: str) -> Any:
+    async def one(self, path: str, resource: str) -> Any:
         """GET one resource and check its fields; returns its data."""
-        call, data, _meta = self.success(path)
+        call, data, _meta = await self.success(path)
         if data is not None:
             for where, expected, got in field_differences(data, resource, "data"):
                 self.differ(call, where, expected, got)
@@ -142,10 +160,10 @@ class Checker:
             for problem in field_differences(config, "collection_config", where):
                 self.differ(call, *problem)
 
-    def page(self, path: str, resource: str) -> tuple[str, list[Mapping[str, Any]]]:
+    async def page(self, path: str, resource: str) -> tuple[str, list[Mapping[str, Any]]]:
         """GET a small page of a list and check entries and pagination; returns the call and
         the entries that are objects."""
-        call, data, meta = self.success(path, limit=PAGE, offset=0)
+        call, data, meta = await self.success(path, limit=PAGE, offset=0)
         if data is None:
             return call, []
         entries = self._entries(call, data, resource)
@@ -195,23 +213,17 @@ class Checker:
                 str(pagination["has_more"]).lower(),
             )
 
-    def error(
-        self, path: str, status: int, code: str, headers: Mapping[str, str] | None = None
-    ) -> None:
+    async def error(self, path: str, status: int, code: str, keyless: bool = False) -> None:
         """GET something that must fail with `status` and check the error body."""
-        call = f"GET {path}" + (" without the key" if headers is not None else "")
-        self.report.calls.append(call)
-        try:
-            response = self.http.get(path, headers=headers)
-        except httpx.HTTPError as error:
-            self.differ(call, "answer", "an HTTP answer", f"no answer ({type(error).__name__})")
+        call = f"GET {path}" + (" without the key" if keyless else "")
+        auth = None if keyless else httpx.USE_CLIENT_DEFAULT
+        call, got, body = await self.get(path, call, auth)
+        if got is None:
             return
-        if response.status_code != status:
-            self.differ(call, "status", str(status), str(response.status_code))
-        try:
-            body = response.json()
-        except ValueError:
-            self.differ(call, "body", '{"error": {code, message}}', _short(response.text))
+        if got != status:
+            self.differ(call, "status", str(status), str(got))
+        if isinstance(body, str):  # not JSON
+            self.differ(call, "body", '{"error": {code, message}}', _short(body))
             return
         error = body.get("error") if isinstance(body, Mapping) else None
         if not isinstance(error, Mapping):
@@ -224,20 +236,23 @@ class Checker:
             self.differ(call, "error.code", code, error["code"])
 
 
-def check(http: httpx.Client, base_url: str) -> Report:
-    """Run every read-only call through `http` (its base URL and key already set)."""
-    checker = Checker(http, base_url)
+async def check(
+    http: httpx.AsyncClient, base_url: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> Report:
+    """Run every read-only call through `http` (its base URL and key already set), all of
+    them within `timeout` seconds."""
+    checker = Checker(http, base_url, asyncio.get_running_loop().time() + timeout)
     notes = checker.report.notes
-    checker.one("/credits", "credits")
-    checker.page("/projects", "project")
-    call, collections = checker.page("/collections", "collection")
+    await checker.one("/credits", "credits")
+    await checker.page("/projects", "project")
+    call, collections = await checker.page("/collections", "collection")
     for index, collection in enumerate(collections):
         checker.config(call, collection, f"data[{index}].config")
     if collections and isinstance(collections[0].get("id"), str):
         collection_id = collections[0]["id"]
         path = f"/collections/{collection_id}"
-        checker.config(f"GET {path}", checker.one(path, "collection"), "data.config")
-        _call, items = checker.page(f"/collections/{collection_id}/items", "item")
+        checker.config(f"GET {path}", await checker.one(path, "collection"), "data.config")
+        _call, items = await checker.page(f"/collections/{collection_id}/items", "item")
         asset_ids = [
             asset_id
             for item in items
@@ -245,18 +260,20 @@ def check(http: httpx.Client, base_url: str) -> Report:
             for asset_id in item["assets"].values()
         ]
         if asset_ids and isinstance(asset_ids[0], str):
-            checker.one(f"/assets/{asset_ids[0]}", "asset")
+            await checker.one(f"/assets/{asset_ids[0]}", "asset")
         else:
             notes.append("no item with assets in the first collection: assets not checked")
     else:
-        notes.append("no collection in this workspace: collections' items and assets not checked")
-    _call, jobs = checker.page("/jobs", "job")
+        notes.append("no collection listed: collections' items and assets not checked")
+    _call, jobs = await checker.page("/jobs", "job")
     if jobs and isinstance(jobs[0].get("id"), str):
-        checker.one(f"/jobs/{jobs[0]['id']}", "job")
+        await checker.one(f"/jobs/{jobs[0]['id']}", "job")
     else:
-        notes.append("no job in this workspace: one job's answer not checked")
-    checker.error(f"/collections/{UNKNOWN_ID}", 404, "not_found")
-    checker.error("/credits", 401, "unauthorized", headers={"Authorization": ""})
+        notes.append("no job listed: one job's answer not checked")
+    await checker.error(f"/collections/{UNKNOWN_ID}", 404, "not_found")
+    await checker.error("/credits", 401, "unauthorized", keyless=True)
+    if checker.not_made:
+        notes.insert(0, f"the {timeout:g} s deadline passed: {checker.not_made} calls not made")
     return checker.report
 
 
@@ -283,14 +300,15 @@ def main(
     *,
     environ: Mapping[str, str] = os.environ,
     out: TextIO | None = None,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Run the check with the key and base URL from the environment; return the exit code."""
     out = out or sys.stdout
-    argv = sys.argv[1:] if argv is None else argv
-    if argv:
-        print(__doc__ if argv[0] in ("-h", "--help") else _USAGE, file=out)
-        return 0 if argv[0] in ("-h", "--help") else 2
+    options = _options(sys.argv[1:] if argv is None else argv)
+    if not isinstance(options, float):
+        code, text = options
+        print(text, file=out)
+        return code
     key = environ.get("MASKO_API_KEY", "").strip()
     base_url = (environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if not key:
@@ -300,11 +318,45 @@ def main(
             file=out,
         )
         return 2
-    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=30, transport=transport) as http:
-        report = check(http, base_url)
-    print(format_report(report), file=out)
+    redact, api_key = Redactor(key), ApiKey(key)
+    del key  # from here on only in `api_key` and `redact`, which never show it
+    try:
+        report = asyncio.run(_run(base_url, api_key, options, transport))
+    except Exception as error:  # a server can be odd in ways not foreseen: say so, calmly
+        print(redact(f"masko-check could not run: {type(error).__name__}: {error}"), file=out)
+        return 2
+    print(redact(format_report(report)), file=out)
     return 1 if report.differences else 0
+
+
+async def _run(
+    base_url: str, key: ApiKey, timeout: float, transport: httpx.AsyncBaseTransport | None
+) -> Report:
+    async with httpx.AsyncClient(
+        base_url=base_url,
+        auth=BearerAuth(key, origin(base_url)),
+        headers={"Accept": "application/json"},
+        timeout=timeout,
+        transport=transport,
+    ) as http:
+        return await check(http, base_url, timeout=timeout)
+
+
+def _options(argv: Sequence[str]) -> float | tuple[int, str]:
+    """The timeout the arguments ask for, or (exit code, text to print) when they do not."""
+    if list(argv[:1]) in (["-h"], ["--help"]):
+        return 0, __doc__ or ""
+    if not argv:
+        return DEFAULT_TIMEOUT
+    if len(argv) == 2 and argv[0] == "--timeout":
+        try:
+            timeout = float(argv[1])
+        except ValueError:
+            timeout = math.nan
+        if math.isfinite(timeout) and timeout > 0:
+            return timeout
+        return 2, f"masko-check: --timeout takes a positive number of seconds, got {argv[1]!r}"
+    return 2, _USAGE
 
 
 def _items(value: Any) -> Iterator[tuple[str, Any]]:
@@ -316,7 +368,11 @@ def _keys(value: Mapping[str, Any]) -> str:
 
 
 def _short(value: Any) -> str:
-    return _cut(value if isinstance(value, str) else repr(value), _WIDEST)
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except RecursionError:
+        text = f"{json_type(value)} nested too deep to show"
+    return _cut(text, _WIDEST)
 
 
 def _cut(text: str, width: int) -> str:

@@ -3,8 +3,14 @@ the older shapes the docs also show (every difference is reported, nothing crash
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +19,7 @@ from typing import Any
 import pytest
 
 from masko_widgets import MaskoClient, check, local
+from masko_widgets.client._auth import ApiKey, BearerAuth, origin
 
 KEY = "masko_" + "ab" * 32
 TIMES = {"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
@@ -153,10 +160,12 @@ def test_older_shapes_are_all_reported(older_server):
 
 
 def test_older_shapes_report_each_difference(older_server):
-    with check.httpx.Client(
-        base_url=older_server, headers={"Authorization": f"Bearer {KEY}"}, timeout=10
-    ) as http:
-        report = check.check(http, older_server)
+    async def run_check() -> check.Report:
+        auth = BearerAuth(ApiKey(KEY), origin(older_server))
+        async with check.httpx.AsyncClient(base_url=older_server, auth=auth, timeout=10) as http:
+            return await check.check(http, older_server, timeout=30)
+
+    report = asyncio.run(run_check())
     assert {(d.call, d.where) for d in report.differences} == OLDER_DIFFERENCES
     assert report.notes == []
 
@@ -172,3 +181,175 @@ def test_an_unreachable_api_is_a_difference_not_a_crash(older_server):
     assert code == 1
     assert "no answer (ConnectError)" in output
     assert KEY not in output
+
+
+# --- hostile servers: masko-check ends in time, reads a bounded answer, never shows the key ---
+
+SECRET = "masko_" + "7c1e9a04b3d25f68" * 4
+STATED = 2.0  # the timeout the command is given, in seconds
+OUTER = 15.0  # the test's own bound on the whole run (a hang fails here)
+
+
+def _slow_bytes(handler: BaseHTTPRequestHandler, data: bytes, stop: threading.Event) -> None:
+    for byte in data:  # a byte a second until the client leaves or the test ends
+        if stop.wait(1.0):
+            return
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+
+
+def _trickle(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", "60")
+    handler.end_headers()
+    _slow_bytes(handler, b'{"data": {"balance": 1}, "meta": {}}'.ljust(60), stop)
+
+
+def _headers_then_nothing(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", "100")
+    handler.end_headers()
+    handler.wfile.flush()
+    stop.wait(60)
+
+
+def _nothing_at_all(_handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    stop.wait(60)
+
+
+def _ten_megabytes(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    size = 10 * 1024 * 1024
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(size))
+    handler.end_headers()
+    handler.wfile.write(b'{"data": "')
+    chunk = b"a" * 65536
+    for _ in range(size // len(chunk)):
+        if stop.is_set():
+            return
+        handler.wfile.write(chunk)
+
+
+def _deeply_nested(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
+    depth = 100_000
+    _send(handler, 200, b"[" * depth + b"]" * depth)
+
+
+def _gzip_bomb(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
+    """Compressed although `identity` was asked: 20 kB that inflate to 20 MB."""
+    data = gzip.compress(b'{"data": "' + b"0" * 20_000_000, compresslevel=9)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _echo_the_key(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
+    """Error pages that show the request's Authorization header back, whole and in parts."""
+    sent = handler.headers.get("Authorization", "")
+    key = sent.removeprefix("Bearer ")
+    if "unknown" in handler.path or "0000" in handler.path:
+        error = {"code": sent, "message": f"no such thing for {sent}"}
+        _send(handler, 404, json.dumps({"error": error}).encode())
+    elif handler.path.startswith("/v1/projects"):
+        _send(handler, 500, f"<h1>500</h1> key={key[:24]}… {key[-24:]}".encode(), "text/html")
+    else:
+        _send(handler, 500, f"Internal error while serving {sent}".encode(), "text/html")
+
+
+def _send(handler: BaseHTTPRequestHandler, status: int, data: bytes, mime: str = "") -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", mime or "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+HOSTILE = {
+    "trickles a byte a second": (_trickle, "deadline"),
+    "sends headers, then nothing": (_headers_then_nothing, "deadline"),
+    "sends nothing at all": (_nothing_at_all, "deadline"),
+    "sends 10 MB": (_ten_megabytes, "MB"),
+    "nests JSON 100k deep": (_deeply_nested, "nested"),
+    "sends a gzip bomb": (_gzip_bomb, "does not inflate to 1 MB or less"),
+    "echoes the key in its error pages": (_echo_the_key, "500"),
+}
+
+
+@pytest.fixture
+def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A loopback server that answers every request as HOSTILE[request.param] says."""
+    behave, _words = HOSTILE[request.param]
+    stop = threading.Event()
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with contextlib.suppress(OSError):  # the check hung up, as it should
+                behave(self, stop)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/v1"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def _key_pieces(text: str, key: str = SECRET, size: int = 6) -> list[str]:
+    return sorted(
+        {key[i : i + size] for i in range(len(key) - size + 1) if key[i : i + size] in text}
+    )
+
+
+@pytest.mark.parametrize("hostile", list(HOSTILE), indirect=True)
+def test_a_hostile_server_gets_a_bounded_calm_run_that_never_shows_the_key(hostile, request):
+    _behave, words = HOSTILE[request.node.callspec.params["hostile"]]
+    env = {**os.environ, "MASKO_API_KEY": SECRET, "MASKO_BASE_URL": hostile}
+    command = [sys.executable, "-m", "masko_widgets.check", "--timeout", str(STATED)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=OUTER)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and done.stderr == "", done.stderr
+    assert words in done.stdout, done.stdout
+    assert _key_pieces(done.stdout + done.stderr) == [], done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"Bearer {SECRET}", "Bearer [key hidden]"),
+        (
+            f"starts {SECRET[:10]}…, ends …{SECRET[-7:]}.",
+            "starts [key hidden]…, ends …[key hidden].",
+        ),
+        (f"middle {SECRET[20:26].upper()} x", "middle [key hidden] x"),  # any case
+        (f"too short to hide: {SECRET[30:35]}", f"too short to hide: {SECRET[30:35]}"),
+        ("masko-check: 3 calls", "masko-check: 3 calls"),
+    ],
+)
+def test_the_redactor_hides_every_run_of_six_key_characters(text, shown):
+    from masko_widgets._check_http import Redactor
+
+    redact = Redactor(SECRET)
+    assert redact(text) == shown
+    assert SECRET[:8] not in repr(redact)
+
+
+@pytest.mark.parametrize("argv", [["--timeout", "0"], ["--timeout", "soon"], ["--fast"]])
+def test_bad_arguments_get_exit_code_2_and_words(argv):
+    out = io.StringIO()
+    assert check.main(argv, environ={"MASKO_API_KEY": KEY}, out=out) == 2
+    assert "--timeout" in out.getvalue()
