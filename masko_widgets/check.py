@@ -217,11 +217,11 @@ class Checker:
         """GET something that must fail with `status` and check the error body."""
         call = f"GET {path}" + (" without the key" if keyless else "")
         auth = None if keyless else httpx.USE_CLIENT_DEFAULT
-        call, got, body = await self.get(path, call, auth)
-        if got is None:
+        call, answered, body = await self.get(path, call, auth)
+        if answered is None:
             return
-        if got != status:
-            self.differ(call, "status", str(status), str(got))
+        if answered != status:
+            self.differ(call, "status", str(status), str(answered))
         if isinstance(body, str):  # not JSON
             self.differ(call, "body", '{"error": {code, message}}', _short(body))
             return
@@ -305,7 +305,7 @@ def main(
     """Run the check with the key and base URL from the environment; return the exit code."""
     out = out or sys.stdout
     options = _options(sys.argv[1:] if argv is None else argv)
-    if not isinstance(options, float):
+    if isinstance(options, tuple):
         code, text = options
         print(text, file=out)
         return code

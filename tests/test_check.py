@@ -108,7 +108,7 @@ class OlderShapes(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, *args: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -292,7 +292,7 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
             with contextlib.suppress(OSError):  # the check hung up, as it should
                 behave(self, stop)
 
-        def log_message(self, *args: Any) -> None:
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)

@@ -12,6 +12,7 @@ import pytest
 
 from masko_widgets import MascotStudio, MaskoClient, local
 from masko_widgets import client as api
+from masko_widgets.widgets._trial import pin
 from tests.conftest import draw_character
 
 KEPT, REPLACED, CANDIDATES = 4, 2, 2
@@ -21,14 +22,19 @@ class LoseOneAnswer(httpx.HTTPTransport):
     """Real HTTP to the stand-in; the `target`-th reference change (POST or DELETE on
     /references, 0-based) is applied by the server, which then cuts the connection."""
 
-    def __init__(self, server: local.LocalServer, target: int | None) -> None:
+    def __init__(
+        self, server: local.LocalServer, target: int | None, then_down: bool = False
+    ) -> None:
         super().__init__()
         self.server = server
         self.target = target
+        self.then_down = then_down  # after the lost answer, the API cannot be reached at all
         self.changes: list[tuple[str, str]] = []
         self.lost: tuple[str, str] | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.then_down and self.lost is not None:
+            raise httpx.ConnectError("the API is down (simulated)", request=request)
         if request.method not in ("POST", "DELETE") or "/references" not in request.url.path:
             return super().handle_request(request)
         step = (request.method, request.url.path)
@@ -127,3 +133,18 @@ def test_a_replayed_unpin_answered_404_is_done_but_other_404s_still_raise(server
             client.references.remove(collection, gone)
         with pytest.raises(api.NotFoundError, match="collection"):
             client.references.remove("00000000-0000-4000-8000-000000000000", kept)
+
+
+def test_a_pin_that_cannot_put_things_back_says_so(server):
+    """The add's answer is lost and then the API is gone: the pin cannot know or repair the
+    set, and says so instead of claiming either outcome."""
+    transport = LoseOneAnswer(server, 1, then_down=True)  # the add, after one unpin
+    with MaskoClient(
+        api_key=server.api_key, base_url=server.url, transport=transport, max_retries=0
+    ) as client:
+        images = [client.uploads.create(draw_character((n, 60, 60))).id for n in (20, 90, 160)]
+        collection = client.collections.create("then down", references=images[:2])
+        with pytest.raises(api.MaskoError, match="could not be put back") as failed:
+            pin(client, collection, [images[2]], replace=[images[0]])
+    assert isinstance(failed.value.__cause__, api.APIConnectionError)
+    assert transport.lost is not None and transport.lost[0] == "POST"
