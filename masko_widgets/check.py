@@ -17,6 +17,7 @@ import asyncio
 import math
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -31,6 +32,7 @@ DEFAULT_BASE_URL = "https://api.masko.ai/v1"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 PAGE = 2  # small pages: enough to see the shape and the pagination
 DEFAULT_TIMEOUT = 30.0  # seconds for the whole run
+ROWS_PER_CALL = 12  # more differences of one call are counted, not listed
 _WIDEST = 60  # longer cells are cut
 _USAGE = (
     "usage: masko-check [--timeout SECONDS] (it reads MASKO_API_KEY and MASKO_BASE_URL; "
@@ -101,9 +103,24 @@ class Checker:
         self.report = Report(base_url, [], [], [])
         self.deadline = deadline
         self.not_made = 0
+        self.rows: Counter[str] = Counter()  # differences per call, listed or not
 
     def differ(self, call: str, where: str, expected: str, got: str) -> None:
-        self.report.differences.append(Difference(call, where, expected, got))
+        self.rows[call] += 1
+        if self.rows[call] <= ROWS_PER_CALL:
+            self.report.differences.append(Difference(call, where, expected, got))
+
+    def finish(self, timeout: float) -> Report:
+        """The report, with the differences counted but not listed, and the calls not made."""
+        for call, count in self.rows.items():
+            if count > ROWS_PER_CALL:
+                more = f"{count - ROWS_PER_CALL} more differences not shown"
+                self.report.differences.append(Difference(call, "…", "", more))
+        if self.not_made:
+            self.report.notes.insert(
+                0, f"the {timeout:g} s deadline passed: {self.not_made} calls not made"
+            )
+        return self.report
 
     async def get(
         self, path: str, call: str = "", auth: Any = httpx.USE_CLIENT_DEFAULT, **params: Any
@@ -168,7 +185,7 @@ class Checker:
             return call, []
         entries = self._entries(call, data, resource)
         self._pagination(call, meta, data, len(entries))
-        for index, entry in enumerate(entries):
+        for index, entry in enumerate(entries[:PAGE]):  # more is a difference of its own
             for where, expected, got in field_differences(entry, resource, f"data[{index}]"):
                 self.differ(call, where, expected, got)
         return call, [entry for entry in entries if isinstance(entry, Mapping)]
@@ -272,9 +289,7 @@ async def check(
         notes.append("no job listed: one job's answer not checked")
     await checker.error(f"/collections/{UNKNOWN_ID}", 404, "not_found")
     await checker.error("/credits", 401, "unauthorized", keyless=True)
-    if checker.not_made:
-        notes.insert(0, f"the {timeout:g} s deadline passed: {checker.not_made} calls not made")
-    return checker.report
+    return checker.finish(timeout)
 
 
 def format_report(report: Report) -> str:

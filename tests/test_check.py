@@ -249,6 +249,16 @@ def _gzip_bomb(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
     handler.wfile.write(data)
 
 
+def _fields_galore(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
+    """Lists of 100k empty objects, an object of 40k unknown fields (under 1 MB): a row per
+    difference would be millions of rows."""
+    if "limit=" in handler.path:
+        body = {"data": [{}] * 100_000, "meta": {"pagination": {}}}
+    else:
+        body = {"data": {f"field{n}": n for n in range(40_000)}, "meta": {}}
+    _send(handler, 200, json.dumps(body).encode())
+
+
 def _echo_the_key(handler: BaseHTTPRequestHandler, _stop: threading.Event) -> None:
     """Error pages that show the request's Authorization header back, whole and in parts."""
     sent = handler.headers.get("Authorization", "")
@@ -277,6 +287,7 @@ HOSTILE = {
     "sends 10 MB": (_ten_megabytes, "MB"),
     "nests JSON 100k deep": (_deeply_nested, "nested"),
     "sends a gzip bomb": (_gzip_bomb, "does not inflate to 1 MB or less"),
+    "sends 100k entries and 40k fields": (_fields_galore, "more differences not shown"),
     "echoes the key in its error pages": (_echo_the_key, "500"),
 }
 
@@ -324,6 +335,7 @@ def test_a_hostile_server_gets_a_bounded_calm_run_that_never_shows_the_key(hosti
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and done.stderr == "", done.stderr
     assert words in done.stdout, done.stdout
+    assert len(done.stdout.splitlines()) < 200, "a table to read, not a flood"
     assert _key_pieces(done.stdout + done.stderr) == [], done.stdout
 
 
