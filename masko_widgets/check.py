@@ -19,7 +19,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import httpx
@@ -58,6 +58,8 @@ class Report:
     calls: list[str]
     differences: list[Difference]
     notes: list[str]
+    not_listed: dict[str, int] = field(default_factory=dict)
+    """Per call, the differences beyond the ROWS_PER_CALL listed."""
 
 
 def json_type(value: Any) -> str:
@@ -114,8 +116,7 @@ class Checker:
         """The report, with the differences counted but not listed, and the calls not made."""
         for call, count in self.rows.items():
             if count > ROWS_PER_CALL:
-                more = f"{count - ROWS_PER_CALL} more differences not shown"
-                self.report.differences.append(Difference(call, "…", "", more))
+                self.report.not_listed[call] = count - ROWS_PER_CALL
         if self.not_made:
             self.report.notes.insert(
                 0, f"the {timeout:g} s deadline passed: {self.not_made} calls not made"
@@ -297,13 +298,17 @@ def format_report(report: Report) -> str:
     lines = [f"masko-check: {report.base_url} ({len(report.calls)} read-only calls, 0 credits)"]
     if report.differences:
         header = ("call", "where", "contract", "answer")
-        rows = [header] + [(d.call, d.where, d.expected, d.got) for d in report.differences]
-        rows = [tuple(_cut(cell, _WIDEST) for cell in row) for row in rows]
+        full = [header] + [(d.call, d.where, d.expected, d.got) for d in report.differences]
+        full += [
+            (c, "…", "", f"{n} more differences not shown") for c, n in report.not_listed.items()
+        ]
+        rows = [tuple(_cut(cell, _WIDEST) for cell in row) for row in full]
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
             lines.append("  ".join([*cells, row[3]]).rstrip())
-        lines.append(f"{len(report.differences)} differences from the contract.")
+        total = len(report.differences) + sum(report.not_listed.values())
+        lines.append(f"{total} differences from the contract.")
     else:
         lines.append("Every answer matches the contract.")
     lines += [f"note: {note}" for note in report.notes]
