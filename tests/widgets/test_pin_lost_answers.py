@@ -148,3 +148,22 @@ def test_a_pin_that_cannot_put_things_back_says_so(server):
             pin(client, collection, [images[2]], replace=[images[0]])
     assert isinstance(failed.value.__cause__, api.APIConnectionError)
     assert transport.lost is not None and transport.lost[0] == "POST"
+
+
+def test_a_url_candidate_whose_add_answer_is_lost_leaves_the_old_set(server):
+    """A URL's asset id is known only from the add's answer: lost, the pin cannot tell the
+    new set, so it puts the old one back."""
+    transport = LoseOneAnswer(server, 0)
+    with MaskoClient(api_key=server.api_key, base_url=server.url, transport=transport) as client:
+        old = [client.uploads.create(draw_character((n, 160, 60))).id for n in (20, 90)]
+        url = client.uploads.create(draw_character((200, 40, 200))).url
+        collection = client.collections.create("by url", references=old)
+        studio = MascotStudio(client, collection)
+        studio.gallery.add_candidate(url)
+        with pytest.raises(api.APIConnectionError):
+            studio.pin()
+        held = list(client.references.list(collection).asset_ids)
+        assert transport.lost is not None and transport.lost[0] == "POST"
+        assert held == old == list(studio.gallery.reference_asset_ids)
+        assert studio.gallery.error
+        studio.close()
