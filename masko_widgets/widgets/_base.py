@@ -136,7 +136,7 @@ class PartLink:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.forward: Callable[[str, dict, list], None] | None = None
+        self.forward: Callable[[str, dict[str, Any], list[Any]], None] | None = None
 
 
 class PartComm:
@@ -191,6 +191,8 @@ class MaskoWidget(anywidget.AnyWidget):
     _events: ClassVar[Mapping[str, str]] = {}
     """front-end event name -> method name."""
 
+    comm: Any  # ipywidgets' trait: the comm to the front end, or a `PartComm` when hosted
+
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
         self._part_link = _HOSTING.get()
         self._client = resolve_client(client)
@@ -215,7 +217,8 @@ class MaskoWidget(anywidget.AnyWidget):
         model of its own to open (its host asks for its keys by name)."""
         if key is None and self._part_link is not None:
             return {}
-        return super().get_state(key, drop_defaults)
+        state: dict[str, Any] = super().get_state(key, drop_defaults)
+        return state
 
     def _load(self) -> None:
         """Fetch what the widget shows first (runs before the widget's comm opens)."""
@@ -245,7 +248,7 @@ class MaskoWidget(anywidget.AnyWidget):
         for task in running:
             task.cancel()
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, dict):
             return
         event = content.get("event")
@@ -258,7 +261,7 @@ class MaskoWidget(anywidget.AnyWidget):
             self.error = ""
             self.notice = ""
             return
-        if event in self._events:
+        if isinstance(event, str) and event in self._events:
             getattr(self, self._events[event])(content, buffers)
 
     def _start(
@@ -358,12 +361,16 @@ class CollectionWidget(MaskoWidget):
         """The id of the collection this widget works on (None when it has none)."""
         return self._collection_id
 
-    def reload_collection(self) -> api.Collection:
-        """Fetch the collection again: name, references and style card."""
+    def _needed_collection_id(self) -> str:
+        """The collection's id, for work that cannot do without one."""
         if self._collection_id is None:
             raise ValueError("This widget has no collection.")
-        found = self._client.collections.get(self._collection_id)
-        self.collection_name = found.name
+        return self._collection_id
+
+    def reload_collection(self) -> api.Collection:
+        """Fetch the collection again: name, references and style card."""
+        found = self._client.collections.get(self._needed_collection_id())
+        self.collection_name = found.name or ""
         self._set_references(found.reference_asset_ids, found.style_card)
         return found
 

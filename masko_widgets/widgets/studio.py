@@ -16,8 +16,8 @@ import anywidget
 import traitlets as t
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import (
-    MAX_REFERENCES,
     CollectionWidget,
     MaskoWidget,
     PartLink,
@@ -144,11 +144,11 @@ class MascotStudio(anywidget.AnyWidget):
         parts["grid"].update(self.grid._export_state())
         return {"parts": parts}
 
-    def _forward(self, name: str, data: dict, buffers: list) -> None:
+    def _forward(self, name: str, data: dict[str, Any], buffers: list[Any]) -> None:
         """A part's message (state update or custom event) to the studio's front end."""
         self.send({"part": name, "data": data}, buffers)
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, dict):
             return
         part = self.named_parts.get(str(content.get("part")))
@@ -166,7 +166,7 @@ class MascotStudio(anywidget.AnyWidget):
             part.observe(self._task_ended, names=["tasks"])
         self.preview.observe(self._show_kept, names=["kept"])
 
-    def _share_references(self, change: dict) -> None:
+    def _share_references(self, change: dict[str, Any]) -> None:
         source: CollectionWidget = change["owner"]
         ids, card = list(source.reference_asset_ids), source.style_card
         for part in self.named_parts.values():
@@ -177,7 +177,7 @@ class MascotStudio(anywidget.AnyWidget):
                     part.error = friendly_error(exc)
         self.style_card_status = source.style_card_status
 
-    def _show_kept(self, _change: dict) -> None:
+    def _show_kept(self, _change: dict[str, Any]) -> None:
         self.grid._start(
             "Adding the kept pose",
             lambda _task: self.grid.refresh(),
@@ -185,7 +185,7 @@ class MascotStudio(anywidget.AnyWidget):
             kind="refresh",
         )
 
-    def _task_ended(self, change: dict) -> None:
+    def _task_ended(self, change: dict[str, Any]) -> None:
         if len(change["new"]) < len(change["old"]):
             self._refresh_credits()
 
