@@ -259,7 +259,7 @@ class Previews(_Area):
 
     def _hint_url(self, kind: str, value: Any) -> str:
         if kind == "url":
-            return value
+            return str(value)
         if kind == "file":
             return self._client.uploads.create(value).url
         return self._client.assets.get(value).url
