@@ -203,8 +203,8 @@ class Checker:
         self.report.calls.append(call)
         try:
             response = self.http.get(path, headers=headers)
-        except httpx.HTTPError as error:
-            self.differ(call, "answer", "an HTTP answer", f"no answer ({type(error).__name__})")
+        except httpx.HTTPError as exc:
+            self.differ(call, "answer", "an HTTP answer", f"no answer ({type(exc).__name__})")
             return
         if response.status_code != status:
             self.differ(call, "status", str(status), str(response.status_code))
@@ -264,7 +264,7 @@ def format_report(report: Report) -> str:
     """The report as a plain-text table, one row per difference."""
     lines = [f"masko-check: {report.base_url} ({len(report.calls)} read-only calls, 0 credits)"]
     if report.differences:
-        header = ("call", "where", "contract", "answer")
+        header: tuple[str, ...] = ("call", "where", "contract", "answer")
         rows = [header] + [(d.call, d.where, d.expected, d.got) for d in report.differences]
         rows = [tuple(_cut(cell, _WIDEST) for cell in row) for row in rows]
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
