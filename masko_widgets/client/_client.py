@@ -32,6 +32,16 @@ class MaskoClient:
     the base URL from `base_url`, MASKO_BASE_URL, or the real API's.
     """
 
+    projects: Projects
+    collections: Collections
+    uploads: Uploads
+    references: ReferencesArea
+    previews: Previews
+    generations: Generations
+    items: Items
+    assets: Assets
+    jobs: Jobs
+
     def __init__(
         self,
         api_key: str | None = None,
