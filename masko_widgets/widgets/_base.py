@@ -74,18 +74,18 @@ class Task:
     """
 
     def __init__(self, label: str, cancellable: bool, kind: str = "") -> None:
-        self.id = uuid.uuid4().hex[:12]
+        self.id: str = uuid.uuid4().hex[:12]
         self.label = label
         self.kind = kind
         self.cancellable = cancellable
-        self.cancel_event = threading.Event()
+        self.cancel_event: threading.Event = threading.Event()
         self.result: Any = None
         self.exception: BaseException | None = None
         self._done = threading.Event()
         self._listener: Callable[[Task], None] = lambda _task: None
-        self.detail = ""
-        self.done_count = 0
-        self.total = 0
+        self.detail: str = ""
+        self.done_count: int = 0
+        self.total: int = 0
 
     def __repr__(self) -> str:
         state = "done" if self.done else "running"
@@ -184,9 +184,15 @@ class MaskoWidget(anywidget.AnyWidget):
     `_start`, so the kernel stays responsive.
     """
 
-    error = t.Unicode("", help="The last error, in words; empty when none.").tag(sync=True)
-    notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
-    tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
+    error: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The last error, in words; empty when none."
+    ).tag(sync=True)
+    notice: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The last piece of news (e.g. a cancelled wait)."
+    ).tag(sync=True)
+    tasks: t.List[dict[str, Any]] = t.List(
+        t.Dict(), help="Running operations with their progress."
+    ).tag(sync=True)
 
     _events: ClassVar[Mapping[str, str]] = {}
     """front-end event name -> method name."""
@@ -329,14 +335,18 @@ class MaskoWidget(anywidget.AnyWidget):
 class CollectionWidget(MaskoWidget):
     """A widget bound to one collection: its name, references and style card."""
 
-    collection_name = t.Unicode("").tag(sync=True)
-    reference_asset_ids = t.List(
+    collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    reference_asset_ids: t.List[str] = t.List(
         t.Unicode(),
         read_only=True,
         help="The collection's persistent references (at most 6); change them with add/remove.",
     ).tag(sync=True)
-    style_card = t.Unicode(None, allow_none=True, read_only=True).tag(sync=True)
-    style_card_status = t.Unicode(CARD_NONE, read_only=True).tag(sync=True)
+    style_card: t.Unicode[str | None, str | bytes | None] = t.Unicode(
+        None, allow_none=True, read_only=True
+    ).tag(sync=True)
+    style_card_status: t.Unicode[str, str | bytes] = t.Unicode(CARD_NONE, read_only=True).tag(
+        sync=True
+    )
 
     _needs_collection: ClassVar[bool] = False
     """True when the widget cannot work without a collection."""

@@ -24,13 +24,15 @@ class TrialPanel(CollectionWidget):
     one-off hints beside a preview with the current references.
     """
 
-    trial_prompt = t.Unicode("", help="The prompt the candidates are tried with.").tag(sync=True)
-    trial_candidates = t.List(
+    trial_prompt: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The prompt the candidates are tried with."
+    ).tag(sync=True)
+    trial_candidates: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="Candidates: id, label, asset_id (None for a URL), thumbnail, mime.",
     ).tag(sync=True)
-    trial = t.Dict(
+    trial: t.Dict[str, Any] = t.Dict(
         read_only=True,
         help="The last trial: prompt, current (asset ids), sides {candidates, current}: "
         "previews (thumbnail, mime) and scores {candidates, current}.",

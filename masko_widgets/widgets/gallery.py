@@ -35,12 +35,12 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     _esm = static_file("gallery.js")
     _css = static_file("style.css")
 
-    slots = t.List(
+    slots: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
     ).tag(sync=True)
-    max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
+    max_slots: t.Int[int, int] = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {

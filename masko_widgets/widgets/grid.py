@@ -70,9 +70,9 @@ class Pose:
 
     def __init__(self, grid: PoseGrid, entry: PoseEntry) -> None:
         self._grid = grid
-        self.item_id = entry.item_id
-        self.name = entry.name
-        self.asset_id = entry.asset_id
+        self.item_id: str = entry.item_id
+        self.name: str = entry.name
+        self.asset_id: str = entry.asset_id
 
     @property
     def score(self) -> int | None:
@@ -102,25 +102,25 @@ class PoseGrid(CollectionWidget):
         read_only=True,
         help="[item id, name, score, thumbnail version] per pose, oldest first.",
     ).tag(sync=True)
-    selected_item_id = t.Unicode(
+    selected_item_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
         None,
         allow_none=True,
         help="The selected pose's item id (set by a click), or None.",
     ).tag(sync=True)
-    source_image_asset_id = t.Unicode(
+    source_image_asset_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
         None,
         allow_none=True,
         read_only=True,
         help="The selected pose's `image` asset id (never transparent_image), or None.",
     ).tag(sync=True)
-    animation = t.Dict(
+    animation: t.Dict[str, Any] = t.Dict(
         read_only=True,
         help="The last animation: item_id, prompt, duration, loop, mime, and data (bytes) or url.",
     ).tag(sync=True)
-    suggestions = t.List(t.Unicode(), read_only=True).tag(sync=True)
-    max_batch = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
-    min_duration = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
-    max_duration = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
+    suggestions: t.List[str] = t.List(t.Unicode(), read_only=True).tag(sync=True)
+    max_batch: t.Int[int, int] = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
+    min_duration: t.Int[int, int] = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
+    max_duration: t.Int[int, int] = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {

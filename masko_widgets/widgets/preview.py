@@ -36,22 +36,24 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     _esm = static_file("preview.js")
     _css = static_file("style.css")
 
-    prompt = t.Unicode("").tag(sync=True)
-    hints = t.List(
+    prompt: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    hints: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
     ).tag(sync=True)
-    max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
-    result_sets = t.List(
+    max_hints: t.Int[int, int] = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
+    result_sets: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="The newest result set first, then the one before: id, prompt, hint_count, "
         "previews (thumbnail, mime, width, height, expires_at).",
     ).tag(sync=True)
-    compare = t.Bool(False, help="Show the last two result sets side by side.").tag(sync=True)
-    can_keep = t.Bool(False, read_only=True).tag(sync=True)
-    kept = t.List(
+    compare: t.Bool[bool, bool | int] = t.Bool(
+        False, help="Show the last two result sets side by side."
+    ).tag(sync=True)
+    can_keep: t.Bool[bool, bool | int] = t.Bool(False, read_only=True).tag(sync=True)
+    kept: t.List[dict[str, Any]] = t.List(
         t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
     ).tag(sync=True)
 

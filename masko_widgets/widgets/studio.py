@@ -59,11 +59,13 @@ class MascotStudio(anywidget.AnyWidget):
     _esm = static_file("studio.js")
     _css = static_file("style.css")
 
-    collection_name = t.Unicode("").tag(sync=True)
-    style_card_status = t.Unicode("").tag(sync=True)
-    credits = t.Int(None, allow_none=True).tag(sync=True)
-    error = t.Unicode("", help="An error of the studio itself (e.g. Refresh all).").tag(sync=True)
-    parts = t.Dict(
+    collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    style_card_status: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    credits: t.Int[int | None, int | None] = t.Int(None, allow_none=True).tag(sync=True)
+    error: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="An error of the studio itself (e.g. Refresh all)."
+    ).tag(sync=True)
+    parts: t.Dict[str, Any] = t.Dict(
         read_only=True, help="Each part's state; its changes travel as custom messages."
     ).tag(sync=True, to_json=_parts_to_json)
 
@@ -78,11 +80,11 @@ class MascotStudio(anywidget.AnyWidget):
         self._client = resolve_client(client)
         self._links = {name: PartLink(name) for name in ("gallery", "preview", "grid")}
         with hosted(self._links["gallery"]):
-            self.gallery = ReferenceGallery(self._client, collection)
+            self.gallery: ReferenceGallery = ReferenceGallery(self._client, collection)
         with hosted(self._links["preview"]):
-            self.preview = PreviewPanel(self._client, collection)
+            self.preview: PreviewPanel = PreviewPanel(self._client, collection)
         with hosted(self._links["grid"]):
-            self.grid = PoseGrid(self._client, collection)
+            self.grid: PoseGrid = PoseGrid(self._client, collection)
         kwargs.setdefault("collection_name", self.gallery.collection_name)
         kwargs.setdefault("style_card_status", self.gallery.style_card_status)
         super().__init__(**kwargs)
