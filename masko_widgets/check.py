@@ -85,7 +85,7 @@ class Checker:
 
     def __init__(self, http: httpx.Client, base_url: str) -> None:
         self.http = http
-        self.report = Report(base_url, [], [], [])
+        self.report: Report = Report(base_url, [], [], [])
 
     def differ(self, call: str, where: str, expected: str, got: str) -> None:
         self.report.differences.append(Difference(call, where, expected, got))
