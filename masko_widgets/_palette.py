@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import cast
 
 from PIL import Image, ImageChops
 
@@ -80,7 +81,9 @@ def dominant_palette(image: Image.Image, colors: int = 6) -> Palette:
     mask = foreground_mask(rgba, background_colour(rgba))
     marked = rgba.convert("RGB")
     marked.putalpha(mask)
-    counted = marked.getcolors(marked.width * marked.height) or []
+    counted = cast(  # an RGBA image counts (count, pixel tuple) pairs
+        "list[tuple[int, tuple[int, ...]]]", marked.getcolors(marked.width * marked.height) or []
+    )
     # Gather the foreground pixels into one strip so quantizing ignores the rest.
     pixels = b"".join(bytes(pixel[:3]) * count for count, pixel in counted if pixel[3])
     if not pixels:
@@ -91,7 +94,7 @@ def dominant_palette(image: Image.Image, colors: int = 6) -> Palette:
     flat = quantized.getpalette() or []
     entries = [
         ((flat[3 * index], flat[3 * index + 1], flat[3 * index + 2]), count)
-        for count, index in quantized.getcolors(256) or []
+        for count, index in cast("list[tuple[int, int]]", quantized.getcolors(256) or [])
     ]
     return _normalise(_fold(entries, max(1, colors)))
 

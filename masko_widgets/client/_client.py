@@ -33,6 +33,16 @@ class MaskoClient:
     the base URL from `base_url`, MASKO_BASE_URL, or the real API's.
     """
 
+    projects: Projects
+    collections: Collections
+    uploads: Uploads
+    references: ReferencesArea
+    previews: Previews
+    generations: Generations
+    items: Items
+    assets: Assets
+    jobs: Jobs
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -275,7 +285,7 @@ class Previews(_Area):
 
     def _hint_url(self, kind: str, value: Any) -> str:
         if kind == "url":
-            return value
+            return str(value)
         if kind == "file":
             return self._client.uploads.create(value).url
         return self._client.assets.get(value).url

@@ -6,7 +6,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .._image_header import MAX_UPLOAD_BYTES, header_size, pixel_limit_message, sniff_mime
 from ._errors import InvalidImageError
@@ -24,7 +24,7 @@ class ImageFile:
     mime: str
 
 
-def is_url(value: object) -> bool:
+def is_url(value: object) -> TypeGuard[str]:
     """Whether `value` is an http(s) URL string."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 

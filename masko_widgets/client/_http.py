@@ -257,8 +257,9 @@ def list_of(data: Any, key: str) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, Mapping):
-        if isinstance(data.get(key), list):
-            return data[key]
+        found = data.get(key)
+        if isinstance(found, list):
+            return found
         lists = [value for value in data.values() if isinstance(value, list)]
         if len(lists) == 1:
             return lists[0]
@@ -325,7 +326,8 @@ def _idempotency_key(key: str | None) -> str:
 
 
 def _request_id(response: httpx.Response) -> str | None:
-    return response.headers.get("x-request-id") or response.headers.get("request-id")
+    found: str | None = response.headers.get("x-request-id") or response.headers.get("request-id")
+    return found
 
 
 def _seconds(value: Any) -> float | None:

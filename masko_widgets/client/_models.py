@@ -29,7 +29,8 @@ def _attached(model: Any) -> MaskoClient:
             f"this {type(model).__name__} was built by hand; get it from a MaskoClient "
             "to read its file"
         )
-    return model._client
+    client: MaskoClient = model._client
+    return client
 
 
 def _decoded(data: bytes) -> Image.Image:
@@ -286,7 +287,7 @@ class Job:
         """Build from a job body or a 202 body; `known` fills what a bare 202 leaves out."""
         given = {key: data[key] for key in _JOB_FIELDS if data.get(key) is not None}
         values = {"status": "pending", **known, **given}
-        parsed = {name: values.get(name) for name in _JOB_FIELDS}
+        parsed: dict[str, Any] = {name: values.get(name) for name in _JOB_FIELDS}
         parsed["asset_ids"] = _mapping(parsed["asset_ids"])
         parsed["urls"] = _mapping(parsed["urls"])
         parsed["error"] = JobError.from_api(parsed["error"])

@@ -132,4 +132,5 @@ def _cancellable(call: Callable[[], T], cancel: threading.Event | None, job_id: 
         _check(cancel, job_id)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]
+    value: T = outcome["value"]
+    return value

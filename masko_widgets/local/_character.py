@@ -6,13 +6,14 @@ from __future__ import annotations
 import colorsys
 import math
 import re
+from collections.abc import Callable
 
 from masko_widgets._palette import RGB, delta_e, hex_to_rgb, rgb_to_hex
 from masko_widgets.local._imaging import COLOUR_WORDS, prompt_random
 from masko_widgets.local._style_card import SILHOUETTE_ROWS, StyleCard
 
 _OUTLINE_LIKE = 18.0  # Delta E within which a palette colour is the outline's, not a fill
-_SHAPES = {
+_SHAPES: dict[str, Callable[[float], float]] = {
     "round": lambda y: math.sqrt(max(0.0, 1 - (2 * y - 1) ** 2)),
     "pear": lambda y: 0.45 + 0.55 * math.sqrt(max(0.0, 1 - (1.1 * (1 - y)) ** 2)),
     "box": lambda y: 0.8 + 0.2 * math.sqrt(max(0.0, 1 - (2 * y - 1) ** 4)),

@@ -52,7 +52,8 @@ class Context:
 
 
 def context(request: Request) -> Context:
-    return request.app.state.context
+    found: Context = request.app.state.context
+    return found
 
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer masko_<64 hex>`")

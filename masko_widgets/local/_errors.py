@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,7 +35,7 @@ class ApiError(Exception):
         message: str,
         *,
         field: str | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(message)
@@ -86,7 +87,7 @@ _STRICT_TYPES = {
 }
 
 
-def validation_message(error: dict[str, Any]) -> tuple[str, str]:
+def validation_message(error: Mapping[str, Any]) -> tuple[str, str]:
     """(field, message) for the first problem pydantic found in a request."""
     field = field_name(error.get("loc", ()))
     if error.get("type") == "json_invalid":

@@ -63,7 +63,7 @@ class FaultDice:
     def roll(self, name: str) -> bool:
         """Whether this request or job gets fault `name`."""
         with self._lock:
-            share = getattr(self.faults, name)
+            share: float = getattr(self.faults, name)
             return share > 0 and self._random.random() < share
 
 

@@ -104,9 +104,9 @@ class _Body:
         ImageDraw.Draw(mask).polygon(outline, fill=255)
         fill = Image.new("RGB", canvas.size, bands[0][0])
         fill_draw = ImageDraw.Draw(fill)
-        for colour, start, stop in bands:
+        for colour, upper, lower in bands:
             fill_draw.rectangle(
-                (0, top + start * self.height, canvas.width, top + stop * self.height + 1),
+                (0, top + upper * self.height, canvas.width, top + lower * self.height + 1),
                 fill=colour,
             )
         if self.card.shading == "gradient":

@@ -7,6 +7,7 @@ import io
 import random
 import struct
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
@@ -102,7 +103,8 @@ def cut_out(image: Image.Image) -> Image.Image:
     the same colour (eyes, teeth) stay.
     """
     rgba = image.convert("RGBA")
-    if rgba.getchannel("A").getextrema()[0] < 255:
+    lowest_alpha, _ = cast("tuple[int, int]", rgba.getchannel("A").getextrema())  # one band
+    if lowest_alpha < 255:
         return rgba
     background = background_colour(rgba)
     if background is None:

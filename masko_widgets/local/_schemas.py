@@ -3,7 +3,7 @@ success and error bodies (they document /v1/openapi.json; the routes build the J
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,7 +64,7 @@ class GenerateRequest(BaseModel):
 
 
 class BatchRequest(BaseModel):
-    requests: list[dict] = Field(
+    requests: list[dict[str, Any]] = Field(
         min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} generate bodies"
     )
 

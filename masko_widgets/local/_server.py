@@ -47,7 +47,7 @@ class LocalServer:
     ) -> None:
         latencies = _latencies(latency)
         self._temporary = data_dir is None
-        self.data_dir = Path(
+        self.data_dir: Path = Path(
             tempfile.mkdtemp(prefix="masko-standin-") if data_dir is None else data_dir
         )
         self._store = Store(self.data_dir)  # checks the folder first: DamagedDataFolderError
@@ -57,11 +57,11 @@ class LocalServer:
             self._close()
             raise
         self.port: int = listener.getsockname()[1]
-        self.api_key = self._store.default_key(credits)
+        self.api_key: str = self._store.default_key(credits)
         self._dice = FaultDice(faults)
         self._jobs = JobRunner(self._store, render_job, latencies, self._dice)
         self._context = Context(self._store, self._jobs, self._dice, preview_ttl, max_wait)
-        self.url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}/v1"
+        self.url: str = f"http://{f'[{host}]' if ':' in host else host}:{self.port}/v1"
         quiet_dropped_connections()
         config = uvicorn.Config(
             create_app(self._context),

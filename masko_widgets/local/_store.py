@@ -7,6 +7,7 @@ a failed operation never leaves half a record behind. Reads use a connection per
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import logging
@@ -356,7 +357,7 @@ class Store:
         with self._files_kept_only_if_committed(new_assets), self._tx() as db:
             for asset in new_assets:
                 _insert(db, "assets", asset)
-            collection = {
+            collection: Row = {
                 "id": new_id(),
                 "workspace_id": workspace_id,
                 "project_id": project_id,
@@ -411,7 +412,7 @@ class Store:
         return self.get("collections", collection_id), True  # type: ignore[return-value]
 
     def cache_style_card(
-        self, collection_id: str, refs: list[str], text: str, card_json: str
+        self, collection_id: str, refs: builtins.list[str], text: str, card_json: str
     ) -> None:
         """Store an extracted style card, unless the references changed meanwhile."""
         with self._tx() as db:
@@ -450,7 +451,7 @@ class Store:
         return asset
 
     @contextmanager
-    def _files_kept_only_if_committed(self, assets: list[Row]) -> Iterator[None]:
+    def _files_kept_only_if_committed(self, assets: builtins.list[Row]) -> Iterator[None]:
         """Delete the files of `assets` if the transaction inside fails."""
         try:
             yield
@@ -463,7 +464,7 @@ class Store:
         row = self._one("SELECT workspace_id FROM collections WHERE id = ?", (collection_id,))
         if row is None:
             raise KeyError(collection_id)
-        return row["workspace_id"]
+        return str(row["workspace_id"])
 
     def asset_by_token(self, token: str) -> Row | None:
         return self._one("SELECT * FROM assets WHERE token = ?", (token,))
@@ -574,7 +575,7 @@ class Store:
             ).rowcount
         return self.get("jobs", job_id) if updated else None
 
-    def unfinished_jobs(self) -> list[str]:
+    def unfinished_jobs(self) -> builtins.list[str]:
         rows = (
             self._reader()
             .execute("SELECT id FROM jobs WHERE status IN (?, ?) ORDER BY rowid", _UNFINISHED)
@@ -730,7 +731,7 @@ class Store:
         key: str,
         fingerprint: str,
         status: int,
-        headers: list[tuple[str, str]],
+        headers: builtins.list[tuple[str, str]],
         body: bytes,
     ) -> None:
         with self._tx() as db:

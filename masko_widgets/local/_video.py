@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from contextlib import ExitStack
-from typing import NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import av
 from PIL import Image
@@ -28,7 +28,7 @@ class _Encoding(NamedTuple):
     """How one of the three files is written."""
 
     container: str
-    codec: str
+    codec: Literal["libx264", "libvpx-vp9", "libx265"]
     pixel_format: str
     options: dict[str, str]
     alpha: bool = False
@@ -114,9 +114,9 @@ def render_animation(
             for kind, stream in streams.items():
                 frame = clear if _ENCODINGS[kind].alpha else flat
                 frame.pts = position
-                stream.container.mux(stream.encode(frame))
+                _mux(stream, frame)
         for stream in streams.values():
-            stream.container.mux(stream.encode(None))
+            _mux(stream, None)
     return {kind: out.getvalue() for kind, out in outputs.items()}
 
 
@@ -264,3 +264,9 @@ def _open_stream(
     if encoding.tag:
         stream.codec_tag = encoding.tag
     return stream
+
+
+def _mux(stream: av.video.stream.VideoStream, frame: av.VideoFrame | None) -> None:
+    """Encode `frame` into the stream's file (None flushes the encoder)."""
+    output = cast("av.container.OutputContainer", stream.container)  # opened for writing
+    output.mux(stream.encode(frame))

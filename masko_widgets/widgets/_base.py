@@ -74,18 +74,18 @@ class Task:
     """
 
     def __init__(self, label: str, cancellable: bool, kind: str = "") -> None:
-        self.id = uuid.uuid4().hex[:12]
+        self.id: str = uuid.uuid4().hex[:12]
         self.label = label
         self.kind = kind
         self.cancellable = cancellable
-        self.cancel_event = threading.Event()
+        self.cancel_event: threading.Event = threading.Event()
         self.result: Any = None
         self.exception: BaseException | None = None
         self._done = threading.Event()
         self._listener: Callable[[Task], None] = lambda _task: None
-        self.detail = ""
-        self.done_count = 0
-        self.total = 0
+        self.detail: str = ""
+        self.done_count: int = 0
+        self.total: int = 0
 
     def __repr__(self) -> str:
         state = "done" if self.done else "running"
@@ -136,7 +136,7 @@ class PartLink:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.forward: Callable[[str, dict, list], None] | None = None
+        self.forward: Callable[[str, dict[str, Any], list[Any]], None] | None = None
 
 
 class PartComm:
@@ -184,12 +184,20 @@ class MaskoWidget(anywidget.AnyWidget):
     `_start`, so the kernel stays responsive.
     """
 
-    error = t.Unicode("", help="The last error, in words; empty when none.").tag(sync=True)
-    notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
-    tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
+    error: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The last error, in words; empty when none."
+    ).tag(sync=True)
+    notice: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The last piece of news (e.g. a cancelled wait)."
+    ).tag(sync=True)
+    tasks: t.List[dict[str, Any]] = t.List(
+        t.Dict(), help="Running operations with their progress."
+    ).tag(sync=True)
 
     _events: ClassVar[Mapping[str, str]] = {}
     """front-end event name -> method name."""
+
+    comm: Any  # ipywidgets' trait: the comm to the front end, or a `PartComm` when hosted
 
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
         self._part_link = _HOSTING.get()
@@ -215,7 +223,8 @@ class MaskoWidget(anywidget.AnyWidget):
         model of its own to open (its host asks for its keys by name)."""
         if key is None and self._part_link is not None:
             return {}
-        return super().get_state(key, drop_defaults)
+        state: dict[str, Any] = super().get_state(key, drop_defaults)
+        return state
 
     def _load(self) -> None:
         """Fetch what the widget shows first (runs before the widget's comm opens)."""
@@ -245,7 +254,7 @@ class MaskoWidget(anywidget.AnyWidget):
         for task in running:
             task.cancel()
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, dict):
             return
         event = content.get("event")
@@ -258,7 +267,7 @@ class MaskoWidget(anywidget.AnyWidget):
             self.error = ""
             self.notice = ""
             return
-        if event in self._events:
+        if isinstance(event, str) and event in self._events:
             getattr(self, self._events[event])(content, buffers)
 
     def _start(
@@ -326,14 +335,18 @@ class MaskoWidget(anywidget.AnyWidget):
 class CollectionWidget(MaskoWidget):
     """A widget bound to one collection: its name, references and style card."""
 
-    collection_name = t.Unicode("").tag(sync=True)
-    reference_asset_ids = t.List(
+    collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    reference_asset_ids: t.List[str] = t.List(
         t.Unicode(),
         read_only=True,
         help="The collection's persistent references (at most 6); change them with add/remove.",
     ).tag(sync=True)
-    style_card = t.Unicode(None, allow_none=True, read_only=True).tag(sync=True)
-    style_card_status = t.Unicode(CARD_NONE, read_only=True).tag(sync=True)
+    style_card: t.Unicode[str | None, str | bytes | None] = t.Unicode(
+        None, allow_none=True, read_only=True
+    ).tag(sync=True)
+    style_card_status: t.Unicode[str, str | bytes] = t.Unicode(CARD_NONE, read_only=True).tag(
+        sync=True
+    )
 
     _needs_collection: ClassVar[bool] = False
     """True when the widget cannot work without a collection."""
@@ -358,12 +371,16 @@ class CollectionWidget(MaskoWidget):
         """The id of the collection this widget works on (None when it has none)."""
         return self._collection_id
 
-    def reload_collection(self) -> api.Collection:
-        """Fetch the collection again: name, references and style card."""
+    def _needed_collection_id(self) -> str:
+        """The collection's id, for work that cannot do without one."""
         if self._collection_id is None:
             raise ValueError("This widget has no collection.")
-        found = self._client.collections.get(self._collection_id)
-        self.collection_name = found.name
+        return self._collection_id
+
+    def reload_collection(self) -> api.Collection:
+        """Fetch the collection again: name, references and style card."""
+        found = self._client.collections.get(self._needed_collection_id())
+        self.collection_name = found.name or ""
         self._set_references(found.reference_asset_ids, found.style_card)
         return found
 

@@ -17,13 +17,16 @@ from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PIL import Image
 
 from masko_widgets._palette import Palette, dominant_palette
 from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+
+if TYPE_CHECKING:
+    from masko_widgets.client import MaskoClient
 
 WORKERS = 4
 MEMORY_BYTES = 32 * 1024 * 1024
@@ -79,7 +82,7 @@ class PictureCache:
                 self._memory.move_to_end(asset_id)
             return picture
 
-    def submit(self, client: Any, asset_id: str) -> Future[AssetPicture]:
+    def submit(self, client: MaskoClient, asset_id: str) -> Future[AssetPicture]:
         """The picture of `asset_id`, made in the pool unless it is already kept."""
         with self._lock:
             picture = self._memory.get(asset_id)
@@ -96,11 +99,11 @@ class PictureCache:
                 self._pending[asset_id] = future
             return future
 
-    def get(self, client: Any, asset_id: str) -> AssetPicture:
+    def get(self, client: MaskoClient, asset_id: str) -> AssetPicture:
         """The picture of `asset_id`, waiting for it (for callers on any thread)."""
         return self.submit(client, asset_id).result()
 
-    def _make(self, client: Any, asset_id: str) -> AssetPicture:
+    def _make(self, client: MaskoClient, asset_id: str) -> AssetPicture:
         try:
             picture = self._read_disk(asset_id)
             if picture is None:
@@ -113,7 +116,7 @@ class PictureCache:
                 self._pending.pop(asset_id, None)
 
     @staticmethod
-    def _download(client: Any, asset_id: str) -> bytes:
+    def _download(client: MaskoClient, asset_id: str) -> bytes:
         asset = client.assets.get(asset_id)
         if asset.status not in (None, "completed") or not asset.url:
             raise AssetNotReadyError(f"The picture {asset_id} is not made yet; refresh later.")

@@ -39,7 +39,7 @@ class ReplaceNeededError(api.ReferenceLimitError):
     def __init__(self, message: str, needed: int, current: Sequence[str]) -> None:
         super().__init__(message)
         self.needed = needed
-        self.current = tuple(current)
+        self.current: tuple[str, ...] = tuple(current)
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,15 @@ class TrialPanel(CollectionWidget):
     one-off hints beside a preview with the current references.
     """
 
-    trial_prompt = t.Unicode("", help="The prompt the candidates are tried with.").tag(sync=True)
-    trial_candidates = t.List(
+    trial_prompt: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The prompt the candidates are tried with."
+    ).tag(sync=True)
+    trial_candidates: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="Candidates: id, label, asset_id (None for a URL), thumbnail, mime.",
     ).tag(sync=True)
-    trial = t.Dict(
+    trial: t.Dict[str, Any] = t.Dict(
         read_only=True,
         help="The last trial: prompt, current (asset ids), sides {candidates, current}: "
         "previews (thumbnail, mime) and scores {candidates, current}.",
@@ -104,7 +106,10 @@ class TrialPanel(CollectionWidget):
             if not self._candidates:
                 raise ValueError("Add a candidate reference to try first.")
             result = try_references(
-                self._client, self.collection_id, list(self._candidates.values()), self.trial_prompt
+                self._client,
+                self._needed_collection_id(),
+                list(self._candidates.values()),
+                self.trial_prompt,
             )
         except Exception as exc:
             self._fail(exc)
@@ -121,7 +126,7 @@ class TrialPanel(CollectionWidget):
         try:
             if not chosen:
                 raise ValueError("There is no candidate to pin: add and try some first.")
-            references = pin(self._client, self.collection_id, chosen, replace)
+            references = pin(self._client, self._needed_collection_id(), chosen, replace)
             self._set_references(references.asset_ids, references.style_card)
         except Exception as exc:
             self._fail(exc)
@@ -134,15 +139,15 @@ class TrialPanel(CollectionWidget):
         return tuple(self.reference_asset_ids)
 
     # --- front-end events --------------------------------------------------------------------
-    def _on_add_candidate_file(self, content: dict, buffers: list) -> None:
+    def _on_add_candidate_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
         if buffers:
             data, name = bytes(buffers[0]), str(content.get("name") or "image")
             self._candidate_task(f"Adding candidate {name}", named_file(data, name))
 
-    def _on_add_candidate_url(self, content: dict, _buffers: list) -> None:
+    def _on_add_candidate_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._candidate_task("Adding a candidate URL", str(content.get("url") or "").strip())
 
-    def _on_add_candidate_asset(self, content: dict, _buffers: list) -> None:
+    def _on_add_candidate_asset(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         asset_id = str(content.get("asset_id") or "").strip()
         self._candidate_task(f"Adding asset {asset_id}", asset_id)
 
@@ -151,10 +156,10 @@ class TrialPanel(CollectionWidget):
             label, lambda _task: self.add_candidate(value), cancellable=False, kind="candidate"
         )
 
-    def _on_remove_candidate(self, content: dict, _buffers: list) -> None:
+    def _on_remove_candidate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self.remove_candidate(str(content.get("id") or ""))
 
-    def _on_try(self, content: dict, _buffers: list) -> None:
+    def _on_try(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         prompt = content.get("prompt")
 
         def work(_task: Task) -> Trial:
@@ -162,7 +167,7 @@ class TrialPanel(CollectionWidget):
 
         self._start("Trying the candidates", work, cancellable=False, kind="trial")
 
-    def _on_pin(self, content: dict, _buffers: list) -> None:
+    def _on_pin(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         replace = [str(asset_id) for asset_id in content.get("replace") or []]
         self._start(
             "Pinning the candidates",

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import traitlets as t
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import (
-    MAX_REFERENCES,
     Task,
     named_file,
     static_file,
@@ -35,12 +35,12 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     _esm = static_file("gallery.js")
     _css = static_file("style.css")
 
-    slots = t.List(
+    slots: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="One entry per reference: asset_id, thumbnail (WebP bytes), mime, width, height.",
     ).tag(sync=True)
-    max_slots = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
+    max_slots: t.Int[int, int] = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {
@@ -73,12 +73,14 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
         the error is raised.
         """
         return self._edit(
-            lambda: self._client.references.add(self.collection_id, image_or_asset_or_url)
+            lambda: self._client.references.add(self._needed_collection_id(), image_or_asset_or_url)
         )
 
     def remove(self, asset_id: api.Asset | str) -> tuple[str, ...]:
         """Unpin one reference; returns the reference asset ids."""
-        return self._edit(lambda: self._client.references.remove(self.collection_id, asset_id))
+        return self._edit(
+            lambda: self._client.references.remove(self._needed_collection_id(), asset_id)
+        )
 
     def _edit(self, change: Any) -> tuple[str, ...]:
         try:
@@ -117,7 +119,7 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
             return None
 
     # Front-end events: each runs in the background; failures land in `error`.
-    def _on_add_file(self, content: dict, buffers: list) -> None:
+    def _on_add_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
         if not buffers:
             return
         data, name = bytes(buffers[0]), str(content.get("name") or "image")
@@ -128,13 +130,13 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
             kind="add",
         )
 
-    def _on_add_url(self, content: dict, _buffers: list) -> None:
+    def _on_add_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         url = str(content.get("url") or "").strip()
         self._start(
             "Adding an image from a URL", lambda _task: self.add(url), cancellable=False, kind="add"
         )
 
-    def _on_add_asset(self, content: dict, _buffers: list) -> None:
+    def _on_add_asset(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         asset_id = str(content.get("asset_id") or "").strip()
 
         def work(_task: Task) -> tuple[str, ...]:
@@ -142,12 +144,12 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
 
         self._start(f"Adding asset {asset_id}", work, cancellable=False, kind="add")
 
-    def _on_refresh(self, _content: dict, _buffers: list) -> None:
+    def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._start(
             "Refreshing", lambda _task: self.reload_collection(), cancellable=False, kind="refresh"
         )
 
-    def _on_remove(self, content: dict, _buffers: list) -> None:
+    def _on_remove(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         asset_id = str(content.get("asset_id") or "")
         self._start(
             "Removing a reference",

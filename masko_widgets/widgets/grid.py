@@ -7,6 +7,7 @@ when the front end asks for the tiles it shows.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from collections.abc import Callable, Sequence
@@ -41,7 +42,7 @@ class Delivery:
     A row is [item id, version, score], or [item id, version, error] with no buffer when the
     picture could not be made (an error is a string, a score a number or None)."""
 
-    def __init__(self, send: Callable[[dict, list], None], expected: int) -> None:
+    def __init__(self, send: Callable[[dict[str, Any], list[Any]], None], expected: int) -> None:
         self._send = send
         self._left = expected
         self._rows: list[list[Any]] = []
@@ -69,9 +70,9 @@ class Pose:
 
     def __init__(self, grid: PoseGrid, entry: PoseEntry) -> None:
         self._grid = grid
-        self.item_id = entry.item_id
-        self.name = entry.name
-        self.asset_id = entry.asset_id
+        self.item_id: str = entry.item_id
+        self.name: str = entry.name
+        self.asset_id: str = entry.asset_id
 
     @property
     def score(self) -> int | None:
@@ -97,29 +98,29 @@ class PoseGrid(CollectionWidget):
     _esm = static_file("grid.js")
     _css = static_file("style.css")
 
-    pose_list = t.List(
+    pose_list: t.List[list[Any]] = t.List(
         read_only=True,
         help="[item id, name, score, thumbnail version] per pose, oldest first.",
     ).tag(sync=True)
-    selected_item_id = t.Unicode(
+    selected_item_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
         None,
         allow_none=True,
         help="The selected pose's item id (set by a click), or None.",
     ).tag(sync=True)
-    source_image_asset_id = t.Unicode(
+    source_image_asset_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
         None,
         allow_none=True,
         read_only=True,
         help="The selected pose's `image` asset id (never transparent_image), or None.",
     ).tag(sync=True)
-    animation = t.Dict(
+    animation: t.Dict[str, Any] = t.Dict(
         read_only=True,
         help="The last animation: item_id, prompt, duration, loop, mime, and data (bytes) or url.",
     ).tag(sync=True)
-    suggestions = t.List(t.Unicode(), read_only=True).tag(sync=True)
-    max_batch = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
-    min_duration = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
-    max_duration = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
+    suggestions: t.List[str] = t.List(t.Unicode(), read_only=True).tag(sync=True)
+    max_batch: t.Int[int, int] = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
+    min_duration: t.Int[int, int] = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
+    max_duration: t.Int[int, int] = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
     _events: ClassVar = {
@@ -172,7 +173,7 @@ class PoseGrid(CollectionWidget):
         return image
 
     @t.observe("selected_item_id")
-    def _selection_changed(self, change: dict) -> None:
+    def _selection_changed(self, change: dict[str, Any]) -> None:
         entry = self._rows.get(change["new"])
         self.set_trait("source_image_asset_id", entry.asset_id if entry else None)
 
@@ -221,7 +222,7 @@ class PoseGrid(CollectionWidget):
                 changed.append(row)
         self._send_patch(changed)
 
-    def _on_thumbnails(self, content: dict, _buffers: list) -> None:
+    def _on_thumbnails(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         """The front end asks for the thumbnails of the tiles it shows: they are sent as
         they are made, a few per message, each with the pose's score."""
         ids = content.get("ids")
@@ -232,7 +233,7 @@ class PoseGrid(CollectionWidget):
         delivery = Delivery(self.send, len(found))
         for entry in found:
             future = self._cache.submit(self._client, entry.asset_id)
-            future.add_done_callback(lambda done, entry=entry: self._deliver(delivery, entry, done))
+            future.add_done_callback(functools.partial(self._deliver, delivery, entry))
 
     def _deliver(self, delivery: Delivery, entry: PoseEntry, done: Future[AssetPicture]) -> None:
         try:
@@ -276,12 +277,13 @@ class PoseGrid(CollectionWidget):
         self._sync_items()
 
     def _sync_items(self) -> None:
-        items = [
-            item for item in self._client.items.list(self.collection_id) if item.image_asset_id
+        fresh = [
+            PoseEntry(item.id, item.name or "", asset_id)
+            for item in self._client.items.list(self._needed_collection_id())
+            if (asset_id := item.image_asset_id)
         ]
-        fresh = [PoseEntry(item.id, item.name or "", item.image_asset_id) for item in items]
         changed = self._rows.upsert(fresh)
-        gone = self._rows.keep_only({item.id for item in items})
+        gone = self._rows.keep_only({entry.item_id for entry in fresh})
         self._after_pose_change(changed, gone)
 
     def _put_pose(self, item_id: str, name: str, asset_id: str) -> Pose:
@@ -319,7 +321,11 @@ class PoseGrid(CollectionWidget):
 
         def work(task: Task) -> api.Job:
             job = self._client.generations.animate(
-                self.collection_id, source, prompt, duration=int(duration), loop=bool(loop)
+                self._needed_collection_id(),
+                source,
+                prompt,
+                duration=int(duration),
+                loop=bool(loop),
             )
             done = self._wait_job(task, job, "Animating")
             kind, mime = next((k, m) for k, m in _VIDEO_KINDS if k in done.urls)
@@ -348,7 +354,7 @@ class PoseGrid(CollectionWidget):
         existing = {pose.name.strip().casefold() for pose in self.poses}
         actions = [
             action
-            for action in self._client.suggest_actions(self.collection_id)
+            for action in self._client.suggest_actions(self._needed_collection_id())
             if action.strip().casefold() not in existing
         ]
         self.set_trait("suggestions", actions)
@@ -370,7 +376,7 @@ class PoseGrid(CollectionWidget):
 
     def _generate(self, task: Task, names: list[str]) -> list[Pose]:
         requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
-        answers = self._client.generations.batch(self.collection_id, requests)
+        answers = self._client.generations.batch(self._needed_collection_id(), requests)
         problems = [
             f"{name}: {friendly_error(answer)}"
             for name, answer in zip(names, answers, strict=False)
@@ -387,6 +393,8 @@ class PoseGrid(CollectionWidget):
             nonlocal ended
             try:
                 done = self._client.jobs.wait(job, cancel=task.cancel_event)
+                if done.item_id is None:
+                    raise api.MaskoError(f"the finished job {done.id} names no pose: press Refresh")
                 pose = self._put_pose(
                     done.item_id, done.item_name or job.item_name or "", done.asset_ids["image"]
                 )
@@ -415,15 +423,15 @@ class PoseGrid(CollectionWidget):
         return finished
 
     # --- front-end events --------------------------------------------------------------
-    def _on_refresh(self, _content: dict, _buffers: list) -> None:
+    def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._start("Refreshing", lambda _task: self.refresh(), cancellable=False, kind="refresh")
 
-    def _on_suggest(self, _content: dict, _buffers: list) -> None:
+    def _on_suggest(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._start(
             "Suggesting poses", lambda _task: self.suggest(), cancellable=False, kind="suggest"
         )
 
-    def _on_animate(self, content: dict, _buffers: list) -> None:
+    def _on_animate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._quietly(
             lambda: self.animate(
                 str(content.get("prompt") or ""),
@@ -432,7 +440,7 @@ class PoseGrid(CollectionWidget):
             )
         )
 
-    def _on_generate(self, content: dict, _buffers: list) -> None:
+    def _on_generate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         actions = content.get("actions")
         self._quietly(
             self.generate, [str(name) for name in actions] if isinstance(actions, list) else []

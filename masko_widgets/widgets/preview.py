@@ -10,8 +10,8 @@ import traitlets as t
 from PIL import UnidentifiedImageError
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import (
-    MAX_REFERENCES,
     CollectionWidget,
     Task,
     named_file,
@@ -36,22 +36,24 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     _esm = static_file("preview.js")
     _css = static_file("style.css")
 
-    prompt = t.Unicode("").tag(sync=True)
-    hints = t.List(
+    prompt: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    hints: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
     ).tag(sync=True)
-    max_hints = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
-    result_sets = t.List(
+    max_hints: t.Int[int, int] = t.Int(MAX_HINTS, read_only=True).tag(sync=True)
+    result_sets: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="The newest result set first, then the one before: id, prompt, hint_count, "
         "previews (thumbnail, mime, width, height, expires_at).",
     ).tag(sync=True)
-    compare = t.Bool(False, help="Show the last two result sets side by side.").tag(sync=True)
-    can_keep = t.Bool(False, read_only=True).tag(sync=True)
-    kept = t.List(
+    compare: t.Bool[bool, bool | int] = t.Bool(
+        False, help="Show the last two result sets side by side."
+    ).tag(sync=True)
+    can_keep: t.Bool[bool, bool | int] = t.Bool(False, read_only=True).tag(sync=True)
+    kept: t.List[dict[str, Any]] = t.List(
         t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
     ).tag(sync=True)
 
@@ -95,6 +97,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             raise error
         hint_id = uuid.uuid4().hex[:12]
         source: api.ImageFile | str
+        hint: dict[str, Any]
         if api.is_url(image_or_url):
             source = image_or_url
             hint = {"id": hint_id, "kind": "url", "label": label or source, "url": source}
@@ -103,6 +106,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
                 image_or_url = named_file(bytes(image_or_url), label)
             try:
                 source = api.load_image(image_or_url)  # format, size and pixel limits
+                assert isinstance(source, api.ImageFile)  # not a URL, so read into a file
                 thumbnail = make_thumbnail(source.data)
             except (OSError, UnidentifiedImageError) as exc:
                 error = api.InvalidImageError(
@@ -191,10 +195,10 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         if not previews or not 0 <= index < len(previews):
             raise ValueError(f"There is no preview {index} to keep; press Preview first.")
         preview = previews[index]
-        pose_name = name or " ".join(preview.prompt.split()[:_KEPT_NAME_WORDS])
+        pose_name = name or " ".join((preview.prompt or "").split()[:_KEPT_NAME_WORDS])
 
         def work(task: Task) -> api.Job:
-            job = self._client.generations.keep(self.collection_id, preview, pose_name)
+            job = self._client.generations.keep(self._needed_collection_id(), preview, pose_name)
             done = self._wait_job(task, job, "Keeping")
             entry = {
                 "item_id": done.item_id,
@@ -208,7 +212,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         return self._start(f"Keeping “{pose_name}”", work, kind="keep")
 
     # --- front-end events ------------------------------------------------------------------
-    def _on_add_hint_file(self, content: dict, buffers: list) -> None:
+    def _on_add_hint_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
         if not buffers:
             return
         data, name = bytes(buffers[0]), str(content.get("name") or "image")
@@ -219,13 +223,13 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             kind="hint",
         )
 
-    def _on_add_hint_url(self, content: dict, _buffers: list) -> None:
+    def _on_add_hint_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._quietly(self.add_hint, str(content.get("url") or ""))
 
-    def _on_remove_hint(self, content: dict, _buffers: list) -> None:
+    def _on_remove_hint(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self.remove_hint(str(content.get("id") or ""))
 
-    def _on_preview(self, content: dict, _buffers: list) -> None:
+    def _on_preview(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         prompt = content.get("prompt")
         self._start(
             "Previewing",
@@ -234,7 +238,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             kind="preview",
         )
 
-    def _on_keep(self, content: dict, _buffers: list) -> None:
+    def _on_keep(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         set_id = content.get("set")
         self._quietly(
             self.keep,

@@ -16,8 +16,8 @@ import anywidget
 import traitlets as t
 
 from masko_widgets import client as api
+from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import (
-    MAX_REFERENCES,
     CollectionWidget,
     MaskoWidget,
     PartLink,
@@ -59,11 +59,13 @@ class MascotStudio(anywidget.AnyWidget):
     _esm = static_file("studio.js")
     _css = static_file("style.css")
 
-    collection_name = t.Unicode("").tag(sync=True)
-    style_card_status = t.Unicode("").tag(sync=True)
-    credits = t.Int(None, allow_none=True).tag(sync=True)
-    error = t.Unicode("", help="An error of the studio itself (e.g. Refresh all).").tag(sync=True)
-    parts = t.Dict(
+    collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    style_card_status: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
+    credits: t.Int[int | None, int | None] = t.Int(None, allow_none=True).tag(sync=True)
+    error: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="An error of the studio itself (e.g. Refresh all)."
+    ).tag(sync=True)
+    parts: t.Dict[str, Any] = t.Dict(
         read_only=True, help="Each part's state; its changes travel as custom messages."
     ).tag(sync=True, to_json=_parts_to_json)
 
@@ -78,11 +80,11 @@ class MascotStudio(anywidget.AnyWidget):
         self._client = resolve_client(client)
         self._links = {name: PartLink(name) for name in ("gallery", "preview", "grid")}
         with hosted(self._links["gallery"]):
-            self.gallery = ReferenceGallery(self._client, collection)
+            self.gallery: ReferenceGallery = ReferenceGallery(self._client, collection)
         with hosted(self._links["preview"]):
-            self.preview = PreviewPanel(self._client, collection)
+            self.preview: PreviewPanel = PreviewPanel(self._client, collection)
         with hosted(self._links["grid"]):
-            self.grid = PoseGrid(self._client, collection)
+            self.grid: PoseGrid = PoseGrid(self._client, collection)
         kwargs.setdefault("collection_name", self.gallery.collection_name)
         kwargs.setdefault("style_card_status", self.gallery.style_card_status)
         super().__init__(**kwargs)
@@ -144,11 +146,11 @@ class MascotStudio(anywidget.AnyWidget):
         parts["grid"].update(self.grid._export_state())
         return {"parts": parts}
 
-    def _forward(self, name: str, data: dict, buffers: list) -> None:
+    def _forward(self, name: str, data: dict[str, Any], buffers: list[Any]) -> None:
         """A part's message (state update or custom event) to the studio's front end."""
         self.send({"part": name, "data": data}, buffers)
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
+    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, dict):
             return
         part = self.named_parts.get(str(content.get("part")))
@@ -166,7 +168,7 @@ class MascotStudio(anywidget.AnyWidget):
             part.observe(self._task_ended, names=["tasks"])
         self.preview.observe(self._show_kept, names=["kept"])
 
-    def _share_references(self, change: dict) -> None:
+    def _share_references(self, change: dict[str, Any]) -> None:
         source: CollectionWidget = change["owner"]
         ids, card = list(source.reference_asset_ids), source.style_card
         for part in self.named_parts.values():
@@ -177,7 +179,7 @@ class MascotStudio(anywidget.AnyWidget):
                     part.error = friendly_error(exc)
         self.style_card_status = source.style_card_status
 
-    def _show_kept(self, _change: dict) -> None:
+    def _show_kept(self, _change: dict[str, Any]) -> None:
         self.grid._start(
             "Adding the kept pose",
             lambda _task: self.grid.refresh(),
@@ -185,7 +187,7 @@ class MascotStudio(anywidget.AnyWidget):
             kind="refresh",
         )
 
-    def _task_ended(self, change: dict) -> None:
+    def _task_ended(self, change: dict[str, Any]) -> None:
         if len(change["new"]) < len(change["old"]):
             self._refresh_credits()
 
