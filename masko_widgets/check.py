@@ -101,10 +101,10 @@ class Checker:
     is made after `deadline` (the event loop's clock), none outlasts it."""
 
     def __init__(self, http: httpx.AsyncClient, base_url: str, deadline: float) -> None:
-        self.http = http
-        self.report = Report(base_url, [], [], [])
-        self.deadline = deadline
-        self.not_made = 0
+        self.http: httpx.AsyncClient = http
+        self.report: Report = Report(base_url, [], [], [])
+        self.deadline: float = deadline
+        self.not_made: int = 0
         self.rows: Counter[str] = Counter()  # differences per call, listed or not
 
     def differ(self, call: str, where: str, expected: str, got: str) -> None:
