@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from masko_widgets.widgets._thumbnails import (
     THUMBNAIL_MIME,
@@ -83,7 +82,11 @@ def decode_entry(asset_id: str, raw: bytes) -> AssetPicture | None:
 
 def private_folder(folder: Path) -> None:
     """Make `folder` and any missing parent, readable by their owner only, whatever the umask."""
-    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    missing: list[Path] = []
+    path = folder
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
     for path in reversed(missing):
         with contextlib.suppress(FileExistsError):
             path.mkdir(mode=FOLDER_MODE)
@@ -237,7 +240,7 @@ def _scope_entries(folder: Path, stale: int) -> list[tuple[int, int, Path]]:
     with os.scandir(folder) as files:
         for found in files:
             try:
-                facts: Any = found.stat(follow_symlinks=False)
+                facts = found.stat(follow_symlinks=False)
             except OSError:
                 continue  # removed meanwhile by another process
             if not stat.S_ISREG(facts.st_mode):
