@@ -136,17 +136,19 @@ class PictureFolder:
         """The folder's random salt, made once (by whichever process comes first)."""
         private_folder(self.directory)
         path = self.directory / "salt"
-        with contextlib.suppress(FileNotFoundError):
-            salt = path.read_bytes()
-            if len(salt) == SALT_BYTES:
-                return salt
+        try:
+            found: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            found = None
+        if found is not None and len(found) == SALT_BYTES:
+            return found
         made = os.urandom(SALT_BYTES)
         temporary = _private_temporary(path, made)
         try:
-            if path.exists():
+            if found is None:
+                os.link(temporary, path)  # fails if another process made one meanwhile
+            else:
                 os.replace(temporary, path)  # a damaged salt: its entries are orphans now
-                return made
-            os.link(temporary, path)  # never over a salt another process just made
             return made
         except FileExistsError:
             return self.salt()

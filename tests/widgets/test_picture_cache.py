@@ -268,7 +268,7 @@ def churn_in_a_process(
 
 
 def test_two_processes_churning_a_small_folder_serve_only_whole_pictures(
-    standin, client, reference, picture_cache
+    standin, client, reference, picture_cache, tmp_path
 ):
     colours = [(40 * n, 200 - 30 * n, 90) for n in range(6)]
     ids = [reference(colour) for colour in colours]
@@ -276,11 +276,12 @@ def test_two_processes_churning_a_small_folder_serve_only_whole_pictures(
         i: [hashlib.sha256(PictureCache(None).get(client, i).thumbnail.data).hexdigest()]
         for i in ids
     }
-    probe = PictureCache(picture_cache.directory)
+    probe = PictureCache(tmp_path / "probe")
     probe.get(client, ids[0])
-    (entry,) = entries(picture_cache.directory)
+    (entry,) = entries(probe.directory)
     limit = entry.stat().st_size * 5 // 2  # room for two or three of the six pictures
 
+    # Both start on an empty folder at the same moment: both make its salt, too.
     spawn = multiprocessing.get_context("spawn")
     start, out = spawn.Barrier(2), spawn.Queue()
     args = (str(picture_cache.directory), standin.url, standin.api_key, ids, limit, start, out)
@@ -295,6 +296,8 @@ def test_two_processes_churning_a_small_folder_serve_only_whole_pictures(
     kept = entries(picture_cache.directory)
     assert sum(path.stat().st_size for path in kept) <= limit
     assert not [path for path in picture_cache.directory.rglob("*.part")]
+    scopes = [path for path in picture_cache.directory.iterdir() if path.is_dir()]
+    assert len(scopes) == 1  # one salt for both: each reads what the other wrote
 
 
 def write_on_a_full_disk(directory: str, url: str, key: str, asset_id: str, out) -> None:
@@ -328,3 +331,28 @@ def test_a_write_that_fails_half_way_leaves_no_half_entry(
     again = picture_cache.get(client, asset_id)
     assert hashlib.sha256(again.thumbnail.data).hexdigest() == expected
     assert downloads == [asset_id] and len(entries(picture_cache.directory)) == 1
+
+
+def test_notebooks_opening_an_empty_folder_at_once_agree_on_one_salt(
+    client, reference, tmp_path, downloads
+):
+    asset_id = reference(RED)
+    for round_ in range(8):  # the race is short: several rounds, each on an empty folder
+        directory = tmp_path / f"round {round_}"
+        caches = [PictureCache(directory) for _ in range(8)]  # one per notebook
+        start = threading.Barrier(len(caches))
+
+        def open_and_ask(cache: PictureCache, start: threading.Barrier = start) -> None:
+            start.wait(timeout=30)
+            cache.get(client, asset_id)
+
+        threads = [threading.Thread(target=open_and_ask, args=(cache,)) for cache in caches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        scopes = [path.name for path in directory.iterdir() if path.is_dir()]
+        assert len(scopes) == 1, f"round {round_}: {scopes}"  # each reads what others write
+        downloads.clear()
+        PictureCache(directory).get(client, asset_id)
+        assert downloads == []
