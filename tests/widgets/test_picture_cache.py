@@ -356,3 +356,20 @@ def test_notebooks_opening_an_empty_folder_at_once_agree_on_one_salt(
         downloads.clear()
         PictureCache(directory).get(client, asset_id)
         assert downloads == []
+
+
+def test_leftovers_of_a_crash_or_an_earlier_version_are_removed(client, reference, picture_cache):
+    first, second = reference(RED), reference(BLUE)
+    picture_cache.get(client, first)
+    (entry,) = entries(picture_cache.directory)
+    hours_ago = entry.stat().st_mtime - 7200
+    crashed = entry.with_name(f".{entry.name}.k1ll3d.part")  # a process killed mid-write
+    writing = entry.with_name(f".{entry.name}.b4sy.part")  # another process writing now
+    earlier = [picture_cache.directory / f"{first}.webp", picture_cache.directory / f"{first}.json"]
+    for path in (crashed, writing, *earlier):
+        path.write_bytes(b"left")
+    os.utime(crashed, (hours_ago, hours_ago))
+
+    PictureCache(picture_cache.directory).get(client, second)  # its first write measures
+    assert not crashed.exists() and not [path for path in earlier if path.exists()]
+    assert writing.exists() and entry.exists()
