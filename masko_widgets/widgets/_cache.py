@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from masko_widgets.widgets._picture_folder import PictureFolder
+from masko_widgets.widgets._picture_folder import SALT_BYTES, PictureFolder
 from masko_widgets.widgets._thumbnails import AssetPicture, picture_of
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class PictureCache:
                     self._salt = self._folder.salt() if self._folder else None
                 except OSError:
                     self._folder = None  # a read-only or foreign folder: memory only
-                self._salt = self._salt or os.urandom(32)
+                self._salt = self._salt or os.urandom(SALT_BYTES)
             return self._salt
 
     def _make(self, client: MaskoClient, key: Key) -> AssetPicture:
