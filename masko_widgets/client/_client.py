@@ -70,6 +70,7 @@ class MaskoClient:
             )
         if not timeout or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        self._key = key
         self._http = HTTP(
             api_key=key,
             base_url=base_url or os.environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL,
@@ -91,6 +92,11 @@ class MaskoClient:
     def base_url(self) -> str:
         """The API root every path is relative to."""
         return self._http.base_url
+
+    def workspace_tag(self, salt: bytes) -> str:
+        """A one-way tag of the workspace this client's key opens: an HMAC of the key under
+        `salt`. Caches use it to keep workspaces apart without keeping the key."""
+        return self._key.tag(salt)
 
     def __repr__(self) -> str:
         http = getattr(self, "_http", None)  # absent while __init__ refuses an argument

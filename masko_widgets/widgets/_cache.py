@@ -1,60 +1,52 @@
-"""Pictures of assets made once and kept: a thumbnail and a palette per asset id.
+"""Pictures of assets made once and kept: a thumbnail and a palette per asset.
 
-Assets never change, so an asset id is a safe key. Pictures are made when first asked for, in
-a small shared thread pool (Pillow releases the GIL while it decodes and encodes), kept in
-memory up to a byte bound, and on disk under the user cache folder, so a second notebook on
-the same collection reuses them. Two requests for the same asset share one download.
+Assets never change, so an asset id is a safe key within one API: entries are kept per scope,
+a one-way name of the API's origin and of the workspace the client's key opens, so the same id
+on another server or workspace is never shown the first one's picture. Pictures are made when
+first asked for, in a small shared thread pool (Pillow releases the GIL while it decodes and
+encodes), kept in memory up to a byte bound, and on disk under the user cache folder (checked
+on every read, bounded, see `_picture_folder`), so a second notebook reuses them. Two requests
+for the same picture share one download.
 """
 
 from __future__ import annotations
 
-import io
-import json
+import hashlib
+import hmac
 import os
 import re
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from PIL import Image
 
-from masko_widgets._palette import Palette, dominant_palette
-from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+from masko_widgets.widgets._picture_folder import SALT_BYTES, PictureFolder
+from masko_widgets.widgets._thumbnails import AssetPicture, picture_of
 
 if TYPE_CHECKING:
     from masko_widgets.client import MaskoClient
 
+__all__ = ["AssetNotReadyError", "AssetPicture", "PictureCache", "shared_cache"]
+
 WORKERS = 4
 MEMORY_BYTES = 32 * 1024 * 1024
 """Pictures kept in memory, by thumbnail bytes; the least recently used leave first."""
+DISK_BYTES = 512 * 1024 * 1024
+"""Pictures kept on disk by default (about 20 000 thumbnails); MASKO_CACHE_MAX_BYTES sets it."""
+DISK_BYTES_VARIABLE = "MASKO_CACHE_MAX_BYTES"
+_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "KI": 2**10, "MI": 2**20, "GI": 2**30}
+_AMOUNT = re.compile(r"\s*(\d+)\s*([KMG]I?)?B?\s*", re.IGNORECASE)
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+Key = tuple[str, str]
+"""(scope, asset id): what a picture is kept under."""
 
 
 class AssetNotReadyError(RuntimeError):
     """The asset's file is not made yet (its job still runs)."""
-
-
-@dataclass(frozen=True)
-class AssetPicture:
-    """What the widgets show of an image asset: its thumbnail and its main colours."""
-
-    thumbnail: Thumbnail
-    palette: Palette
-
-    @property
-    def size(self) -> int:
-        return len(self.thumbnail.data)
-
-
-def picture_of(data: bytes) -> AssetPicture:
-    """The thumbnail and palette of an encoded image, from one decode."""
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return AssetPicture(make_thumbnail(image), dominant_palette(image))
 
 
 def default_directory() -> Path:
@@ -62,58 +54,97 @@ def default_directory() -> Path:
     return platformdirs.user_cache_path("masko-widgets") / "pictures"
 
 
-class PictureCache:
-    """Asset pictures in memory (bounded) and on disk (`directory`; None keeps none)."""
+def disk_bytes_from_environment() -> int:
+    """The disk limit MASKO_CACHE_MAX_BYTES asks for (bytes, or e.g. 200MB, 1GiB), else the
+    default; 0 keeps nothing on disk."""
+    text = os.environ.get(DISK_BYTES_VARIABLE, "")
+    if not text.strip():
+        return DISK_BYTES
+    amount = _AMOUNT.fullmatch(text)
+    if amount is None:
+        raise ValueError(
+            f"{DISK_BYTES_VARIABLE} must be a size such as 500000000, 500MB or 2GiB "
+            f"(0 keeps no pictures on disk), got {text!r}"
+        )
+    return int(amount[1]) * _UNITS[(amount[2] or "").upper()]
 
-    def __init__(self, directory: Path | None, memory_bytes: int = MEMORY_BYTES) -> None:
+
+class PictureCache:
+    """Asset pictures in memory (bounded) and on disk (`directory`, at most `disk_bytes`;
+    None or 0 keeps none on disk)."""
+
+    def __init__(
+        self,
+        directory: Path | None,
+        memory_bytes: int = MEMORY_BYTES,
+        disk_bytes: int = DISK_BYTES,
+    ) -> None:
         self.directory = directory
         self.memory_bytes = memory_bytes
-        self._memory: OrderedDict[str, AssetPicture] = OrderedDict()
+        self._folder = PictureFolder(directory, disk_bytes) if directory and disk_bytes else None
+        self._salt: bytes | None = None
+        self._memory: OrderedDict[Key, AssetPicture] = OrderedDict()
         self._held = 0
-        self._pending: dict[str, Future[AssetPicture]] = {}
+        self._pending: dict[Key, Future[AssetPicture]] = {}
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def cached(self, asset_id: str) -> AssetPicture | None:
-        """The picture if it is in memory now (never waits, never downloads)."""
-        with self._lock:
-            picture = self._memory.get(asset_id)
-            if picture is not None:
-                self._memory.move_to_end(asset_id)
-            return picture
-
     def submit(self, client: MaskoClient, asset_id: str) -> Future[AssetPicture]:
         """The picture of `asset_id`, made in the pool unless it is already kept."""
+        key = self._key(client, asset_id)
         with self._lock:
-            picture = self._memory.get(asset_id)
+            picture = self._memory.get(key)
             if picture is not None:
-                self._memory.move_to_end(asset_id)
+                self._memory.move_to_end(key)
                 done: Future[AssetPicture] = Future()
                 done.set_result(picture)
                 return done
-            future = self._pending.get(asset_id)
+            future = self._pending.get(key)
             if future is None:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="masko-pictures")
-                future = self._pool.submit(self._make, client, asset_id)
-                self._pending[asset_id] = future
+                future = self._pool.submit(self._make, client, key)
+                self._pending[key] = future
             return future
 
     def get(self, client: MaskoClient, asset_id: str) -> AssetPicture:
         """The picture of `asset_id`, waiting for it (for callers on any thread)."""
         return self.submit(client, asset_id).result()
 
-    def _make(self, client: MaskoClient, asset_id: str) -> AssetPicture:
+    def _key(self, client: MaskoClient, asset_id: str) -> Key:
+        """The scope of the client's API and workspace (one-way: the key cannot be read back
+        from it), with the asset id."""
+        salt = self._scope_salt()
+        workspace = client.workspace_tag(salt)
+        scope = hmac.new(salt, f"{client.base_url}\n{workspace}".encode(), hashlib.sha256)
+        return scope.hexdigest()[:32], asset_id
+
+    def _scope_salt(self) -> bytes:
+        """The disk folder's salt, so scopes are the same in every process; a random one when
+        nothing is kept on disk (or the folder cannot be used)."""
+        with self._lock:
+            if self._salt is None:
+                try:
+                    self._salt = self._folder.salt() if self._folder else None
+                except OSError:
+                    self._folder = None  # a read-only or foreign folder: memory only
+                self._salt = self._salt or os.urandom(SALT_BYTES)
+            return self._salt
+
+    def _make(self, client: MaskoClient, key: Key) -> AssetPicture:
+        scope, asset_id = key
+        folder = self._folder if _SAFE_ID.fullmatch(asset_id) else None
         try:
-            picture = self._read_disk(asset_id)
+            picture = folder.read(scope, asset_id) if folder else None
             if picture is None:
                 picture = picture_of(self._download(client, asset_id))
-                self._write_disk(asset_id, picture)
-            self._remember(asset_id, picture)
+                if folder:
+                    folder.write(scope, asset_id, picture)
+            self._remember(key, picture)
             return picture
         finally:
             with self._lock:
-                self._pending.pop(asset_id, None)
+                self._pending.pop(key, None)
 
     @staticmethod
     def _download(client: MaskoClient, asset_id: str) -> bytes:
@@ -122,54 +153,15 @@ class PictureCache:
             raise AssetNotReadyError(f"The picture {asset_id} is not made yet; refresh later.")
         return asset.read()
 
-    def _remember(self, asset_id: str, picture: AssetPicture) -> None:
+    def _remember(self, key: Key, picture: AssetPicture) -> None:
         with self._lock:
-            if asset_id in self._memory:
+            if key in self._memory:
                 return
-            self._memory[asset_id] = picture
+            self._memory[key] = picture
             self._held += picture.size
             while self._held > self.memory_bytes and len(self._memory) > 1:
                 _, dropped = self._memory.popitem(last=False)
                 self._held -= dropped.size
-
-    def _paths(self, asset_id: str) -> tuple[Path, Path] | None:
-        if self.directory is None or not _SAFE_ID.fullmatch(asset_id):
-            return None
-        return self.directory / f"{asset_id}.webp", self.directory / f"{asset_id}.json"
-
-    def _read_disk(self, asset_id: str) -> AssetPicture | None:
-        paths = self._paths(asset_id)
-        if paths is None:
-            return None
-        try:
-            facts = json.loads(paths[1].read_text(encoding="utf-8"))
-            data = paths[0].read_bytes()
-            thumbnail = Thumbnail(data, facts["mime"], int(facts["width"]), int(facts["height"]))
-            palette = tuple((str(colour), float(share)) for colour, share in facts["palette"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # not kept yet, or a damaged entry: make it again
-        return AssetPicture(thumbnail, palette)
-
-    def _write_disk(self, asset_id: str, picture: AssetPicture) -> None:
-        paths = self._paths(asset_id)
-        if paths is None:
-            return
-        thumbnail = picture.thumbnail
-        facts = {
-            "mime": thumbnail.mime,
-            "width": thumbnail.width,
-            "height": thumbnail.height,
-            "palette": [list(entry) for entry in picture.palette],
-        }
-        try:
-            paths[0].parent.mkdir(parents=True, exist_ok=True)
-            # The facts file is written last: an entry counts only once both are complete.
-            for path, data in ((paths[0], thumbnail.data), (paths[1], json.dumps(facts).encode())):
-                partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
-                partial.write_bytes(data)
-                os.replace(partial, path)
-        except OSError:
-            pass  # a read-only or full disk only costs the next notebook a download
 
 
 _shared: PictureCache | None = None
@@ -181,5 +173,5 @@ def shared_cache() -> PictureCache:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = PictureCache(default_directory())
+            _shared = PictureCache(default_directory(), disk_bytes=disk_bytes_from_environment())
         return _shared

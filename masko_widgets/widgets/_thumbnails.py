@@ -1,4 +1,5 @@
-"""Display-size image encodings sent to the browser; originals stay in Python."""
+"""Display-size image encodings sent to the browser (originals stay in Python), and the
+picture the widgets keep of an asset: its thumbnail and its main colours."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import io
 from dataclasses import dataclass
 
 from PIL import Image
+
+from masko_widgets._palette import Palette, dominant_palette
 
 THUMBNAIL_MIME = "image/webp"
 """Every thumbnail's format."""
@@ -48,3 +51,22 @@ def make_thumbnail(
 
 def _has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
+@dataclass(frozen=True)
+class AssetPicture:
+    """What the widgets show of an image asset: its thumbnail and its main colours."""
+
+    thumbnail: Thumbnail
+    palette: Palette
+
+    @property
+    def size(self) -> int:
+        return len(self.thumbnail.data)
+
+
+def picture_of(data: bytes) -> AssetPicture:
+    """The thumbnail and palette of an encoded image, from one decode."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return AssetPicture(make_thumbnail(image), dominant_palette(image))
