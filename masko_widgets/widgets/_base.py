@@ -18,6 +18,7 @@ import traitlets as t
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._front_end import follow_front_end, forget_front_end
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
@@ -176,7 +177,23 @@ def hosted(link: PartLink) -> Iterator[None]:
         _HOSTING.reset(token)
 
 
-class MaskoWidget(anywidget.AnyWidget):
+class ClosableWidget(anywidget.AnyWidget):
+    """An anywidget whose `close()` closes what it opened (its comm and its layout) and lets
+    go of it everywhere, so a closed widget (a re-run cell's) can be freed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        follow_front_end(self)
+
+    def close(self) -> None:
+        """Close the widget's comm and its layout; views of it disappear."""
+        forget_front_end(self)
+        if self.trait_has_value("layout"):  # made on first use: asking would make one
+            self.layout.close()
+        super().close()
+
+
+class MaskoWidget(ClosableWidget):
     """Base of the Masko widgets: background tasks with progress and Cancel, errors in words.
 
     Front-end events arrive as custom messages `{"event": name, ...}` and call the method
@@ -192,10 +209,10 @@ class MaskoWidget(anywidget.AnyWidget):
     """front-end event name -> method name."""
 
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
+        self._tasks_lock = threading.Lock()  # first: close() (also run by __del__) needs it
+        self._running: dict[str, Task] = {}
         self._part_link = _HOSTING.get()
         self._client = resolve_client(client)
-        self._tasks_lock = threading.Lock()
-        self._running: dict[str, Task] = {}
         self._load()
         super().__init__(**kwargs)  # opens the comm: the first state holds what _load set
         self.on_msg(self._on_front_end_message)
@@ -244,6 +261,11 @@ class MaskoWidget(anywidget.AnyWidget):
             running = list(self._running.values())
         for task in running:
             task.cancel()
+
+    def close(self) -> None:
+        """Stop waiting for every running task, then close the widget (see `cancel`)."""
+        self.cancel()
+        super().close()
 
     def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
         if not isinstance(content, dict):

@@ -17,6 +17,7 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
+from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._thumbnails import Thumbnail
 from masko_widgets.widgets._trial_panel import TrialPanel
 from masko_widgets.widgets._uploads import AcceptsUploads
@@ -32,8 +33,8 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     better (`pin`).
     """
 
-    _esm = static_file("gallery.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("gallery.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     slots = t.List(
         t.Dict(),

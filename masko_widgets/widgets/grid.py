@@ -22,6 +22,7 @@ from masko_widgets._palette import Palette
 from masko_widgets.widgets._base import CollectionWidget, Task, static_file
 from masko_widgets.widgets._cache import AssetPicture, shared_cache
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
 from masko_widgets.widgets._thumbnails import THUMBNAIL_MIME
@@ -94,8 +95,8 @@ class PoseGrid(CollectionWidget):
     on-model score: how close its palette stays to the references' (0-100).
     """
 
-    _esm = static_file("grid.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("grid.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     pose_list = t.List(
         read_only=True,

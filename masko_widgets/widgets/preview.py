@@ -17,6 +17,7 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
+from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._thumbnails import make_thumbnail
 from masko_widgets.widgets._uploads import AcceptsUploads
 
@@ -33,8 +34,8 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     The last two result sets can be compared side by side.
     """
 
-    _esm = static_file("preview.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("preview.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     prompt = t.Unicode("").tag(sync=True)
     hints = t.List(

@@ -18,6 +18,7 @@ import traitlets as t
 from masko_widgets import client as api
 from masko_widgets.widgets._base import (
     MAX_REFERENCES,
+    ClosableWidget,
     CollectionWidget,
     MaskoWidget,
     PartLink,
@@ -26,6 +27,7 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
@@ -47,7 +49,7 @@ def _parts_to_json(_value: Any, studio: MascotStudio) -> dict[str, Any]:
     return {name: part_state(part) for name, part in studio.named_parts.items()}
 
 
-class MascotStudio(anywidget.AnyWidget):
+class MascotStudio(ClosableWidget):
     """The three widgets of one collection in one layout, kept in sync: a reference change
     updates the style card everywhere (and the grid's on-model scores), a kept preview
     appears in the grid, and a generation anywhere shows the re-extracted style card.
@@ -56,8 +58,8 @@ class MascotStudio(anywidget.AnyWidget):
     studio (display a `PoseGrid` of its own for a grid alone).
     """
 
-    _esm = static_file("studio.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("studio.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     collection_name = t.Unicode("").tag(sync=True)
     style_card_status = t.Unicode("").tag(sync=True)
@@ -136,6 +138,15 @@ class MascotStudio(anywidget.AnyWidget):
         """Stop waiting for every running task of every part."""
         for part in self.named_parts.values():
             part.cancel()
+
+    def close(self) -> None:
+        """Close the studio and its parts (their running tasks stop waiting); a re-run
+        cell's studio can then be freed."""
+        for link in self._links.values():
+            link.forward = None
+        for part in self.named_parts.values():
+            part.close()
+        super().close()
 
     # --- one model for the front end -------------------------------------------------
     def _export_state(self) -> dict[str, Any]:
