@@ -8,17 +8,17 @@ import pathlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-import anywidget
 import traitlets as t
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._errors import friendly_error
-from masko_widgets.widgets._front_end import follow_front_end, forget_front_end
+from masko_widgets.widgets._messages import MAX_ID_CHARS, Text, on_event
+from masko_widgets.widgets._model import ModelWidget
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
@@ -177,45 +177,23 @@ def hosted(link: PartLink) -> Iterator[None]:
         _HOSTING.reset(token)
 
 
-class ClosableWidget(anywidget.AnyWidget):
-    """An anywidget whose `close()` closes what it opened (its comm and its layout) and lets
-    go of it everywhere, so a closed widget (a re-run cell's) can be freed."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        follow_front_end(self)
-
-    def close(self) -> None:
-        """Close the widget's comm and its layout; views of it disappear."""
-        forget_front_end(self)
-        if self.trait_has_value("layout"):  # made on first use: asking would make one
-            self.layout.close()
-        super().close()
-
-
-class MaskoWidget(ClosableWidget):
+class MaskoWidget(ModelWidget):
     """Base of the Masko widgets: background tasks with progress and Cancel, errors in words.
 
-    Front-end events arrive as custom messages `{"event": name, ...}` and call the method
-    named in `_events` with `(content, buffers)`; anything slow is started from there with
-    `_start`, so the kernel stays responsive.
+    Front-end events call the methods marked with `on_event` (see ModelWidget); anything
+    slow is started from there with `_start`, so the kernel stays responsive.
     """
 
-    error = t.Unicode("", help="The last error, in words; empty when none.").tag(sync=True)
     notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
     tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
 
-    _events: ClassVar[Mapping[str, str]] = {}
-    """front-end event name -> method name."""
-
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
-        self._tasks_lock = threading.Lock()  # first: close() (also run by __del__) needs it
+        self._tasks_lock = threading.Lock()
         self._running: dict[str, Task] = {}
         self._part_link = _HOSTING.get()
         self._client = resolve_client(client)
         self._load()
         super().__init__(**kwargs)  # opens the comm: the first state holds what _load set
-        self.on_msg(self._on_front_end_message)
 
     def open(self) -> None:
         """Open the widget's comm, or inside `hosted`, talk through the host's."""
@@ -264,24 +242,22 @@ class MaskoWidget(ClosableWidget):
 
     def close(self) -> None:
         """Stop waiting for every running task, then close the widget (see `cancel`)."""
-        self.cancel()
+        if hasattr(self, "_running"):  # not when __init__ failed early (close runs from __del__)
+            self.cancel()
         super().close()
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
-        if not isinstance(content, dict):
-            return
-        event = content.get("event")
-        if event == "cancel":
-            task = self._running.get(str(content.get("task")))
-            if task is not None:
-                task.cancel()
-            return
-        if event == "dismiss":
-            self.error = ""
-            self.notice = ""
-            return
-        if event in self._events:
-            getattr(self, self._events[event])(content, buffers)
+    @on_event("cancel", task=Text(max_chars=MAX_ID_CHARS))
+    def _on_cancel(self, message: dict, _buffers: list) -> None:
+        task = self._running.get(message["task"])
+        if task is None:
+            self.notice = "That task has already ended."
+        else:
+            task.cancel()
+
+    @on_event("dismiss")
+    def _on_dismiss(self, _message: dict, _buffers: list) -> None:
+        self.error = ""
+        self.notice = ""
 
     def _start(
         self, label: str, work: Callable[[Task], Any], *, cancellable: bool = True, kind: str = ""
@@ -332,17 +308,6 @@ class MaskoWidget(ClosableWidget):
             on_progress=lambda seen: task.progress(f"{what}: {seen.status}"),
             cancel=task.cancel_event,
         )
-
-    def _fail(self, exc: BaseException) -> None:
-        """Show `exc` in the widget (for operations run on the caller's thread)."""
-        self.error = friendly_error(exc)
-
-    def _quietly(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Call `method` for the front end, showing a refusal in `error` instead of raising."""
-        try:
-            method(*args, **kwargs)
-        except (ValueError, api.MaskoError) as exc:
-            self._fail(exc)
 
 
 class CollectionWidget(MaskoWidget):

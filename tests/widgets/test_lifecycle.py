@@ -16,8 +16,8 @@ from ipywidgets.widgets import widget as ipywidget
 from masko_widgets import MascotStudio, MaskoClient, local
 from masko_widgets.client import WaitCancelledError
 from masko_widgets.widgets import _front_end
-from masko_widgets.widgets._base import ClosableWidget
 from masko_widgets.widgets._front_end import LIVE_RELOAD_VARIABLE, LiveReload, front_end_trait
+from masko_widgets.widgets._model import ModelWidget
 from tests.widgets.wire import front_end_event
 
 CYCLES = 20
@@ -77,9 +77,9 @@ def test_a_closed_part_closes_its_layout(client, collection):
     assert [layout for layout in layouts if layout.comm is not None] == []
 
 
-def dev_widget_class(path: Path) -> type[ClosableWidget]:
+def dev_widget_class(path: Path) -> type[ModelWidget]:
     """A widget whose front end is a file a developer is editing."""
-    return type("Dev", (ClosableWidget,), {"_esm": front_end_trait(path)})
+    return type("Dev", (ModelWidget,), {"_esm": front_end_trait(path)})
 
 
 def test_live_reload_sends_a_rebuilt_file_and_holds_no_widget(tmp_path, wire):
