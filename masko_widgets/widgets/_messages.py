@@ -7,7 +7,6 @@ the widget to show. Fields the handler does not declare are ignored.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -196,9 +195,9 @@ def on_event(event: str, *, buffers: int = 0, **fields: Field) -> Callable[[_Met
     return mark
 
 
-@functools.cache
 def handlers(cls: type) -> dict[str, tuple[str, Message]]:
-    """event -> (method name, Message) for every handler of `cls` and its bases."""
+    """event -> (method name, Message) for every handler of `cls` and its bases (not cached
+    here: ipywidgets makes a class per instance, which a cache would keep alive)."""
     found: dict[str, tuple[str, Message]] = {}
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
@@ -208,14 +207,15 @@ def handlers(cls: type) -> dict[str, tuple[str, Message]]:
     return found
 
 
-def read_message(cls: type, content: Any, buffers: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    """The handler method name and checked fields for a message sent to a `cls` widget."""
+def read_message(
+    known: Mapping[str, tuple[str, Message]], content: Any, buffers: Sequence[Any]
+) -> tuple[str, dict[str, Any]]:
+    """The handler method name and checked fields of a message, among the `known` handlers."""
     if not isinstance(content, dict):
         raise MessageError(
             f"The view sent {kind_of(content)} where a message belongs; nothing was done."
         )
     event = content.get("event")
-    known = handlers(cls)
     if not isinstance(event, str) or event not in known:
         shown = repr(event) if isinstance(event, str) and len(event) <= 40 else kind_of(event)
         raise MessageError(

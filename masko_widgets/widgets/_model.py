@@ -3,7 +3,8 @@ everything the widget opened."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets as t
@@ -17,6 +18,7 @@ from masko_widgets.widgets._messages import (
     Message,
     MessageError,
     Object,
+    handlers,
     read_message,
 )
 
@@ -64,6 +66,13 @@ class ModelWidget(anywidget.AnyWidget):
     """
 
     error = t.Unicode("", help="The last error, in words; empty when none.").tag(sync=True)
+
+    _handlers: ClassVar[Mapping[str, tuple[str, Message]]] = {}
+    """event -> (method name, Message), gathered once per class from the on_event marks."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = handlers(cls)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -116,7 +125,7 @@ class ModelWidget(anywidget.AnyWidget):
 
     def _on_front_end_message(self, _widget: Any, content: Any, buffers: list) -> None:
         try:
-            method, fields = read_message(type(self), content, buffers)
+            method, fields = read_message(self._handlers, content, buffers)
             getattr(self, method)(fields, buffers)
         except Exception as exc:  # a refused message or a failed action: said in words
             self._fail(exc)

@@ -13,7 +13,14 @@ import comm
 import pytest
 from ipywidgets.widgets import widget as ipywidget
 
-from masko_widgets import MascotStudio, MaskoClient, local
+from masko_widgets import (
+    MascotStudio,
+    MaskoClient,
+    PoseGrid,
+    PreviewPanel,
+    ReferenceGallery,
+    local,
+)
 from masko_widgets.client import WaitCancelledError
 from masko_widgets.widgets import _front_end
 from masko_widgets.widgets._front_end import LIVE_RELOAD_VARIABLE, LiveReload, front_end_trait
@@ -21,6 +28,7 @@ from masko_widgets.widgets._model import ModelWidget
 from tests.widgets.wire import front_end_event
 
 CYCLES = 20
+PARTS = (MascotStudio, PoseGrid, PreviewPanel, ReferenceGallery)
 
 
 def open_things() -> dict[str, set]:
@@ -31,6 +39,8 @@ def open_things() -> dict[str, set]:
         "comms": set(comm.get_comm_manager().comms),
         "threads": set(threading.enumerate()),
         "fds": set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set(),
+        # ipywidgets makes a class per instance (add_traits): nothing may keep those alive
+        "classes": {kind for part in PARTS for kind in part.__subclasses__()},
     }
 
 
@@ -67,6 +77,7 @@ def test_twenty_reruns_of_a_studio_cell_leave_nothing_behind(
     assert after["comms"] == before["comms"]
     assert after["threads"] <= before["threads"]
     assert len(after["fds"]) <= len(before["fds"])
+    assert after["classes"] <= before["classes"]
     assert [ref for ref in freed if ref() is not None] == []
 
 
