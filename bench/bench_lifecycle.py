@@ -7,7 +7,8 @@ state and its mimebundle; for the studio, the grid's first screen of thumbnails 
 asks), then close it as the re-run replaces the output. Before and after each round of 20:
 widgets registered with ipywidgets, comms open, threads, file descriptors, resident memory, and
 how many of the 20 widgets Python could free. Three rounds give a median and spread; the first
-cycle of the run (cold: empty picture cache, first connections) is shown apart.
+cycle of the run (cold: empty picture cache, first connections) is shown apart. The stand-in
+serves from a process of its own, so the memory measured is the kernel's.
 
 Run from the repository root: `python bench/bench_lifecycle.py` (about a minute). Linux only
 (/proc for file descriptors and memory).
@@ -18,12 +19,14 @@ from __future__ import annotations
 import gc
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ import anywidget
 import comm
 from ipywidgets.widgets import widget as ipywidget
 
-from masko_widgets import MascotStudio, MaskoClient, local
+from masko_widgets import MascotStudio, MaskoClient
 from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
 from tests.conftest import draw_character
@@ -140,11 +143,34 @@ def setup(client: MaskoClient) -> str:
     return collection.id
 
 
+@contextmanager
+def standin_process(folder: Path) -> Iterator[tuple[str, str]]:
+    """The stand-in in a process of its own (so this process's memory is the kernel's alone);
+    yields its URL and API key."""
+    command = [sys.executable, "-m", "masko_widgets.local", "--data-dir", str(folder)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        found: dict[str, str] = {}
+        for line in server.stdout or ():  # ends when it prints its key, or exits
+            key, _, value = line.strip().partition("=")
+            found[key] = value
+            if "MASKO_API_KEY" in found:
+                break
+        yield found["MASKO_BASE_URL"], found["MASKO_API_KEY"]
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder, local.start(Path(folder) / "standin") as server:
+    with tempfile.TemporaryDirectory() as folder, standin_process(Path(folder) / "s") as (url, key):
         _cache._shared = PictureCache(Path(folder) / "pictures")  # cold, not the user's
         with (
-            MaskoClient(api_key=server.api_key, base_url=server.url) as client,
+            MaskoClient(api_key=key, base_url=url) as client,
             recording() as wire,
         ):
             collection = setup(client)
