@@ -95,7 +95,7 @@ def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
     started = time.perf_counter()
     grid = PoseGrid(client, collection)
     opened = time.perf_counter() - started
-    code = len(str(PoseGrid._esm).encode()) + len(str(PoseGrid._css).encode())  # any size
+    code = len(grid._esm.encode()) + len(grid._css.encode())  # any size
     open_bytes = wire.bytes_since(mark) - code
     ids = [row[0] for row in grid.pose_list[:FIRST_SCREEN]]  # fewer when fewer poses
     front_end_event(grid, {"event": "thumbnails", "ids": ids})

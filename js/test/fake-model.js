@@ -30,15 +30,20 @@ export class FakeModel {
     /** @type {{ content: any, buffers: ArrayBuffer[] }[]} */
     this.sent = [];
     this.saves = 0;
+    /** @type {Record<string, unknown>} set by the view, not yet saved (sent) to Python */
+    this.unsaved = {};
+    /** @type {Record<string, unknown>[]} what each save_changes sent to Python, in order */
+    this.saved = [];
   }
 
   get(name) {
     return this.state[name];
   }
 
-  /** The view sets a trait (then calls save_changes to send it). */
+  /** The view sets a trait; Python sees it only once the view calls save_changes. */
   set(name, value) {
     this.state[name] = value;
+    this.unsaved[name] = value;
     this.#emit(`change:${name}`);
   }
 
@@ -55,6 +60,14 @@ export class FakeModel {
 
   save_changes() {
     this.saves += 1;
+    if (Object.keys(this.unsaved).length > 0) this.saved.push(this.unsaved);
+    this.unsaved = {};
+  }
+
+  /** The value of trait `name` Python has received (the last saved), or undefined. */
+  savedValue(name) {
+    const last = this.saved.findLast((changes) => name in changes);
+    return last?.[name];
   }
 
   send(content, _callbacks, buffers = []) {

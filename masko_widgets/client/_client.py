@@ -19,7 +19,14 @@ from ._errors import (
 )
 from ._files import ImageFile, load_image
 from ._http import HTTP, Answer, error_from_body, list_of
-from ._inputs import SOURCE_FIELDS, object_id, reference, source_error, source_image
+from ._inputs import (
+    SOURCE_FIELDS,
+    object_id,
+    pose_name,
+    reference,
+    source_error,
+    source_image,
+)
 from ._models import Asset, Collection, Item, Job, Preview, Project, References
 from ._polling import final_result, wait_for_job
 
@@ -320,8 +327,7 @@ class Generations(_Area):
         if isinstance(name, Item):
             body["item_id"] = name.id
         else:
-            _require_text(name, "name")
-            body["name"] = name
+            body["name"] = pose_name(name)
         return self._generate(collection_id, body, idempotency_key)
 
     def animate(
@@ -521,6 +527,8 @@ def _job_from_accepted(
 
 def _batch_body(request: Mapping[str, Any]) -> dict[str, Any]:
     body = dict(request)
+    if "name" in body:
+        body["name"] = pose_name(body["name"])
     for field, role in zip(SOURCE_FIELDS, ("source", "end"), strict=True):
         if body.get(field) is not None:
             body[field] = source_image(body[field], role)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -11,6 +12,9 @@ from ._files import ImageFile, is_url, load_image
 from ._models import Asset, Collection, Item, Job, Preview, References
 
 SOURCE_FIELDS = ("source_image_asset_id", "end_image_asset_id")
+MAX_NAME_CHARS = 200
+"""Longest pose (item) name sent. The contract states no limit; a name is a label, and the
+stand-in refuses longer ones too."""
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _USE_IMAGE = (
     "pass the item's `image` asset instead: job.asset_ids['image'], item.image_asset_id, "
@@ -26,6 +30,24 @@ def object_id(value: Any) -> str:
     if not isinstance(ident, str):
         raise TypeError(f"expected an id string or a model with an id, got {type(value).__name__}")
     return ident
+
+
+def pose_name(value: Any) -> str:
+    """`value` if it is a real pose name: text with a visible character, at most
+    MAX_NAME_CHARS long, on one line. Raises ValueError, before any request (nothing is
+    generated or charged for a junk name)."""
+    if not isinstance(value, str):
+        raise ValueError(f"a pose name must be text, not {value!r:.40}")
+    name = value.strip()
+    if not name:
+        raise ValueError("a pose name must not be empty: name the pose, e.g. 'waving'")
+    if len(name) > MAX_NAME_CHARS:
+        raise ValueError(
+            f"a pose name is {MAX_NAME_CHARS} characters at most; this one has {len(name)}"
+        )
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise ValueError("a pose name is one line of text, without control characters")
+    return value
 
 
 def source_image(source: Any, role: str = "source") -> tuple[str, str | None]:

@@ -8,16 +8,17 @@ import pathlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-import anywidget
 import traitlets as t
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._messages import MAX_ID_CHARS, Text, on_event
+from masko_widgets.widgets._model import ModelWidget
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
@@ -176,37 +177,23 @@ def hosted(link: PartLink) -> Iterator[None]:
         _HOSTING.reset(token)
 
 
-class MaskoWidget(anywidget.AnyWidget):
+class MaskoWidget(ModelWidget):
     """Base of the Masko widgets: background tasks with progress and Cancel, errors in words.
 
-    Front-end events arrive as custom messages `{"event": name, ...}` and call the method
-    named in `_events` with `(content, buffers)`; anything slow is started from there with
-    `_start`, so the kernel stays responsive.
+    Front-end events call the methods marked with `on_event` (see ModelWidget); anything
+    slow is started from there with `_start`, so the kernel stays responsive.
     """
 
-    error: t.Unicode[str, str | bytes] = t.Unicode(
-        "", help="The last error, in words; empty when none."
-    ).tag(sync=True)
-    notice: t.Unicode[str, str | bytes] = t.Unicode(
-        "", help="The last piece of news (e.g. a cancelled wait)."
-    ).tag(sync=True)
-    tasks: t.List[dict[str, Any]] = t.List(
-        t.Dict(), help="Running operations with their progress."
-    ).tag(sync=True)
-
-    _events: ClassVar[Mapping[str, str]] = {}
-    """front-end event name -> method name."""
-
-    comm: Any  # ipywidgets' trait: the comm to the front end, or a `PartComm` when hosted
+    notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
+    tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
 
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
-        self._part_link = _HOSTING.get()
-        self._client = resolve_client(client)
         self._tasks_lock = threading.Lock()
         self._running: dict[str, Task] = {}
+        self._part_link = _HOSTING.get()
+        self._client = resolve_client(client)
         self._load()
         super().__init__(**kwargs)  # opens the comm: the first state holds what _load set
-        self.on_msg(self._on_front_end_message)
 
     def open(self) -> None:
         """Open the widget's comm, or inside `hosted`, talk through the host's."""
@@ -254,21 +241,24 @@ class MaskoWidget(anywidget.AnyWidget):
         for task in running:
             task.cancel()
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
-        if not isinstance(content, dict):
-            return
-        event = content.get("event")
-        if event == "cancel":
-            task = self._running.get(str(content.get("task")))
-            if task is not None:
-                task.cancel()
-            return
-        if event == "dismiss":
-            self.error = ""
-            self.notice = ""
-            return
-        if isinstance(event, str) and event in self._events:
-            getattr(self, self._events[event])(content, buffers)
+    def close(self) -> None:
+        """Stop waiting for every running task, then close the widget (see `cancel`)."""
+        if hasattr(self, "_running"):  # not when __init__ failed early (close runs from __del__)
+            self.cancel()
+        super().close()
+
+    @on_event("cancel", task=Text(max_chars=MAX_ID_CHARS))
+    def _on_cancel(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        task = self._running.get(message["task"])
+        if task is None:
+            self.notice = "That task has already ended."
+        else:
+            task.cancel()
+
+    @on_event("dismiss")
+    def _on_dismiss(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.error = ""
+        self.notice = ""
 
     def _start(
         self, label: str, work: Callable[[Task], Any], *, cancellable: bool = True, kind: str = ""
@@ -319,17 +309,6 @@ class MaskoWidget(anywidget.AnyWidget):
             on_progress=lambda seen: task.progress(f"{what}: {seen.status}"),
             cancel=task.cancel_event,
         )
-
-    def _fail(self, exc: BaseException) -> None:
-        """Show `exc` in the widget (for operations run on the caller's thread)."""
-        self.error = friendly_error(exc)
-
-    def _quietly(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Call `method` for the front end, showing a refusal in `error` instead of raising."""
-        try:
-            method(*args, **kwargs)
-        except (ValueError, api.MaskoError) as exc:
-            self._fail(exc)
 
 
 class CollectionWidget(MaskoWidget):

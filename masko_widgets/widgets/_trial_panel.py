@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import traitlets as t
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import CollectionWidget, Task, named_file
+from masko_widgets.widgets._messages import FILE_NAME, ID, OPTIONAL_TEXT, URL, Many, on_event
 from masko_widgets.widgets._thumbnails import make_thumbnail
 from masko_widgets.widgets._trial import Candidate, Trial, candidate, pin, try_references
 
@@ -24,10 +25,10 @@ class TrialPanel(CollectionWidget):
     one-off hints beside a preview with the current references.
     """
 
-    trial_prompt: t.Unicode[str, str | bytes] = t.Unicode(
-        "", help="The prompt the candidates are tried with."
-    ).tag(sync=True)
-    trial_candidates: t.List[dict[str, Any]] = t.List(
+    trial_prompt = t.Unicode("", help="The prompt the candidates are tried with.").tag(
+        sync=True, from_front_end=True
+    )
+    trial_candidates = t.List(
         t.Dict(),
         read_only=True,
         help="Candidates: id, label, asset_id (None for a URL), thumbnail, mime.",
@@ -37,15 +38,6 @@ class TrialPanel(CollectionWidget):
         help="The last trial: prompt, current (asset ids), sides {candidates, current}: "
         "previews (thumbnail, mime) and scores {candidates, current}.",
     ).tag(sync=True)
-
-    _events: ClassVar = {
-        "add_candidate_file": "_on_add_candidate_file",
-        "add_candidate_url": "_on_add_candidate_url",
-        "add_candidate_asset": "_on_add_candidate_asset",
-        "remove_candidate": "_on_remove_candidate",
-        "try": "_on_try",
-        "pin": "_on_pin",
-    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._candidates: dict[str, Candidate] = {}  # candidate id -> what is tried and pinned
@@ -138,17 +130,19 @@ class TrialPanel(CollectionWidget):
             self.error = ""
         return tuple(self.reference_asset_ids)
 
-    # --- front-end events --------------------------------------------------------------------
-    def _on_add_candidate_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
-        if buffers:
-            data, name = bytes(buffers[0]), str(content.get("name") or "image")
-            self._candidate_task(f"Adding candidate {name}", named_file(data, name))
+    # --- front-end events (fields checked by on_event; see _messages) -----------------------
+    @on_event("add_candidate_file", buffers=1, name=FILE_NAME)
+    def _on_add_candidate_file(self, message: dict[str, Any], buffers: list[Any]) -> None:
+        name = message["name"]
+        self._candidate_task(f"Adding candidate {name}", named_file(bytes(buffers[0]), name))
 
-    def _on_add_candidate_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self._candidate_task("Adding a candidate URL", str(content.get("url") or "").strip())
+    @on_event("add_candidate_url", url=URL)
+    def _on_add_candidate_url(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self._candidate_task("Adding a candidate URL", message["url"])
 
-    def _on_add_candidate_asset(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        asset_id = str(content.get("asset_id") or "").strip()
+    @on_event("add_candidate_asset", asset_id=ID)
+    def _on_add_candidate_asset(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        asset_id = message["asset_id"]
         self._candidate_task(f"Adding asset {asset_id}", asset_id)
 
     def _candidate_task(self, label: str, value: Any) -> None:
@@ -156,19 +150,20 @@ class TrialPanel(CollectionWidget):
             label, lambda _task: self.add_candidate(value), cancellable=False, kind="candidate"
         )
 
-    def _on_remove_candidate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self.remove_candidate(str(content.get("id") or ""))
+    @on_event("remove_candidate", id=ID)
+    def _on_remove_candidate(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.remove_candidate(message["id"])
 
-    def _on_try(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        prompt = content.get("prompt")
-
+    @on_event("try", prompt=OPTIONAL_TEXT)
+    def _on_try(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         def work(_task: Task) -> Trial:
-            return self.try_references(prompt=str(prompt) if prompt is not None else None)
+            return self.try_references(prompt=message["prompt"])
 
         self._start("Trying the candidates", work, cancellable=False, kind="trial")
 
-    def _on_pin(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        replace = [str(asset_id) for asset_id in content.get("replace") or []]
+    @on_event("pin", replace=Many(item=ID, max_items=MAX_REFERENCES, default=()))
+    def _on_pin(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        replace = list(message["replace"])
         self._start(
             "Pinning the candidates",
             lambda _task: self.pin(replace),

@@ -17,6 +17,8 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
+from masko_widgets.widgets._front_end import front_end_trait
+from masko_widgets.widgets._messages import FILE_NAME, ID, URL, on_event
 from masko_widgets.widgets._thumbnails import Thumbnail
 from masko_widgets.widgets._trial_panel import TrialPanel
 from masko_widgets.widgets._uploads import AcceptsUploads
@@ -32,8 +34,8 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     better (`pin`).
     """
 
-    _esm = static_file("gallery.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("gallery.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     slots: t.List[dict[str, Any]] = t.List(
         t.Dict(),
@@ -43,14 +45,6 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     max_slots: t.Int[int, int] = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
-    _events: ClassVar = {
-        **TrialPanel._events,
-        "add_file": "_on_add_file",
-        "add_url": "_on_add_url",
-        "add_asset": "_on_add_asset",
-        "remove": "_on_remove",
-        "refresh": "_on_refresh",
-    }
 
     def __init__(
         self,
@@ -118,11 +112,11 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
             self.notice = f"The picture of reference {asset_id} could not be loaded."
             return None
 
-    # Front-end events: each runs in the background; failures land in `error`.
-    def _on_add_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
-        if not buffers:
-            return
-        data, name = bytes(buffers[0]), str(content.get("name") or "image")
+    # Front-end events (fields checked by on_event): each runs in the background; failures
+    # land in `error`.
+    @on_event("add_file", buffers=1, name=FILE_NAME)
+    def _on_add_file(self, message: dict[str, Any], buffers: list[Any]) -> None:
+        data, name = bytes(buffers[0]), message["name"]
         self._start(
             f"Adding {name}",
             lambda _task: self.add(named_file(data, name)),
@@ -130,27 +124,31 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
             kind="add",
         )
 
-    def _on_add_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        url = str(content.get("url") or "").strip()
+    @on_event("add_url", url=URL)
+    def _on_add_url(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        url = message["url"]
         self._start(
             "Adding an image from a URL", lambda _task: self.add(url), cancellable=False, kind="add"
         )
 
-    def _on_add_asset(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        asset_id = str(content.get("asset_id") or "").strip()
+    @on_event("add_asset", asset_id=ID)
+    def _on_add_asset(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        asset_id = message["asset_id"]
 
         def work(_task: Task) -> tuple[str, ...]:
             return self.add(self._client.assets.get(asset_id))  # an unknown id fails here
 
         self._start(f"Adding asset {asset_id}", work, cancellable=False, kind="add")
 
-    def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+    @on_event("refresh")
+    def _on_refresh(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
         self._start(
             "Refreshing", lambda _task: self.reload_collection(), cancellable=False, kind="refresh"
         )
 
-    def _on_remove(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        asset_id = str(content.get("asset_id") or "")
+    @on_event("remove", asset_id=ID)
+    def _on_remove(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        asset_id = message["asset_id"]
         self._start(
             "Removing a reference",
             lambda _task: self.remove(asset_id),

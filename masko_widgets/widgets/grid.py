@@ -20,9 +20,20 @@ from PIL import Image
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_BATCH, MAX_DURATION, MIN_DURATION
 from masko_widgets._palette import Palette
+from masko_widgets.client._inputs import pose_name
 from masko_widgets.widgets._base import CollectionWidget, Task, static_file
 from masko_widgets.widgets._cache import AssetPicture, shared_cache
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._front_end import front_end_trait
+from masko_widgets.widgets._messages import (
+    MAX_ID_CHARS,
+    Checked,
+    Flag,
+    Many,
+    Text,
+    Whole,
+    on_event,
+)
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
 from masko_widgets.widgets._thumbnails import THUMBNAIL_MIME
@@ -95,8 +106,8 @@ class PoseGrid(CollectionWidget):
     on-model score: how close its palette stays to the references' (0-100).
     """
 
-    _esm = static_file("grid.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("grid.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     pose_list: t.List[list[Any]] = t.List(
         read_only=True,
@@ -106,8 +117,8 @@ class PoseGrid(CollectionWidget):
         None,
         allow_none=True,
         help="The selected pose's item id (set by a click), or None.",
-    ).tag(sync=True)
-    source_image_asset_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
+    ).tag(sync=True, from_front_end=True)
+    source_image_asset_id = t.Unicode(
         None,
         allow_none=True,
         read_only=True,
@@ -123,13 +134,6 @@ class PoseGrid(CollectionWidget):
     max_duration: t.Int[int, int] = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar = True
-    _events: ClassVar = {
-        "refresh": "_on_refresh",
-        "animate": "_on_animate",
-        "suggest": "_on_suggest",
-        "generate": "_on_generate",
-        "thumbnails": "_on_thumbnails",
-    }
 
     def __init__(
         self,
@@ -159,9 +163,10 @@ class PoseGrid(CollectionWidget):
     # --- selection -----------------------------------------------------------
     def select(self, item_id: str | None) -> None:
         """Select a pose by item id (None clears the selection)."""
-        if item_id is not None and self._rows.get(item_id) is None:
-            raise ValueError(f"No pose with item id {item_id!r} in this grid.")
-        self.selected_item_id = item_id
+        try:
+            self.selected_item_id = item_id
+        except t.TraitError as exc:  # an unknown id (see _check_selection)
+            raise ValueError(str(exc)) from None
 
     def selected_image(self) -> Image.Image | None:
         """The selected pose's original image (not the thumbnail), fetched now; or None."""
@@ -171,6 +176,13 @@ class PoseGrid(CollectionWidget):
         image = Image.open(io.BytesIO(self._client.assets.get(asset_id).read()))
         image.load()
         return image
+
+    @t.validate("selected_item_id")
+    def _check_selection(self, proposal: Any) -> str | None:
+        item_id: str | None = proposal["value"]
+        if item_id is not None and self._rows.get(item_id) is None:
+            raise t.TraitError(f"No pose with item id {item_id!r:.60} in this grid.")
+        return item_id
 
     @t.observe("selected_item_id")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -222,13 +234,14 @@ class PoseGrid(CollectionWidget):
                 changed.append(row)
         self._send_patch(changed)
 
-    def _on_thumbnails(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+    @on_event(
+        "thumbnails",
+        ids=Many(item=Text(max_chars=MAX_ID_CHARS), max_items=THUMBNAILS_PER_REQUEST),
+    )
+    def _on_thumbnails(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         """The front end asks for the thumbnails of the tiles it shows: they are sent as
         they are made, a few per message, each with the pose's score."""
-        ids = content.get("ids")
-        if not isinstance(ids, list):
-            return
-        entries = [self._rows.get(str(item_id)) for item_id in ids[:THUMBNAILS_PER_REQUEST]]
+        entries = [self._rows.get(item_id) for item_id in message["ids"]]
         found = [entry for entry in entries if entry is not None]
         delivery = Delivery(self.send, len(found))
         for entry in found:
@@ -366,7 +379,7 @@ class PoseGrid(CollectionWidget):
         Each tile appears when its job finishes. `task.wait()` gives the new Poses, or raises
         when any failed (the others still appear).
         """
-        names = [name.strip() for name in actions if name and name.strip()]
+        names = [pose_name(name).strip() for name in actions]  # junk names cost nothing
         if not names:
             raise ValueError("Pick at least one pose to generate.")
         if len(names) > MAX_BATCH:
@@ -422,26 +435,26 @@ class PoseGrid(CollectionWidget):
             )
         return finished
 
-    # --- front-end events --------------------------------------------------------------
-    def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+    # --- front-end events (fields checked by on_event; see _messages) -------------------
+    @on_event("refresh")
+    def _on_refresh(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
         self._start("Refreshing", lambda _task: self.refresh(), cancellable=False, kind="refresh")
 
-    def _on_suggest(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+    @on_event("suggest")
+    def _on_suggest(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
         self._start(
             "Suggesting poses", lambda _task: self.suggest(), cancellable=False, kind="suggest"
         )
 
-    def _on_animate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self._quietly(
-            lambda: self.animate(
-                str(content.get("prompt") or ""),
-                int(content.get("duration") or 4),
-                bool(content.get("loop", True)),
-            )
-        )
+    @on_event(
+        "animate",
+        prompt=Text(),
+        duration=Whole(low=MIN_DURATION, high=MAX_DURATION, default=4),
+        loop=Flag(default=True),
+    )
+    def _on_animate(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.animate(message["prompt"], message["duration"], message["loop"])
 
-    def _on_generate(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        actions = content.get("actions")
-        self._quietly(
-            self.generate, [str(name) for name in actions] if isinstance(actions, list) else []
-        )
+    @on_event("generate", actions=Many(item=Checked(checker=pose_name)))  # generate() says 10
+    def _on_generate(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.generate(message["actions"])

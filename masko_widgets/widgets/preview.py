@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 import traitlets as t
 from PIL import UnidentifiedImageError
@@ -17,6 +17,8 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
+from masko_widgets.widgets._front_end import front_end_trait
+from masko_widgets.widgets._messages import FILE_NAME, ID, OPTIONAL_TEXT, URL, Whole, on_event
 from masko_widgets.widgets._thumbnails import make_thumbnail
 from masko_widgets.widgets._uploads import AcceptsUploads
 
@@ -33,11 +35,11 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     The last two result sets can be compared side by side.
     """
 
-    _esm = static_file("preview.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("preview.js"))
+    _css = front_end_trait(static_file("style.css"))
 
-    prompt: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
-    hints: t.List[dict[str, Any]] = t.List(
+    prompt = t.Unicode("").tag(sync=True, from_front_end=True)
+    hints = t.List(
         t.Dict(),
         read_only=True,
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
@@ -49,21 +51,13 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         help="The newest result set first, then the one before: id, prompt, hint_count, "
         "previews (thumbnail, mime, width, height, expires_at).",
     ).tag(sync=True)
-    compare: t.Bool[bool, bool | int] = t.Bool(
-        False, help="Show the last two result sets side by side."
-    ).tag(sync=True)
-    can_keep: t.Bool[bool, bool | int] = t.Bool(False, read_only=True).tag(sync=True)
-    kept: t.List[dict[str, Any]] = t.List(
+    compare = t.Bool(False, help="Show the last two result sets side by side.").tag(
+        sync=True, from_front_end=True
+    )
+    can_keep = t.Bool(False, read_only=True).tag(sync=True)
+    kept = t.List(
         t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
     ).tag(sync=True)
-
-    _events: ClassVar = {
-        "add_hint_file": "_on_add_hint_file",
-        "add_hint_url": "_on_add_hint_url",
-        "remove_hint": "_on_remove_hint",
-        "preview": "_on_preview",
-        "keep": "_on_keep",
-    }
 
     def __init__(
         self,
@@ -211,11 +205,10 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
 
         return self._start(f"Keeping “{pose_name}”", work, kind="keep")
 
-    # --- front-end events ------------------------------------------------------------------
-    def _on_add_hint_file(self, content: dict[str, Any], buffers: list[Any]) -> None:
-        if not buffers:
-            return
-        data, name = bytes(buffers[0]), str(content.get("name") or "image")
+    # --- front-end events (fields checked by on_event; see _messages) ---------------------
+    @on_event("add_hint_file", buffers=1, name=FILE_NAME)
+    def _on_add_hint_file(self, message: dict[str, Any], buffers: list[Any]) -> None:
+        data, name = bytes(buffers[0]), message["name"]
         self._start(
             f"Adding hint {name}",
             lambda _task: self.add_hint(data, name),
@@ -223,28 +216,26 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             kind="hint",
         )
 
-    def _on_add_hint_url(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self._quietly(self.add_hint, str(content.get("url") or ""))
+    @on_event("add_hint_url", url=URL)
+    def _on_add_hint_url(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.add_hint(message["url"])
 
-    def _on_remove_hint(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self.remove_hint(str(content.get("id") or ""))
+    @on_event("remove_hint", id=ID)
+    def _on_remove_hint(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.remove_hint(message["id"])
 
-    def _on_preview(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        prompt = content.get("prompt")
+    @on_event("preview", prompt=OPTIONAL_TEXT)
+    def _on_preview(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         self._start(
             "Previewing",
-            lambda _task: self.preview(str(prompt) if prompt is not None else None),
+            lambda _task: self.preview(message["prompt"]),
             cancellable=False,
             kind="preview",
         )
 
-    def _on_keep(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        set_id = content.get("set")
-        self._quietly(
-            self.keep,
-            int(content.get("index") or 0),
-            result_set=int(set_id) if set_id is not None else None,
-        )
+    @on_event("keep", index=Whole(), set=Whole(default=None))
+    def _on_keep(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.keep(message["index"], result_set=message["set"])
 
 
 def _tile(preview: api.Preview) -> dict[str, Any]:

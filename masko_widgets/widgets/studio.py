@@ -26,6 +26,9 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._errors import friendly_error
+from masko_widgets.widgets._front_end import front_end_trait
+from masko_widgets.widgets._messages import Choice, Many, Message, Object, on_event
+from masko_widgets.widgets._model import ModelWidget
 from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
@@ -38,6 +41,21 @@ _BASE_KEYS = frozenset(anywidget.AnyWidget.class_trait_names(sync=True)) | {
 }
 
 
+PART_NAMES = ("gallery", "preview", "grid")
+PART_MESSAGE = Message(
+    "part",
+    {
+        "part": Choice(options=PART_NAMES),
+        "method": Choice(options=("update", "custom")),
+        "state": Object(default=None),
+        "content": Object(default=None),
+        "buffer_paths": Many(default=()),
+    },
+    buffers=None,
+)
+"""A part's state update or custom message, tagged with the part's name (js/studio/facade.js)."""
+
+
 def part_state(part: MaskoWidget) -> dict[str, Any]:
     """The synced state of a hosted part, without the keys every anywidget has."""
     return part.get_state(key=[key for key in part.keys if key not in _BASE_KEYS])
@@ -47,7 +65,7 @@ def _parts_to_json(_value: Any, studio: MascotStudio) -> dict[str, Any]:
     return {name: part_state(part) for name, part in studio.named_parts.items()}
 
 
-class MascotStudio(anywidget.AnyWidget):
+class MascotStudio(ModelWidget):
     """The three widgets of one collection in one layout, kept in sync: a reference change
     updates the style card everywhere (and the grid's on-model scores), a kept preview
     appears in the grid, and a generation anywhere shows the re-extracted style card.
@@ -56,8 +74,8 @@ class MascotStudio(anywidget.AnyWidget):
     studio (display a `PoseGrid` of its own for a grid alone).
     """
 
-    _esm = static_file("studio.js")
-    _css = static_file("style.css")
+    _esm = front_end_trait(static_file("studio.js"))
+    _css = front_end_trait(static_file("style.css"))
 
     collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
     style_card_status: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
@@ -78,7 +96,7 @@ class MascotStudio(anywidget.AnyWidget):
         if collection is None:
             raise TypeError("MascotStudio needs a collection: a Collection or its id.")
         self._client = resolve_client(client)
-        self._links = {name: PartLink(name) for name in ("gallery", "preview", "grid")}
+        self._links = {name: PartLink(name) for name in PART_NAMES}
         with hosted(self._links["gallery"]):
             self.gallery: ReferenceGallery = ReferenceGallery(self._client, collection)
         with hosted(self._links["preview"]):
@@ -90,7 +108,6 @@ class MascotStudio(anywidget.AnyWidget):
         super().__init__(**kwargs)
         for link in self._links.values():
             link.forward = self._forward
-        self.on_msg(self._on_front_end_message)
         self._refresh_credits()
         self._wire()
 
@@ -139,6 +156,15 @@ class MascotStudio(anywidget.AnyWidget):
         for part in self.named_parts.values():
             part.cancel()
 
+    def close(self) -> None:
+        """Close the studio and its parts (their running tasks stop waiting); a re-run
+        cell's studio can then be freed."""
+        for link in self._links.values():
+            link.forward = None
+        for part in self.named_parts.values():
+            part.close()
+        super().close()
+
     # --- one model for the front end -------------------------------------------------
     def _export_state(self) -> dict[str, Any]:
         """The parts' state with what they would ask the kernel for (see export_html)."""
@@ -150,16 +176,28 @@ class MascotStudio(anywidget.AnyWidget):
         """A part's message (state update or custom event) to the studio's front end."""
         self.send({"part": name, "data": data}, buffers)
 
-    def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
-        if not isinstance(content, dict):
+    def _on_front_end_message(self, widget: Any, content: Any, buffers: list[Any]) -> None:
+        """A part's message goes to the part (which checks its own fields and says what is
+        wrong in its own view); the studio's own events are handled as every widget's."""
+        if not (isinstance(content, dict) and "part" in content):
+            super()._on_front_end_message(widget, content, buffers)
             return
-        part = self.named_parts.get(str(content.get("part")))
-        if part is not None and content.get("method") in ("update", "custom"):
-            data = {key: content[key] for key in ("method", "state", "content") if key in content}
-            data["buffer_paths"] = content.get("buffer_paths") or []
-            part._handle_msg({"content": {"data": data}, "buffers": buffers})
-        elif content.get("event") == "refresh":
-            threading.Thread(target=self._refresh_quietly, daemon=True).start()
+        try:
+            message = PART_MESSAGE.read(content, buffers)
+        except ValueError as exc:
+            self._fail(exc)
+            return
+        data = {"method": message["method"], "buffer_paths": list(message["buffer_paths"])}
+        data["state" if message["method"] == "update" else "content"] = (
+            message["state"] if message["method"] == "update" else message["content"]
+        )
+        self.named_parts[message["part"]]._handle_msg(
+            {"content": {"data": data}, "buffers": buffers}
+        )
+
+    @on_event("refresh")
+    def _on_refresh(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
+        threading.Thread(target=self._refresh_quietly, daemon=True).start()
 
     # --- keeping the parts in sync -------------------------------------------------
     def _wire(self) -> None:

@@ -152,7 +152,7 @@ def test_new_poses_from_the_front_end_appear_and_cache_the_style_card(client, po
     assert 2 <= len(grid.suggestions) <= 8
 
     picked = grid.suggestions[:2]
-    front_end_event(grid, {"event": "generate", "actions": [*picked, "  "]})
+    front_end_event(grid, {"event": "generate", "actions": picked})
     grid.wait(60)
 
     assert grid.error == ""

@@ -1,0 +1,65 @@
+// The whole grid view on a fake model: a tile click or Enter must reach Python, that is,
+// set `selected_item_id` and save it (a set without save_changes never leaves the browser).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import grid from "../grid/index.js";
+import { mount } from "./fake-model.js";
+
+/** linkedom has no layout: an observer that sees nothing is enough for the tiles. */
+globalThis.IntersectionObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
+
+const ITEMS = ["9d2da32a-0000-4000-8000-000000000001", "9d2da32a-0000-4000-8000-000000000002"];
+
+function gridState() {
+  return {
+    pose_list: ITEMS.map((id, n) => [id, `pose ${n}`, null, `v${n}`]),
+    selected_item_id: null,
+    source_image_asset_id: null,
+    tasks: [],
+    error: "",
+    notice: "",
+    animation: {},
+    suggestions: [],
+    max_batch: 10,
+    min_duration: 1,
+    max_duration: 15,
+    style_card: null,
+    style_card_status: "none yet",
+    reference_asset_ids: [],
+  };
+}
+
+const tile = (el, id) => el.querySelector(`[data-item-id="${id}"]`);
+
+/** A key press as the browser sends it (linkedom has no KeyboardEvent: an Event with a key). */
+function press(target, key) {
+  const event = new Event("keydown", { bubbles: true, cancelable: true });
+  event.key = key;
+  target.dispatchEvent(event);
+}
+
+test("clicking a tile saves the selection to Python", () => {
+  const { model, el, cleanup } = mount(grid, gridState());
+  tile(el, ITEMS[1]).click();
+  assert.equal(model.get("selected_item_id"), ITEMS[1]);
+  assert.equal(model.savedValue("selected_item_id"), ITEMS[1]);
+  assert.deepEqual(model.unsaved, {});
+  assert.equal(tile(el, ITEMS[1]).getAttribute("aria-selected"), "true");
+  cleanup();
+});
+
+test("Enter on a focused tile saves the selection to Python", () => {
+  const { model, el, cleanup } = mount(grid, gridState());
+  const list = el.querySelector("[role=listbox]");
+  press(list, "ArrowRight");
+  press(list, "Enter");
+  assert.equal(model.savedValue("selected_item_id"), ITEMS[1]);
+  assert.deepEqual(model.unsaved, {});
+  cleanup();
+});
