@@ -184,8 +184,14 @@ class MaskoWidget(ModelWidget):
     slow is started from there with `_start`, so the kernel stays responsive.
     """
 
-    notice = t.Unicode("", help="The last piece of news (e.g. a cancelled wait).").tag(sync=True)
-    tasks = t.List(t.Dict(), help="Running operations with their progress.").tag(sync=True)
+    notice: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The last piece of news (e.g. a cancelled wait)."
+    ).tag(sync=True)
+    tasks: t.List[dict[str, Any]] = t.List(
+        t.Dict(), help="Running operations with their progress."
+    ).tag(sync=True)
+
+    comm: Any  # ipywidgets' trait: the comm to the front end, or a `PartComm` when hosted
 
     def __init__(self, client: api.MaskoClient | None = None, **kwargs: Any) -> None:
         self._tasks_lock = threading.Lock()

@@ -69,8 +69,6 @@ class ModelWidget(anywidget.AnyWidget):
         "", help="The last error, in words; empty when none."
     ).tag(sync=True)
 
-    comm: Any  # ipywidgets' trait: the comm to the front end, or a `PartComm` when hosted
-
     _handlers: ClassVar[Mapping[str, tuple[str, Message]]] = {}
     """event -> (method name, Message), gathered once per class from the on_event marks."""
 

@@ -25,10 +25,10 @@ class TrialPanel(CollectionWidget):
     one-off hints beside a preview with the current references.
     """
 
-    trial_prompt = t.Unicode("", help="The prompt the candidates are tried with.").tag(
-        sync=True, from_front_end=True
-    )
-    trial_candidates = t.List(
+    trial_prompt: t.Unicode[str, str | bytes] = t.Unicode(
+        "", help="The prompt the candidates are tried with."
+    ).tag(sync=True, from_front_end=True)
+    trial_candidates: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="Candidates: id, label, asset_id (None for a URL), thumbnail, mime.",

@@ -118,7 +118,7 @@ class PoseGrid(CollectionWidget):
         allow_none=True,
         help="The selected pose's item id (set by a click), or None.",
     ).tag(sync=True, from_front_end=True)
-    source_image_asset_id = t.Unicode(
+    source_image_asset_id: t.Unicode[str | None, str | bytes | None] = t.Unicode(
         None,
         allow_none=True,
         read_only=True,

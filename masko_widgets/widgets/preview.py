@@ -38,8 +38,8 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     _esm = front_end_trait(static_file("preview.js"))
     _css = front_end_trait(static_file("style.css"))
 
-    prompt = t.Unicode("").tag(sync=True, from_front_end=True)
-    hints = t.List(
+    prompt: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True, from_front_end=True)
+    hints: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
         help="One-off style hints: id, kind ('file' or 'url'), label, and a thumbnail or url.",
@@ -51,11 +51,11 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         help="The newest result set first, then the one before: id, prompt, hint_count, "
         "previews (thumbnail, mime, width, height, expires_at).",
     ).tag(sync=True)
-    compare = t.Bool(False, help="Show the last two result sets side by side.").tag(
-        sync=True, from_front_end=True
-    )
-    can_keep = t.Bool(False, read_only=True).tag(sync=True)
-    kept = t.List(
+    compare: t.Bool[bool, bool | int] = t.Bool(
+        False, help="Show the last two result sets side by side."
+    ).tag(sync=True, from_front_end=True)
+    can_keep: t.Bool[bool, bool | int] = t.Bool(False, read_only=True).tag(sync=True)
+    kept: t.List[dict[str, Any]] = t.List(
         t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
     ).tag(sync=True)
 
