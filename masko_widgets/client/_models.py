@@ -70,7 +70,8 @@ class _Readable:
 
     def read(self) -> bytes:
         """Download the file's bytes."""
-        return _attached(self).download(self.url)
+        data: bytes = _attached(self).download(self.url)
+        return data
 
     def to_pil(self) -> Image.Image:
         """The file decoded by Pillow (images only)."""
@@ -318,9 +319,10 @@ class Job(_Model):
         cancel: threading.Event | None = None,
     ) -> Job:
         """Block until the job is done; see `MaskoClient.jobs.wait`."""
-        return _attached(self).jobs.wait(
+        job: Job = _attached(self).jobs.wait(
             self, timeout=timeout, on_progress=on_progress, cancel=cancel
         )
+        return job
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], client: Any = None, **known: Any) -> Job:
@@ -330,7 +332,7 @@ class Job(_Model):
         if isinstance(output, Mapping) and "item_id" not in given and output.get("item_id"):
             given["item_id"] = output["item_id"]
         values = {"status": "pending", **known, **given}
-        parsed = {name: values.get(name) for name in _JOB_FIELDS}
+        parsed: dict[str, Any] = {name: values.get(name) for name in _JOB_FIELDS}
         parsed["asset_ids"] = _mapping(parsed["asset_ids"])
         parsed["urls"] = _mapping(parsed["urls"])
         parsed["error"] = JobError.from_api(parsed["error"])
@@ -341,7 +343,7 @@ _JOB_FIELDS = tuple(spec.name for spec in fields(Job) if spec.name not in ("id",
 """The fields of a Job read from its JSON body (or filled in from what the caller knows)."""
 
 
-class AsyncAsset(_AsyncReadable, Asset):
+class AsyncAsset(_AsyncReadable, Asset):  # type: ignore[misc]  # awaited read, to_pil
     """An Asset of an AsyncMaskoClient: `await asset.read()`, `await asset.save(path)`."""
 
     async def save(self, path: str | Path) -> Path:  # type: ignore[override]
@@ -351,7 +353,7 @@ class AsyncAsset(_AsyncReadable, Asset):
         return target
 
 
-class AsyncPreview(_AsyncReadable, Preview):
+class AsyncPreview(_AsyncReadable, Preview):  # type: ignore[misc]  # awaited read, to_pil
     """A Preview of an AsyncMaskoClient: `await preview.read()`."""
 
 

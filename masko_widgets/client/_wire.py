@@ -309,7 +309,8 @@ def idempotency_key(key: str | None) -> str:
 
 def request_id(response: httpx.Response) -> str | None:
     """The server's id of the request, from `x-request-id` or `request-id`."""
-    return response.headers.get("x-request-id") or response.headers.get("request-id")
+    found: str | None = response.headers.get("x-request-id") or response.headers.get("request-id")
+    return found
 
 
 def _seconds(value: Any) -> float | None:
