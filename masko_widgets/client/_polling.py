@@ -74,6 +74,8 @@ def wait_plan(
             answer = yield poll
         except APITimeoutError:
             read = min(read * 2, MAX_READ)  # held longer than we read: ask again, read longer
+            if time.monotonic() - asked < QUICK_ANSWER:  # not a hold: do not hammer
+                yield Pause(_until(pause, deadline))
             continue
         except (APIConnectionError, InternalServerError, RateLimitError) as exc:
             failing_since = failing_since or time.monotonic()
