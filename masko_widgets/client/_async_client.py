@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from . import _operations as op
 from ._auth import read_base_url, read_key
 from ._errors import APIStatusError
-from ._http import AsyncHTTP
+from ._http import HTTP, AsyncHTTP
 from ._inputs import object_id
 from ._models import (
     Asset,
@@ -61,6 +61,13 @@ class AsyncMaskoClient:
             api_key=key, base_url=read_base_url(base_url), options=options, transport=transport
         )
         self._bind(http)
+
+    @classmethod
+    def _of(cls, http: HTTP) -> AsyncMaskoClient:
+        """The async twin of a MaskoClient's connection: same key, base URL and options."""
+        client = object.__new__(cls)
+        client._bind(AsyncHTTP(api_key=http.api_key, base_url=http.base_url, options=http.options))
+        return client
 
     def _bind(self, http: AsyncHTTP) -> None:
         self._http = http

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _operations as op
 from ._auth import read_base_url, read_key
@@ -17,6 +17,9 @@ from ._plans import Plan
 from ._polling import final_result, wait_plan
 from ._raw import RawResponse, capture
 from ._wire import Options
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncMaskoClient
 
 T = TypeVar("T")
 
@@ -85,6 +88,15 @@ class MaskoClient:
         derived = object.__new__(MaskoClient)
         derived._bind(self._http.with_options(**_given(changes)))
         return derived
+
+    def to_async(self) -> AsyncMaskoClient:
+        """An AsyncMaskoClient with this client's key, base URL and options (its own pool).
+
+        `aclient = connect().to_async()`, then `await aclient.credits()`.
+        """
+        from ._async_client import AsyncMaskoClient
+
+        return AsyncMaskoClient._of(self._http)
 
     def raw_responses(self) -> AbstractContextManager[list[RawResponse]]:
         """Collect the HTTP answers received inside a `with` block: status, headers,

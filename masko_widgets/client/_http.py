@@ -34,7 +34,8 @@ class _Driver:
 
     _client: httpx.Client | httpx.AsyncClient
 
-    def __init__(self, base_url: str, options: Options) -> None:
+    def __init__(self, api_key: ApiKey, base_url: str, options: Options) -> None:
+        self.api_key = api_key  # masked in every repr; only BearerAuth reads the key
         self.base_url = base_url.rstrip("/")
         self.options = options
 
@@ -67,7 +68,7 @@ class HTTP(_Driver):
     def __init__(
         self, *, api_key: ApiKey, base_url: str, options: Options, transport: Any = None
     ) -> None:
-        super().__init__(base_url, options)
+        super().__init__(api_key, base_url, options)
         self._client = httpx.Client(transport=transport, **self._http_settings(api_key))
 
     def with_options(self, **changes: Any) -> HTTP:
@@ -158,7 +159,7 @@ class AsyncHTTP(_Driver):
     def __init__(
         self, *, api_key: ApiKey, base_url: str, options: Options, transport: Any = None
     ) -> None:
-        super().__init__(base_url, options)
+        super().__init__(api_key, base_url, options)
         self._client = httpx.AsyncClient(transport=transport, **self._http_settings(api_key))
 
     def with_options(self, **changes: Any) -> AsyncHTTP:

@@ -17,6 +17,7 @@ from masko_widgets import (
     InsufficientCreditsError,
     InternalServerError,
     JobFailedError,
+    MaskoClient,
     ReferenceLimitError,
     SourceImageError,
     local,
@@ -146,3 +147,12 @@ async def test_downloads_and_pictures_are_awaited(ascripted, make_png):
     asset = await client.assets.get("a1")
     assert (await asset.read()) == png
     assert Image.open(io.BytesIO(png)).size == (await asset.to_pil()).size
+
+
+async def test_a_sync_client_hands_its_key_and_options_to_an_async_twin(standin):
+    with MaskoClient(api_key=standin.api_key, base_url=standin.url) as client:
+        patient = client.with_options(timeout=12, max_retries=1)
+        async with patient.to_async() as twin:
+            assert (twin.base_url, twin.timeout, twin.max_retries) == (client.base_url, 12, 1)
+            assert await twin.credits() == client.credits()
+            assert standin.api_key not in repr(twin) and standin.api_key not in repr(vars(twin))
