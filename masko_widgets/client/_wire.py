@@ -112,14 +112,15 @@ def attempts(
 
     A POST carries `call.idempotency_key` or else a fresh one, reused by every retry.
     """
+    method = call.method
     retries = options.max_retries if call.max_retries is None else call.max_retries
     headers = {"Accept": "application/json"}  # the key is added at send time: BearerAuth
-    if call.method == "POST":
+    if method == "POST":
         headers["Idempotency-Key"] = idempotency_key(call.idempotency_key)
     absolute = call.path.startswith(("http://", "https://"))
     file = call.file
     request = client.build_request(
-        call.method,
+        method,
         call.path if absolute else base_url + call.path,
         params=dict(call.params) if call.params else None,
         json=call.json,
@@ -133,11 +134,9 @@ def attempts(
             response = yield Send(request, call.follow_redirects)
         except httpx.TransportError as exc:
             failure = _failure(exc)
-            logger.debug(
-                "%s %s failed (%s), attempt %d", call.method, _path(request), failure, attempt
-            )
-            if not should_retry(call.method, attempt=attempt, max_retries=retries, failure=failure):
-                raise _connection_error(request, exc, failure) from exc
+            logger.debug("%s %s failed (%s), attempt %d", method, _path(request), failure, attempt)
+            if not should_retry(method, attempt=attempt, max_retries=retries, failure=failure):
+                raise _connection_error(method, request, exc, failure) from exc
             yield _pause(request, attempt, backoff(attempt), failure)
             attempt += 1
             continue
@@ -145,7 +144,7 @@ def attempts(
         record(response, attempt)
         logger.debug(
             "%s %s -> %d (attempt %d, request id %s)",
-            call.method,
+            method,
             _path(request),
             response.status_code,
             attempt,
@@ -153,9 +152,7 @@ def attempts(
         )
         if response.is_success:
             return response
-        if should_retry(
-            call.method, attempt=attempt, max_retries=retries, status=response.status_code
-        ):
+        if should_retry(method, attempt=attempt, max_retries=retries, status=response.status_code):
             delay = retry_delay(attempt, response.headers.get("retry-after"))
             if delay is not None:
                 yield _pause(request, attempt, delay, str(response.status_code))
@@ -282,9 +279,9 @@ def _failure(exc: httpx.TransportError) -> Failure:
 
 
 def _connection_error(
-    request: httpx.Request, exc: httpx.TransportError, failure: Failure
+    method: str, request: httpx.Request, exc: httpx.TransportError, failure: Failure
 ) -> APIConnectionError:
-    where = f"{request.method} {_path(request)}"
+    where = f"{method} {_path(request)}"
     if failure == "timeout":
         return APITimeoutError(f"{where} timed out ({type(exc).__name__}); try again later")
     if failure == "connect":
