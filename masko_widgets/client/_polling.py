@@ -63,15 +63,8 @@ def wait_plan(
         if remaining <= 0:
             raise JobTimeoutError(job_id, time.monotonic() - started)
         asked = time.monotonic()
-        poll = Call(
-            "GET",
-            f"/jobs/{job_id}",
-            params={"wait": "true"},
-            read_timeout=min(read, remaining),
-            max_retries=0,
-        )
         try:
-            answer = yield poll
+            answer = yield _long_poll(job_id, min(read, remaining))
         except APITimeoutError:
             read = min(read * 2, MAX_READ)  # held longer than we read: ask again, read longer
             if time.monotonic() - asked < QUICK_ANSWER:  # not a hold: do not hammer
@@ -96,6 +89,17 @@ def wait_plan(
             pause = min(pause * 1.5, MAX_PAUSE)
         else:
             pause = QUICK_ANSWER / 2
+
+
+def _long_poll(job_id: str, read_timeout: float) -> Call:
+    """One `?wait=true` request; its failures are the wait's to handle, not retried below."""
+    return Call(
+        "GET",
+        f"/jobs/{job_id}",
+        params={"wait": "true"},
+        read_timeout=read_timeout,
+        max_retries=0,
+    )
 
 
 def completed_from(job: Job, known: Job | None) -> Job:
