@@ -39,10 +39,6 @@ class _Driver:
         self.base_url = base_url.rstrip("/")
         self.options = options
 
-    @property
-    def max_retries(self) -> int:
-        return self.options.max_retries
-
     def _http_settings(self, api_key: ApiKey) -> dict[str, Any]:
         return {
             "timeout": self.options.timeouts(),
