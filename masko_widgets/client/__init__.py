@@ -1,5 +1,6 @@
 """A small client for the Masko mascot API: typed models, clear errors, safe retries."""
 
+from ._async_client import AsyncMaskoClient
 from ._client import MaskoClient
 from ._errors import (
     APIConnectionError,
@@ -24,13 +25,30 @@ from ._errors import (
     WaitCancelledError,
 )
 from ._files import ImageFile, is_url, load_image
-from ._models import Asset, Collection, Item, Job, JobError, Preview, Project, References
+from ._models import (
+    Asset,
+    AsyncAsset,
+    AsyncJob,
+    AsyncPreview,
+    Collection,
+    Item,
+    Job,
+    JobError,
+    Preview,
+    Project,
+    References,
+)
+from ._raw import RawResponse
 
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "Asset",
+    "AsyncAsset",
+    "AsyncJob",
+    "AsyncMaskoClient",
+    "AsyncPreview",
     "AuthenticationError",
     "BadRequestError",
     "Collection",
@@ -53,6 +71,7 @@ __all__ = [
     "Preview",
     "Project",
     "RateLimitError",
+    "RawResponse",
     "ReferenceLimitError",
     "References",
     "SourceImageError",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from collections.abc import Generator
 from urllib.parse import urlsplit
 
 import httpx
+
+from ._errors import MissingAPIKeyError
 
 
 class ApiKey:
@@ -21,6 +24,10 @@ class ApiKey:
     def __init__(self, value: str) -> None:
         self._value = value
 
+    def tag(self, salt: bytes) -> str:
+        """A one-way HMAC-SHA256 of the key under `salt`, in hex: tells keys apart unseen."""
+        return hmac.new(salt, self._value.encode(), hashlib.sha256).hexdigest()
+
     def __repr__(self) -> str:
         return "ApiKey('masko_…')"
 
@@ -31,10 +38,6 @@ class ApiKey:
 
     def __bool__(self) -> bool:
         return bool(self._value)
-
-    def tag(self, salt: bytes) -> str:
-        """A one-way HMAC-SHA256 of the key under `salt`, in hex: tells keys apart unseen."""
-        return hmac.new(salt, self._value.encode(), hashlib.sha256).hexdigest()
 
 
 class BearerAuth(httpx.Auth):
@@ -57,3 +60,25 @@ def origin(url: str) -> str:
     """`scheme://host:port` of a URL, lower-cased: what the key is sent to."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+DEFAULT_BASE_URL = "https://api.masko.ai/v1"
+
+
+def read_key(api_key: str | None) -> ApiKey:
+    """The key from the argument, else MASKO_API_KEY (read now); a teaching error if none."""
+    key = ApiKey((api_key if api_key is not None else os.environ.get("MASKO_API_KEY", "")).strip())
+    if not key:
+        raise MissingAPIKeyError(
+            "no Masko API key: pass MaskoClient(api_key=...) or set the MASKO_API_KEY "
+            "environment variable. In a notebook, avoid pasting the key into a cell: "
+            "import getpass, os; "
+            "os.environ['MASKO_API_KEY'] = getpass.getpass('Masko API key: '). "
+            "Without a key, masko_widgets.connect() runs an offline stand-in instead."
+        )
+    return key
+
+
+def read_base_url(base_url: str | None) -> str:
+    """The base URL from the argument, else MASKO_BASE_URL, else the real API's."""
+    return base_url or os.environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL

@@ -1,54 +1,36 @@
-"""MaskoClient and its resource areas."""
+"""MaskoClient and its resource areas: blocking calls that run the plans of `_operations`."""
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._contract import MAX_BATCH, MAX_REFERENCES, MIN_DURATION
-from ._auth import ApiKey
-from ._errors import (
-    APIStatusError,
-    BadRequestError,
-    MissingAPIKeyError,
-    NotFoundError,
-    ReferenceLimitError,
-    SourceImageError,
-)
-from ._files import ImageFile, load_image
-from ._http import HTTP, Answer, error_from_body, list_of
-from ._inputs import (
-    SOURCE_FIELDS,
-    object_id,
-    pose_name,
-    reference,
-    source_error,
-    source_image,
-)
+from . import _operations as op
+from ._auth import read_base_url, read_key
+from ._errors import APIStatusError
+from ._http import HTTP
+from ._inputs import object_id
 from ._models import Asset, Collection, Item, Job, Preview, Project, References
-from ._polling import final_result, wait_for_job
+from ._plans import Plan
+from ._polling import final_result, wait_plan
+from ._raw import RawResponse, capture
+from ._wire import Options
 
-DEFAULT_BASE_URL = "https://api.masko.ai/v1"
+if TYPE_CHECKING:
+    from ._async_client import AsyncMaskoClient
+
+T = TypeVar("T")
 
 
 class MaskoClient:
     """A client of the Masko API. Thread-safe: share one between threads.
 
     The key comes from `api_key` or else the MASKO_API_KEY environment variable, read now;
-    the base URL from `base_url`, MASKO_BASE_URL, or the real API's.
+    the base URL from `base_url`, MASKO_BASE_URL, or the real API's. `timeout` is seconds per
+    request (long-polls read longer), `max_retries` how often a failed call is sent again.
     """
-
-    projects: Projects
-    collections: Collections
-    uploads: Uploads
-    references: ReferencesArea
-    previews: Previews
-    generations: Generations
-    items: Items
-    assets: Assets
-    jobs: Jobs
 
     def __init__(
         self,
@@ -59,32 +41,17 @@ class MaskoClient:
         max_retries: int = 2,
         transport: Any = None,
     ) -> None:
-        key = ApiKey(
-            (api_key if api_key is not None else os.environ.get("MASKO_API_KEY", "")).strip()
-        )
+        key = read_key(api_key)
         del api_key  # from here on the key is only in `key`, which never shows it
-        if not key:
-            raise MissingAPIKeyError(
-                "no Masko API key: pass MaskoClient(api_key=...) or set the MASKO_API_KEY "
-                "environment variable. In a notebook, avoid pasting the key into a cell: "
-                "import getpass, os; "
-                "os.environ['MASKO_API_KEY'] = getpass.getpass('Masko API key: '). "
-                "Without a key, masko_widgets.connect() runs an offline stand-in instead."
-            )
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ValueError(
-                f"max_retries must be a whole number >= 0 (0 disables retries), got {max_retries!r}"
-            )
-        if not timeout or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        self._key = key
-        self._http = HTTP(
-            api_key=key,
-            base_url=base_url or os.environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL,
-            timeout=float(timeout),
-            max_retries=max_retries,
-            transport=transport,
+        options = Options(timeout=timeout, max_retries=max_retries)
+        http = HTTP(
+            api_key=key, base_url=read_base_url(base_url), options=options, transport=transport
         )
+        self._bind(http)
+
+    def _bind(self, http: HTTP) -> None:
+        self._http = http
+        self._models = op.Models(self)
         self.projects = Projects(self)
         self.collections = Collections(self)
         self.uploads = Uploads(self)
@@ -100,10 +67,46 @@ class MaskoClient:
         """The API root every path is relative to."""
         return self._http.base_url
 
+    @property
+    def timeout(self) -> float:
+        """Seconds each request may take (a long-poll reads longer)."""
+        return self._http.options.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How often a failed call is sent again, when that is safe."""
+        return self._http.options.max_retries
+
     def workspace_tag(self, salt: bytes) -> str:
         """A one-way tag of the workspace this client's key opens: an HMAC of the key under
         `salt`. Caches use it to keep workspaces apart without keeping the key."""
-        return self._key.tag(salt)
+        return self._http.api_key.tag(salt)
+
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> MaskoClient:
+        """A client with other defaults that shares this one's connections.
+
+        `client.with_options(timeout=120, max_retries=0).uploads.create(big)`.
+        """
+        changes: dict[str, Any] = {"timeout": timeout, "max_retries": max_retries}
+        derived = object.__new__(MaskoClient)
+        derived._bind(self._http.with_options(**_given(changes)))
+        return derived
+
+    def to_async(self) -> AsyncMaskoClient:
+        """An AsyncMaskoClient with this client's key, base URL and options (its own pool).
+
+        `aclient = connect().to_async()`, then `await aclient.credits()`.
+        """
+        from ._async_client import AsyncMaskoClient
+
+        return AsyncMaskoClient._of(self._http)
+
+    def raw_responses(self) -> AbstractContextManager[list[RawResponse]]:
+        """Collect the HTTP answers received inside a `with` block: status, headers,
+        request id, rate limits. `with client.raw_responses() as raw: client.credits()`."""
+        return capture()
 
     def __repr__(self) -> str:
         http = getattr(self, "_http", None)  # absent while __init__ refuses an argument
@@ -116,49 +119,59 @@ class MaskoClient:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (shared with clients made by `with_options`)."""
         self._http.close()
 
     def credits(self) -> int:
         """The workspace's credit balance."""
-        data = self._http.request("GET", "/credits").data
-        if isinstance(data, Mapping):
-            data = data.get("balance", data.get("credits"))
-        return int(data)
+        return self._http.run(op.credits())
 
     def suggest_actions(self, collection: Collection | str) -> list[str]:
         """6 to 8 pose names that suit the collection's character (free)."""
-        answer = self._http.request("POST", f"/collections/{object_id(collection)}/suggest-actions")
-        return [str(action) for action in list_of(answer.data, "actions")]
+        return self._http.run(op.suggest_actions(collection))
 
     def download(self, url: str) -> bytes:
         """The bytes behind an asset or preview URL."""
         return self._http.download(url)
 
 
+def _given(changes: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in changes.items() if value is not None}
+
+
 class _Area:
     def __init__(self, client: MaskoClient) -> None:
         self._client = client
         self._http = client._http
+        self._models = client._models
+
+    def _run(self, plan: Plan[T]) -> T:
+        return self._http.run(plan)
 
 
 class Projects(_Area):
     """`client.projects`: the workspace's projects."""
 
     def list(self) -> list[Project]:
-        return [Project.from_api(entry) for entry in self._http.paginate("/projects", "projects")]
+        return list(self.iter())
+
+    def iter(self) -> Iterator[Project]:
+        """Every project, fetched a page at a time as you go."""
+        return self._http.iterate(op.list_projects())
 
     def create(self, name: str) -> Project:
-        return Project.from_api(self._http.request("POST", "/projects", json={"name": name}).data)
+        return self._run(op.create_project(name))
 
 
 class Collections(_Area):
     """`client.collections`: mascot characters."""
 
     def list(self, project_id: Project | str | None = None) -> list[Collection]:
-        params = {"project_id": object_id(project_id) if project_id is not None else None}
-        entries = self._http.paginate("/collections", "collections", params)
-        return [Collection.from_api(entry) for entry in entries]
+        return list(self.iter(project_id))
+
+    def iter(self, project_id: Project | str | None = None) -> Iterator[Collection]:
+        """Every collection, fetched a page at a time as you go."""
+        return self._http.iterate(op.list_collections(project_id))
 
     def create(
         self,
@@ -169,32 +182,11 @@ class Collections(_Area):
         references: Sequence[Any] = (),
     ) -> Collection:
         """Create a collection, optionally with up to 6 references (images, assets or URLs)."""
-        resolved = [reference(value) for value in references]
-        if len(resolved) > MAX_REFERENCES:
-            raise ReferenceLimitError(
-                f"a collection holds at most {MAX_REFERENCES} references, got {len(resolved)}: "
-                "pick the 6 that show the character best"
-            )
-        asset_ids: list[str] = []
-        urls: list[str] = []
-        for kind, value in resolved:
-            if kind == "url":
-                urls.append(value)
-            else:
-                asset_ids.append(_uploaded(self._client, kind, value))
-        body = {
-            "name": name,
-            "description": description,
-            "project_id": object_id(project_id) if project_id is not None else None,
-            "reference_asset_ids": asset_ids or None,
-            "reference_image_urls": urls or None,
-        }
-        answer = self._http.request("POST", "/collections", json=_present(body))
-        return Collection.from_api(answer.data)
+        plan = op.create_collection(self._models, name, project_id, description, references)
+        return self._run(plan)
 
     def get(self, collection_id: Collection | str) -> Collection:
-        answer = self._http.request("GET", f"/collections/{object_id(collection_id)}")
-        return Collection.from_api(answer.data)
+        return self._run(op.get_collection(collection_id))
 
 
 class Uploads(_Area):
@@ -202,71 +194,21 @@ class Uploads(_Area):
 
     def create(self, image: Any) -> Asset:
         """Upload a path, bytes, file object or PIL image, or a URL for the server to fetch."""
-        loaded = load_image(image)
-        if isinstance(loaded, ImageFile):
-            answer = self._http.request("POST", "/upload", file=loaded)
-        else:
-            answer = self._http.request("POST", "/upload", json={"url": loaded})
-        return Asset.from_api(answer.data, self._client)
+        return self._run(op.upload(self._models, image))
 
 
 class ReferencesArea(_Area):
     """`client.references`: a collection's persistent references (at most 6)."""
 
     def list(self, collection_id: Collection | str) -> References:
-        answer = self._http.request("GET", f"/collections/{object_id(collection_id)}")
-        return References.from_api(answer.data)
+        return self._run(op.list_references(collection_id))
 
     def add(self, collection_id: Collection | str, image: Any) -> References:
         """Pin an image, an Asset, or a URL; a 7th is refused before anything is sent."""
-        kind, value = reference(image)
-        current = self.list(collection_id)
-        if len(current.asset_ids) >= MAX_REFERENCES and not (
-            kind == "asset_id" and value in current.asset_ids
-        ):
-            raise _full(collection_id)
-        if kind == "url":
-            body = {"url": value}
-        else:
-            body = {"asset_id": _uploaded(self._client, kind, value)}
-        path = f"/collections/{object_id(collection_id)}/references"
-        try:
-            return References.from_api(self._http.request("POST", path, json=body).data)
-        except BadRequestError as exc:
-            # Another caller may have taken the last slot since the count above.
-            if exc.field in ("asset_id", "url") and self._full(collection_id):
-                raise _full(collection_id) from exc
-            raise
-
-    def _full(self, collection_id: Collection | str) -> bool:
-        return len(self.list(collection_id).asset_ids) >= MAX_REFERENCES
+        return self._run(op.add_reference(self._models, collection_id, image))
 
     def remove(self, collection_id: Collection | str, asset: Asset | str) -> References:
-        """Unpin a reference; NotFoundError when it is not one (or the collection is unknown).
-
-        A DELETE whose answer was lost is sent again, and the server answers the replay 404: a
-        reference that was there before the call and is gone after it counts as removed.
-        """
-        asset_id = object_id(asset)
-        before = self.list(collection_id).asset_ids
-        path = f"/collections/{object_id(collection_id)}/references/{asset_id}"
-        try:
-            return References.from_api(self._http.request("DELETE", path).data)
-        except NotFoundError:
-            if asset_id not in before:
-                raise
-            after = self.list(collection_id)  # raises if the collection itself is gone
-            if asset_id in after.asset_ids:
-                raise
-            return after
-
-
-def _full(collection_id: Collection | str) -> ReferenceLimitError:
-    return ReferenceLimitError(
-        f"collection {object_id(collection_id)} already has {MAX_REFERENCES} references, "
-        "the most it can hold: remove one first (client.references.remove(collection, "
-        "asset_id))"
-    )
+        return self._run(op.remove_reference(collection_id, asset))
 
 
 class Previews(_Area):
@@ -280,28 +222,7 @@ class Previews(_Area):
         collection_id: Collection | str | None = None,
     ) -> list[Preview]:
         """Preview a prompt; `hints` (up to 6 images or URLs) are one-off style references."""
-        _require_text(prompt, "prompt")
-        resolved = [reference(value) for value in hints]
-        if len(resolved) > MAX_REFERENCES:
-            raise ReferenceLimitError(
-                f"a preview takes at most {MAX_REFERENCES} hints, got {len(resolved)}"
-            )
-        urls = [self._hint_url(kind, value) for kind, value in resolved]
-        body: dict[str, Any] = {"prompt": prompt}
-        if collection_id is not None:
-            body["collection_id"] = object_id(collection_id)
-        if urls:
-            body["reference_image_urls"] = urls
-        answer = self._http.request("POST", "/generate/preview", json=body)
-        entries = list_of(answer.data, "previews")
-        return [Preview.from_api(entry, prompt, self._client) for entry in entries]
-
-    def _hint_url(self, kind: str, value: Any) -> str:
-        if kind == "url":
-            return str(value)
-        if kind == "file":
-            return self._client.uploads.create(value).url
-        return self._client.assets.get(value).url
+        return self._run(op.preview(self._models, prompt, hints, collection_id))
 
 
 class Generations(_Area):
@@ -322,13 +243,29 @@ class Generations(_Area):
         idempotency_key: str | None = None,
     ) -> Job:
         """Generate an item's image; pass an Item instead of a name to regenerate it."""
-        _require_text(prompt, "prompt")
-        body: dict[str, Any] = {"type": "image", "image_prompt": prompt}
-        if isinstance(name, Item):
-            body["item_id"] = name.id
-        else:
-            body["name"] = pose_name(name)
-        return self._generate(collection_id, body, idempotency_key)
+        return self._run(op.image(self._models, collection_id, name, prompt, idempotency_key))
+
+    def animation(
+        self,
+        collection_id: Collection | str,
+        name: str | Item,
+        image_prompt: str,
+        animation_prompt: str,
+        *,
+        duration: int = 4,
+        loop: bool = True,
+        idempotency_key: str | None = None,
+    ) -> Job:
+        """An animation from scratch: draws the pose from `image_prompt`, then moves it.
+
+        The job makes the images and the videos (1 credit + 5 a second).
+        """
+        motion = op.Motion(duration, loop)
+        plan = op.animation(
+            self._models, collection_id, name, image_prompt, animation_prompt, motion,
+            idempotency_key,
+        )  # fmt: skip
+        return self._run(plan)
 
     def animate(
         self,
@@ -340,29 +277,19 @@ class Generations(_Area):
         loop: bool = True,
         end: Any = None,
         auto_reverse: bool = False,
+        name: str | None = None,
         idempotency_key: str | None = None,
     ) -> Job:
         """Animate an existing image (Asset of type image, Item, Job or asset id).
 
         With `end`, a transition from `source` to `end`; `auto_reverse` adds the way back.
+        `name` names the item when the source belongs to none (an upload).
         """
-        _require_text(animation_prompt, "animation_prompt")
-        if not isinstance(duration, int) or isinstance(duration, bool) or duration < MIN_DURATION:
-            raise ValueError(
-                f"duration is whole seconds ({MIN_DURATION} or more), got {duration!r}"
-            )
-        source_id, _ = source_image(source)
-        body: dict[str, Any] = {
-            "type": "animation",
-            "source_image_asset_id": source_id,
-            "animation_prompt": animation_prompt,
-            "duration": duration,
-            "loop": loop,
-        }
-        if end is not None:
-            body["end_image_asset_id"] = source_image(end, "end")[0]
-            body["auto_reverse"] = auto_reverse
-        return self._generate(collection_id, body, idempotency_key)
+        plan = op.animate(
+            self._models, collection_id, source, animation_prompt, op.Motion(duration, loop),
+            end, auto_reverse, name, idempotency_key,
+        )  # fmt: skip
+        return self._run(plan)
 
     def edit(
         self,
@@ -373,24 +300,8 @@ class Generations(_Area):
         idempotency_key: str | None = None,
     ) -> Job:
         """Edit an item's image; the new image lands on the same item."""
-        _require_text(instructions, "instructions")
-        source_id, item_id = source_image(source)
-        if item_id is None and not isinstance(source, Asset):
-            asset = self._client.assets.get(source_id)
-            source_image(asset)
-            item_id = asset.item_id
-        if item_id is None:
-            raise SourceImageError(
-                f"asset {source_id} belongs to no item (an upload?): edit changes an item's "
-                "image. Generate the item first (client.generations.image) and edit its image"
-            )
-        body = {
-            "type": "edit",
-            "item_id": item_id,
-            "source_image_asset_id": source_id,
-            "edit_instructions": instructions,
-        }
-        return self._generate(collection_id, body, idempotency_key)
+        plan = op.edit(self._models, collection_id, source, instructions, idempotency_key)
+        return self._run(plan)
 
     def keep(
         self,
@@ -401,9 +312,7 @@ class Generations(_Area):
         idempotency_key: str | None = None,
     ) -> Job:
         """Generate a preview's prompt as a real item called `name` ("keep this one")."""
-        if not isinstance(preview, Preview) or not preview.prompt:
-            raise ValueError("keep() needs a Preview returned by client.previews.create")
-        return self.image(collection_id, name, preview.prompt, idempotency_key=idempotency_key)
+        return self._run(op.keep(self._models, collection_id, preview, name, idempotency_key))
 
     def batch(
         self,
@@ -413,59 +322,32 @@ class Generations(_Area):
         idempotency_key: str | None = None,
     ) -> list[Job | APIStatusError]:
         """Up to 10 generate bodies at once; each entry is a Job or the error for that request."""
-        if not 1 <= len(requests) <= MAX_BATCH:
-            raise ValueError(f"a batch holds 1 to {MAX_BATCH} requests, got {len(requests)}")
-        bodies = [_batch_body(request) for request in requests]
-        path = f"/collections/{object_id(collection_id)}/generate-batch"
-        answer = self._request_mapping_source_errors(path, {"requests": bodies}, idempotency_key)
-        entries = list_of(answer.data, "jobs")
-        return [
-            _batch_entry(entry, body, object_id(collection_id), self._client)
-            for entry, body in zip(entries, bodies, strict=False)
-        ]
-
-    def _generate(
-        self, collection_id: Collection | str, body: dict[str, Any], idempotency_key: str | None
-    ) -> Job:
-        collection = object_id(collection_id)
-        path = f"/collections/{collection}/generate"
-        answer = self._request_mapping_source_errors(path, body, idempotency_key)
-        return _job_from_accepted(answer.data, body, collection, self._client)
-
-    def _request_mapping_source_errors(
-        self, path: str, body: Any, idempotency_key: str | None
-    ) -> Answer:
-        try:
-            return self._http.request("POST", path, json=body, idempotency_key=idempotency_key)
-        except BadRequestError as exc:
-            mapped = source_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        return self._run(op.batch(self._models, collection_id, requests, idempotency_key))
 
 
 class Items(_Area):
     """`client.items`: a collection's poses."""
 
     def list(self, collection_id: Collection | str) -> list[Item]:
-        path = f"/collections/{object_id(collection_id)}/items"
-        return [Item.from_api(entry) for entry in self._http.paginate(path, "items")]
+        return list(self.iter(collection_id))
+
+    def iter(self, collection_id: Collection | str) -> Iterator[Item]:
+        """Every item of the collection, fetched a page at a time as you go."""
+        return self._http.iterate(op.list_items(collection_id))
 
 
 class Assets(_Area):
     """`client.assets`: file metadata."""
 
     def get(self, asset_id: Asset | str) -> Asset:
-        answer = self._http.request("GET", f"/assets/{object_id(asset_id)}")
-        return Asset.from_api(answer.data, self._client)
+        return self._run(op.get_asset(self._models, asset_id))
 
 
 class Jobs(_Area):
     """`client.jobs`: generation jobs."""
 
     def get(self, job_id: Job | str) -> Job:
-        answer = self._http.request("GET", f"/jobs/{object_id(job_id)}")
-        return Job.from_api(answer.data, self._client)
+        return self._run(op.get_job(self._models, job_id))
 
     def list(
         self,
@@ -474,13 +356,17 @@ class Jobs(_Area):
         collection_id: Collection | str | None = None,
         type: str | None = None,
     ) -> list[Job]:
-        params = {
-            "status": status,
-            "collection_id": object_id(collection_id) if collection_id is not None else None,
-            "type": type,
-        }
-        entries = self._http.paginate("/jobs", "jobs", params)
-        return [Job.from_api(entry, self._client) for entry in entries]
+        return list(self.iter(status=status, collection_id=collection_id, type=type))
+
+    def iter(
+        self,
+        *,
+        status: str | None = None,
+        collection_id: Collection | str | None = None,
+        type: str | None = None,
+    ) -> Iterator[Job]:
+        """Every matching job, fetched a page at a time as you go."""
+        return self._http.iterate(op.list_jobs(self._models, status, collection_id, type))
 
     def wait(
         self,
@@ -498,60 +384,8 @@ class Jobs(_Area):
         if isinstance(job_or_id, Job) and job_or_id.done:
             return final_result(job_or_id)
         job_id = object_id(job_or_id)
-
-        def fetch(read_timeout: float) -> Job:
-            answer = self._http.request(
-                "GET",
-                f"/jobs/{job_id}",
-                params={"wait": "true"},
-                read_timeout=read_timeout,
-                max_retries=0,
-            )
-            return Job.from_api(answer.data, self._client)
-
-        return wait_for_job(fetch, job_id, timeout=timeout, on_progress=on_progress, cancel=cancel)
-
-
-def _job_from_accepted(
-    data: Mapping[str, Any], body: Mapping[str, Any], collection_id: str, client: MaskoClient
-) -> Job:
-    known = {
-        "type": body.get("type"),
-        "collection_id": collection_id,
-        "item_name": body.get("name"),
-    }
-    if body.get("item_id"):
-        known["item_id"] = body["item_id"]
-    return Job.from_api(data, client, **known)
-
-
-def _batch_body(request: Mapping[str, Any]) -> dict[str, Any]:
-    body = dict(request)
-    if "name" in body:
-        body["name"] = pose_name(body["name"])
-    for field, role in zip(SOURCE_FIELDS, ("source", "end"), strict=True):
-        if body.get(field) is not None:
-            body[field] = source_image(body[field], role)[0]
-    return body
-
-
-def _batch_entry(
-    entry: Mapping[str, Any], body: Mapping[str, Any], collection_id: str, client: MaskoClient
-) -> Job | APIStatusError:
-    if entry.get("error") is not None:
-        return error_from_body(int(entry.get("status") or 400), entry)
-    return _job_from_accepted(entry, body, collection_id, client)
-
-
-def _uploaded(client: MaskoClient, kind: str, value: Any) -> str:
-    """An asset id for a resolved reference, uploading it first when it is a file."""
-    return client.uploads.create(value).id if kind == "file" else value
-
-
-def _require_text(value: Any, name: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-
-
-def _present(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if value is not None}
+        known = job_or_id if isinstance(job_or_id, Job) else None
+        plan = wait_plan(
+            job_id, self._models.job, timeout=timeout, on_progress=on_progress, known=known
+        )
+        return self._http.run(plan, cancel, job_id)

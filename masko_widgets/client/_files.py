@@ -37,8 +37,10 @@ def load_image(image: Any) -> ImageFile | str:
     anything that is not a PNG, JPEG, WebP or GIF of at most 10 MB and 40 megapixels
     (read from the header: an oversized image is never decoded).
     """
-    if is_url(image) or isinstance(image, ImageFile):
+    if isinstance(image, ImageFile):
         return image
+    if is_url(image):
+        return str(image)
     if isinstance(image, (bytes, bytearray, memoryview)):
         return _checked("image", bytes(image))
     if isinstance(image, (str, os.PathLike)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -16,21 +16,42 @@ from ._errors import MaskoError
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ._client import MaskoClient
-
 
 def _mapping(value: Any) -> Mapping[str, str]:
     return MappingProxyType(dict(value or {}))
 
 
-def _attached(model: Any) -> MaskoClient:
+def _attached(model: Any) -> Any:
+    """The client a model came from (a MaskoClient, or an AsyncMaskoClient for Async* models)."""
     if model._client is None:
         raise MaskoError(
             f"this {type(model).__name__} was built by hand; get it from a MaskoClient "
             "to read its file"
         )
-    client: MaskoClient = model._client
-    return client
+    return model._client
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            spec.name: _plain(getattr(value, spec.name))
+            for spec in fields(value)
+            if not spec.name.startswith("_")
+        }
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+class _Model:
+    """What every model offers besides its fields."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model's fields as plain JSON-ready values (dicts, lists, strings, numbers)."""
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
 
 def _decoded(data: bytes) -> Image.Image:
@@ -49,7 +70,8 @@ class _Readable:
 
     def read(self) -> bytes:
         """Download the file's bytes."""
-        return _attached(self).download(self.url)
+        data: bytes = _attached(self).download(self.url)
+        return data
 
     def to_pil(self) -> Image.Image:
         """The file decoded by Pillow (images only)."""
@@ -69,8 +91,27 @@ class _Readable:
         return True
 
 
+class _AsyncReadable:
+    """File access for models of an AsyncMaskoClient: `await asset.read()`."""
+
+    url: str
+    _client: Any
+
+    async def read(self) -> bytes:
+        """Download the file's bytes."""
+        data: bytes = await _attached(self).download(self.url)
+        return data
+
+    async def to_pil(self) -> Image.Image:
+        """The file decoded by Pillow (images only)."""
+        return _decoded(await self.read())
+
+    def _repr_png_(self) -> None:
+        return None  # a notebook's display cannot await a download
+
+
 @dataclass(frozen=True)
-class Project:
+class Project(_Model):
     """A workspace's container of collections."""
 
     id: str
@@ -91,7 +132,7 @@ class Project:
 
 
 @dataclass(frozen=True)
-class Collection:
+class Collection(_Model):
     """One mascot character: its references, style card and items."""
 
     id: str
@@ -123,7 +164,7 @@ class Collection:
 
 
 @dataclass(frozen=True)
-class References:
+class References(_Model):
     """A collection's persistent references (at most 6) and its cached style card."""
 
     asset_ids: tuple[str, ...]
@@ -137,7 +178,7 @@ class References:
 
 
 @dataclass(frozen=True)
-class Item:
+class Item(_Model):
     """One pose of a collection; `assets` maps each asset type to its newest asset id."""
 
     id: str
@@ -167,7 +208,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Asset(_Readable):
+class Asset(_Readable, _Model):
     """One file: an image, a transparent image or a video."""
 
     id: str
@@ -209,7 +250,7 @@ class Asset(_Readable):
 
 
 @dataclass(frozen=True)
-class Preview(_Readable):
+class Preview(_Readable, _Model):
     """An ephemeral preview: a URL that expires, with no asset id (it cannot be a source)."""
 
     url: str
@@ -232,7 +273,7 @@ class Preview(_Readable):
 
 
 @dataclass(frozen=True)
-class JobError:
+class JobError(_Model):
     """Why a job failed."""
 
     code: str | None
@@ -248,7 +289,7 @@ class JobError:
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(_Model):
     """A generation: its state, and the assets it makes (URLs are final from the start)."""
 
     id: str
@@ -278,14 +319,18 @@ class Job:
         cancel: threading.Event | None = None,
     ) -> Job:
         """Block until the job is done; see `MaskoClient.jobs.wait`."""
-        return _attached(self).jobs.wait(
+        job: Job = _attached(self).jobs.wait(
             self, timeout=timeout, on_progress=on_progress, cancel=cancel
         )
+        return job
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], client: Any = None, **known: Any) -> Job:
         """Build from a job body or a 202 body; `known` fills what a bare 202 leaves out."""
         given = {key: data[key] for key in _JOB_FIELDS if data.get(key) is not None}
+        output = data.get("output_data")  # the older job shape keeps the item id there
+        if isinstance(output, Mapping) and "item_id" not in given and output.get("item_id"):
+            given["item_id"] = output["item_id"]
         values = {"status": "pending", **known, **given}
         parsed: dict[str, Any] = {name: values.get(name) for name in _JOB_FIELDS}
         parsed["asset_ids"] = _mapping(parsed["asset_ids"])
@@ -296,3 +341,33 @@ class Job:
 
 _JOB_FIELDS = tuple(spec.name for spec in fields(Job) if spec.name not in ("id", "_client"))
 """The fields of a Job read from its JSON body (or filled in from what the caller knows)."""
+
+
+class AsyncAsset(_AsyncReadable, Asset):  # type: ignore[misc]  # awaited read, to_pil
+    """An Asset of an AsyncMaskoClient: `await asset.read()`, `await asset.save(path)`."""
+
+    async def save(self, path: str | Path) -> Path:  # type: ignore[override]
+        """Download the file to `path` and return the path."""
+        target = Path(path)
+        target.write_bytes(await self.read())
+        return target
+
+
+class AsyncPreview(_AsyncReadable, Preview):  # type: ignore[misc]  # awaited read, to_pil
+    """A Preview of an AsyncMaskoClient: `await preview.read()`."""
+
+
+class AsyncJob(Job):
+    """A Job of an AsyncMaskoClient: `await job.wait()`."""
+
+    async def wait(  # type: ignore[override]
+        self,
+        timeout: float = 600,
+        on_progress: Callable[[Job], None] | None = None,
+    ) -> Job:
+        """Wait until the job is done; cancel the awaiting task to stop waiting.
+
+        See `AsyncMaskoClient.jobs.wait`.
+        """
+        job: Job = await _attached(self).jobs.wait(self, timeout=timeout, on_progress=on_progress)
+        return job

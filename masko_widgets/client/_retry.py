@@ -63,7 +63,7 @@ def retry_delay(
 
 def backoff(attempt: int, rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: BASE_DELAY doubled per attempt, capped, times 0.5-1."""
-    return min(BASE_DELAY * 2.0**attempt, MAX_BACKOFF) * (0.5 + 0.5 * rand())
+    return float(min(BASE_DELAY * 2**attempt, MAX_BACKOFF) * (0.5 + 0.5 * rand()))
 
 
 def _parse_retry_after(value: str | None, now: datetime | None) -> float | None:

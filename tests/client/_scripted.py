@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -58,3 +59,23 @@ class Recording(httpx.HTTPTransport):
     @property
     def methods(self) -> list[str]:
         return [method for method, _ in self.requests]
+
+
+class AsyncRecording(httpx.AsyncHTTPTransport):
+    """A real async HTTP transport that remembers (method, path) of every request it sends
+    and the path of every answer it received, and sets `long_poll` (an asyncio.Event) once a
+    `?wait=true` request has gone out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[tuple[str, str]] = []
+        self.answered: list[str] = []
+        self.long_poll: asyncio.Event | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path))
+        if request.url.params.get("wait") == "true" and self.long_poll is not None:
+            self.long_poll.set()
+        response = await super().handle_async_request(request)
+        self.answered.append(request.url.path)
+        return response

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from masko_widgets import MaskoClient
+from masko_widgets import AsyncMaskoClient, MaskoClient
 from tests.client._scripted import BASE, KEY, Recording, Script
 
 
@@ -36,3 +36,22 @@ def recorded(standin) -> Iterator[tuple[MaskoClient, Recording]]:
     recording = Recording()
     with MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=recording) as client:
         yield client, recording
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio, the loop of Jupyter kernels."""
+    return "asyncio"
+
+
+@pytest.fixture
+def ascripted() -> Callable[..., tuple[AsyncMaskoClient, Script]]:
+    """Factory: (client, script) for an AsyncMaskoClient whose every request goes to a Script."""
+
+    def make(*steps: Any, **options: Any) -> tuple[AsyncMaskoClient, Script]:
+        script = Script(*steps)
+        transport = httpx.MockTransport(script)
+        client = AsyncMaskoClient(api_key=KEY, base_url=BASE, transport=transport, **options)
+        return client, script
+
+    return make

@@ -24,7 +24,7 @@ from masko_widgets import (
     ReferenceLimitError,
     SourceImageError,
 )
-from masko_widgets.client._http import PAGE_SIZE
+from masko_widgets._contract import PAGE_LIMIT_MAX as PAGE_SIZE
 from tests.client._scripted import Recording
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from masko_widgets import BadRequestError, InsufficientCreditsError, NotFoundError
-from tests.client._scripted import answer
+from masko_widgets import (
+    BadRequestError,
+    InsufficientCreditsError,
+    JobTimeoutError,
+    MaskoClient,
+    NotFoundError,
+)
+from tests.client._scripted import BASE, KEY, answer
+from tests.client._shapes import MP4, ShapedMasko
 
 COLLECTION = {
     "id": "c1",
@@ -132,3 +140,88 @@ def test_credits_as_a_bare_object(scripted):
 def test_suggested_actions_as_a_bare_list(scripted):
     client, _ = scripted(answer(200, {"data": ["wave", "jump", "sleep"]}))
     assert client.suggest_actions("c1") == ["wave", "jump", "sleep"]
+
+
+@pytest.mark.parametrize("shape", ["contract", "docs-new", "docs-old"])
+def test_the_readme_flow_on_each_documented_shape(shape, tmp_path):
+    masko = ShapedMasko(shape)
+    with MaskoClient(api_key=KEY, base_url=BASE, transport=httpx.MockTransport(masko)) as client:
+        collection = client.collections.create("Pip")
+        job = client.generations.image(collection, "waving", "the mascot waving").wait()
+        video = client.generations.animate(collection, job, "waves hello", duration=2).wait()
+        client.assets.get(video.asset_ids["video"]).save(tmp_path / "waving.mp4")
+    assert masko.sources == ["image-1"]
+    assert (tmp_path / "waving.mp4").read_bytes() == MP4
+    assert job.item_id == "item1" and video.item_id == "item2"
+
+
+def test_a_job_known_only_by_its_urls_is_animated_through_its_item(tmp_path):
+    masko = ShapedMasko("bare-202-new-job")
+    with MaskoClient(api_key=KEY, base_url=BASE, transport=httpx.MockTransport(masko)) as client:
+        job = client.generations.image("c1", "waving", "the mascot waving").wait()
+        assert dict(job.asset_ids) == {} and job.item_id == "item1"
+        video = client.generations.animate("c1", job, "waves hello", duration=2).wait()
+        assert client.download(video.urls["video"]) == MP4
+    assert masko.sources == ["image-1"]
+
+
+def test_wait_keeps_the_asset_ids_of_the_202_when_the_job_has_none(scripted):
+    accepted = {"data": {"job_id": "j1", "item_id": "i1", "asset_ids": {"image": "a1"}}}
+    detail = {"data": {"id": "j1", "status": "completed", "urls": {"image": "https://u"}}}
+    client, _ = scripted(answer(202, accepted), answer(200, detail))
+    job = client.generations.image("c1", "wave", "waving").wait()
+    assert (dict(job.asset_ids), job.item_id, job.urls["image"]) == (
+        {"image": "a1"},
+        "i1",
+        "https://u",
+    )
+    assert job.type == "image" and job.item_name == "wave"
+
+
+def test_the_older_job_shape_names_its_item_under_output_data(scripted):
+    old = {"id": "j1", "status": "completed", "output_data": {"item_id": "item_456", "duration": 4}}
+    client, _ = scripted(answer(200, old))
+    assert client.jobs.get("j1").item_id == "item_456"
+
+
+@pytest.mark.timeout(30)
+def test_a_long_poll_held_past_the_read_timeout_is_asked_again(scripted):
+    held = httpx.ReadTimeout("held longer than the read timeout")
+    done = {"data": {"id": "j1", "status": "completed"}}
+    client, script = scripted(held, held, held, held, answer(200, done))
+    assert client.jobs.wait("j1", timeout=600).status == "completed"
+    reads = [request.extensions["timeout"]["read"] for request in script.requests]
+    assert len(reads) == 5
+    assert reads[0] < reads[1] < reads[2] <= reads[3] == reads[4] <= 600
+
+
+def test_the_deadline_holds_while_long_polls_time_out(scripted):
+    client, script = scripted(httpx.ReadTimeout("held"))
+    with pytest.raises(JobTimeoutError):
+        client.jobs.wait("j1", timeout=1.0)
+    assert 1 <= len(script.requests) <= 4
+
+
+def test_a_refused_page_limit_falls_back_to_the_servers_own(scripted):
+    def page(request):
+        params = request.url.params
+        if "limit" in params:
+            error = {"code": "bad_request", "message": "limit must be at most 100"}
+            return answer(400, {"error": {**error, "field": "limit"}})
+        offset = int(params["offset"])
+        items = [{"id": f"i{n}"} for n in range(offset, min(offset + 3, 7))]
+        pagination = {"total": 7, "limit": 3, "offset": offset, "has_more": offset + 3 < 7}
+        return answer(200, {"data": items, "meta": {"pagination": pagination}})
+
+    client, script = scripted(page)
+    assert [item.id for item in client.items.list("c1")] == [f"i{n}" for n in range(7)]
+    asked = [dict(request.url.params) for request in script.requests]
+    assert asked[0]["limit"] == "200" and all("limit" not in query for query in asked[1:])
+    assert [query["offset"] for query in asked[1:]] == ["0", "3", "6"]
+
+
+def test_a_refusal_that_is_not_about_the_limit_is_raised(scripted):
+    client, script = scripted(answer(400, {"error": {"code": "bad_request", "message": "status"}}))
+    with pytest.raises(BadRequestError, match="status"):
+        client.jobs.list(status="bogus")
+    assert len(script.requests) == 2  # once with the limit, once without

@@ -182,6 +182,6 @@ def test_a_saved_notebook_of_verbose_tracebacks_holds_no_key(server, tmp_path):
         (error,) = [out for out in notebook.cells[index].outputs if out.output_type == "error"]
         assert error.ename == RAISED[case], case
         shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
-        assert "self = " in shown and "method = 'GET'" in shown  # each frame's variables
+        assert "self = " in shown and "method='GET'" in shown  # each frame's variables
     text = saved.read_bytes()
     assert [needle for needle in needles(UNKNOWN_KEY) if needle in text] == []
