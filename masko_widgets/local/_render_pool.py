@@ -1,0 +1,120 @@
+"""Worker processes for renders, so drawing and encoding never hold the server's GIL.
+
+Workers only turn inputs into bytes: every row, charge and file stays with the server process.
+At most `render_workers()` renders run at once, one core fewer than the machine has (at least
+one), so handling requests always has a core. A pool is replaced after `RECYCLE_AFTER` renders,
+which hands its workers' memory back to the system; this is done here rather than with
+`max_tasks_per_child`, which Python 3.10 lacks and which can hang on 3.11 (CPython gh-115634).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+RECYCLE_AFTER = 200
+"""Renders a pool's workers do before fresh ones replace them."""
+MAX_WORKERS = 4
+_PRELOAD = ["masko_widgets.local._render"]
+"""Imported once by the fork server, so each worker starts with the drawing code loaded."""
+_PARENT_CHECK = 0.5
+"""Seconds between a worker's checks that the process it serves is still alive."""
+
+
+def render_workers(cores: int | None = None) -> int:
+    """Renders at once: every core but one, at least one, at most MAX_WORKERS."""
+    cores = cores if cores is not None else os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores - 1))
+
+
+class RenderPool:
+    """Runs functions in worker processes, started on first use and recycled as they age."""
+
+    def __init__(self, workers: int | None = None, recycle_after: int = RECYCLE_AFTER) -> None:
+        self.workers = workers or render_workers()
+        self._recycle_after = recycle_after
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._done = 0
+        self._stopped = False
+
+    def submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
+        """Start `work(*args)` in a worker; `work` and its arguments must pickle."""
+        with self._lock:
+            if self._stopped:
+                raise RuntimeError("the render pool is stopped")
+            if self._pool is None or self._done >= self._recycle_after:
+                self._replace()
+            self._done += 1
+            assert self._pool is not None
+            try:
+                return self._pool.submit(work, *args)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+                self._replace()
+                return self._pool.submit(work, *args)
+
+    def run(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` in a worker, waited for."""
+        return self.submit(work, *args).result()
+
+    def stop(self) -> None:
+        """Let running renders finish, then end the workers."""
+        with self._lock:
+            self._stopped = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _replace(self) -> None:
+        """A new pool; the old one's workers end once their renders are done."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=_context(),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
+        self._done = 0
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork server where there is one (fast starts, no copy of the server's threads), else
+    spawn; never a plain fork of a process that runs threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _watch_parent(server_pid: int) -> None:
+    """In a worker: exit when the server process is gone (killed, crashed), so no worker
+    outlives it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(_PARENT_CHECK)
+            if os.getppid() != parent or not _alive(server_pid):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="masko-render-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
