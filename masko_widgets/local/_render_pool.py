@@ -5,6 +5,8 @@ At most `render_workers()` renders run at once, one core fewer than the machine 
 one), so handling requests always has a core. A pool is replaced after `RECYCLE_AFTER` renders,
 which hands its workers' memory back to the system; this is done here rather than with
 `max_tasks_per_child`, which Python 3.10 lacks and which can hang on 3.11 (CPython gh-115634).
+Workers also end after `IDLE_STOP` seconds without a render, so a stand-in between two lessons
+is back to its idle size; the next render forks a fresh one from the fork server.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ T = TypeVar("T")
 
 RECYCLE_AFTER = 200
 """Renders a pool's workers do before fresh ones replace them."""
+IDLE_STOP = 10.0
+"""Seconds without a render after which the workers end."""
 MAX_WORKERS = 4
 _PRELOAD = ["masko_widgets.local._render"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
@@ -38,12 +42,20 @@ def render_workers(cores: int | None = None) -> int:
 class RenderPool:
     """Runs functions in worker processes, started on first use and recycled as they age."""
 
-    def __init__(self, workers: int | None = None, recycle_after: int = RECYCLE_AFTER) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        recycle_after: int = RECYCLE_AFTER,
+        idle_stop: float = IDLE_STOP,
+    ) -> None:
         self.workers = workers or render_workers()
         self._recycle_after = recycle_after
+        self._idle_stop = idle_stop
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._done = 0
+        self._running = 0
+        self._idle_timer: threading.Timer | None = None
         self._stopped = False
 
     def submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
@@ -56,10 +68,16 @@ class RenderPool:
             self._done += 1
             assert self._pool is not None
             try:
-                return self._pool.submit(work, *args)
+                future = self._pool.submit(work, *args)
             except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
                 self._replace()
-                return self._pool.submit(work, *args)
+                future = self._pool.submit(work, *args)
+            self._running += 1
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+                self._idle_timer = None
+        future.add_done_callback(self._finished)
+        return future
 
     def run(self, work: Callable[..., T], *args: Any) -> T:
         """`work(*args)` in a worker, waited for."""
@@ -70,8 +88,27 @@ class RenderPool:
         with self._lock:
             self._stopped = True
             pool, self._pool = self._pool, None
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _finished(self, _future: Future[Any]) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running or self._stopped:
+                return
+            self._idle_timer = threading.Timer(self._idle_stop, self._retire, (self._pool,))
+            self._idle_timer.daemon = True
+            self._idle_timer.start()
+
+    def _retire(self, pool: ProcessPoolExecutor | None) -> None:
+        """End the workers of a pool that stayed idle."""
+        with self._lock:
+            if self._running or pool is None or pool is not self._pool:
+                return
+            self._pool = None
+        pool.shutdown(wait=False)
 
     def _replace(self) -> None:
         """A new pool; the old one's workers end once their renders are done."""

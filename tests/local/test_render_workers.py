@@ -16,35 +16,10 @@ import pytest
 from masko_widgets import local
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._render_pool import RenderPool, render_workers
+from tests.local.processes import descendants, stat
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process below `pid`, read from /proc."""
-    found: list[int] = []
-    todo = [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            todo += [int(child) for child in children]
-            found += [int(child) for child in children]
-    return found
-
-
-def stat(pid: int) -> list[str] | None:
-    """The fields of /proc/pid/stat after the command name; None once the process is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text.rpartition(")")[2].split()
-    return None if fields[0] == "Z" else fields
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -95,6 +70,16 @@ def test_workers_are_replaced_after_their_share_of_renders():
     finally:
         pool.stop()
     assert first[0] == first[1] != later != os.getpid()
+
+
+def test_idle_workers_end_and_the_next_render_starts_one():
+    pool = RenderPool(workers=1, idle_stop=0.2)
+    try:
+        worker = pool.run(os.getpid)
+        assert wait_gone([worker], timeout=20) == []
+        assert pool.run(os.getpid) not in (worker, os.getpid())
+    finally:
+        pool.stop()
 
 
 def test_a_render_burns_a_worker_core_not_the_servers(connect, make_png):
