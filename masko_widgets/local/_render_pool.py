@@ -29,6 +29,9 @@ IDLE_STOP = 10.0
 MAX_WORKERS = 4
 _PRELOAD = ["masko_widgets.local._render"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
+WORKER_NICENESS = 10
+"""How much lower than the server a worker's CPU priority is: under contention, requests
+come first and renders take what is left."""
 _PARENT_CHECK = 0.5
 """Seconds between a worker's checks that the process it serves is still alive."""
 
@@ -117,7 +120,7 @@ class RenderPool:
         self._pool = ProcessPoolExecutor(
             self.workers,
             mp_context=_context(),
-            initializer=_watch_parent,
+            initializer=_start_worker,
             initargs=(os.getpid(),),
         )
         self._done = 0
@@ -133,9 +136,11 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _watch_parent(server_pid: int) -> None:
-    """In a worker: exit when the server process is gone (killed, crashed), so no worker
-    outlives it."""
+def _start_worker(server_pid: int) -> None:
+    """In a worker: yield the CPU to the server, and exit when the server process is gone
+    (killed, crashed), so no worker outlives it."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     parent = os.getppid()
 
     def watch() -> None:
