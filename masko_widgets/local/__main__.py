@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from masko_widgets.local import DamagedDataFolderError, LocalServer, start
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.students and not args.data_dir:
         parser.error("--students needs --data-dir, so the class keeps its work across a restart")
+    if args.roster and not args.students:
+        parser.error("--roster goes with --students: say how many students the class has")
     try:
         server = start(args.data_dir, port=args.port, host=args.host, credits=args.credits)
     except DamagedDataFolderError as exc:
@@ -79,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _count(low: int, high: int) -> type[int]:
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, or an error saying so."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -89,7 +94,7 @@ def _count(low: int, high: int) -> type[int]:
             raise argparse.ArgumentTypeError(f"give a whole number from {low} to {high}")
         return value
 
-    return parse  # type: ignore[return-value]
+    return parse
 
 
 def _class_roster(server: LocalServer, path: Path, students: int, credits: int) -> list[Student]:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -33,7 +34,7 @@ WORKER_NICENESS = 10
 """How much lower than the server a worker's CPU priority is: under contention, requests
 come first and renders take what is left."""
 _PARENT_CHECK = 0.5
-"""Seconds between a worker's checks that the process it serves is still alive."""
+"""Seconds between a worker's checks that the server it serves is still alive."""
 
 
 def render_workers(cores: int | None = None) -> int:
@@ -121,7 +122,7 @@ class RenderPool:
             self.workers,
             mp_context=_context(),
             initializer=_start_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), _birth(os.getpid())),
         )
         self._done = 0
 
@@ -136,27 +137,33 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(server_pid: int) -> None:
+def _start_worker(server_pid: int, server_birth: str | None) -> None:
     """In a worker: yield the CPU to the server, and exit when the server process is gone
-    (killed, crashed), so no worker outlives it."""
+    (killed, crashed), so no worker outlives it. (A worker keeps the fork server alive, so
+    it watches the server itself, by pid and start time, as a pid can be reused.)"""
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
-    parent = os.getppid()
 
     def watch() -> None:
-        while True:
+        while _birth(server_pid) == server_birth:
             time.sleep(_PARENT_CHECK)
-            if os.getppid() != parent or not _alive(server_pid):
-                os._exit(0)
+        os._exit(0)
 
     threading.Thread(target=watch, name="masko-render-watch", daemon=True).start()
 
 
-def _alive(pid: int) -> bool:
+def _birth(pid: int) -> str | None:
+    """When process `pid` started ("" where /proc cannot tell); None when it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        pass
+    else:
+        return None if fields[0] == "Z" else fields[19]  # a zombie has ended
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        pass
+    return ""

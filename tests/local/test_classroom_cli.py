@@ -118,6 +118,7 @@ def test_a_class_needs_a_data_folder_and_sane_numbers():
         (["--students", "3"], "--students needs --data-dir"),
         (["--data-dir", "x", "--students", "0"], "whole number from 1"),
         (["--data-dir", "x", "--students", "2", "--credits", "-5"], "whole number from 0"),
+        (["--data-dir", "x", "--roster", "r.csv"], "--roster goes with --students"),
     ]:
         result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60)
         assert result.returncode == 2
