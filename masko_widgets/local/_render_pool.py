@@ -30,9 +30,6 @@ IDLE_STOP = 10.0
 MAX_WORKERS = 4
 _PRELOAD = ["masko_widgets.local._render"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
-WORKER_NICENESS = 10
-"""How much lower than the server a worker's CPU priority is: under contention, requests
-come first and renders take what is left."""
 _PARENT_CHECK = 0.5
 """Seconds between a worker's checks that the server it serves is still alive."""
 
@@ -138,11 +135,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _start_worker(server_pid: int, server_birth: str | None) -> None:
-    """In a worker: yield the CPU to the server, and exit when the server process is gone
-    (killed, crashed), so no worker outlives it. (A worker keeps the fork server alive, so
-    it watches the server itself, by pid and start time, as a pid can be reused.)"""
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
+    """In a worker: exit when the server process is gone (killed, crashed), so no worker
+    outlives it. (A worker keeps the fork server alive, so it watches the server itself, by
+    pid and start time, as a pid can be reused.)"""
 
     def watch() -> None:
         while _birth(server_pid) == server_birth:

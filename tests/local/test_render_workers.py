@@ -15,7 +15,7 @@ import pytest
 
 from masko_widgets import local
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local._render_pool import WORKER_NICENESS, RenderPool, render_workers
+from masko_widgets.local._render_pool import RenderPool, render_workers
 from tests.local.processes import descendants, stat
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -95,7 +95,6 @@ def test_a_render_burns_a_worker_core_not_the_servers(connect, make_png):
         worker_cpu = cpu_seconds(workers) - worker_before
         server_cpu = time.process_time() - server_before
         assert clip["status"] == "completed"
-        assert {int(stat(pid)[16]) for pid in workers} == {os.nice(0) + WORKER_NICENESS}
     assert worker_cpu > 1.0 and worker_cpu > 3 * server_cpu, (worker_cpu, server_cpu)
     assert not any(stat(pid) for pid in workers)  # stopping ended them
 
