@@ -129,6 +129,8 @@ class JobRunner:
         else:
             try:
                 with self._rendering:
+                    if self._stopping.is_set():
+                        return  # left processing: the next start runs it again
                     files = self.render(self.store, job, self._renders.run)
             except Exception:
                 log.exception("job %s failed while rendering", job_id)
