@@ -155,6 +155,8 @@ def _birth(pid: int) -> str | None:
         pass
     else:
         return None if fields[0] == "Z" else fields[19]  # a zombie has ended
+    if os.name == "nt":
+        return ""  # os.kill(pid, 0) would end the process there
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
