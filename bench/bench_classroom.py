@@ -1,20 +1,31 @@
-"""Classroom load: 30 students at once on one stand-in, each with their own workspace key.
+"""Classroom load: classes of students at once on one stand-in, each with their own key.
 
-Each student runs the quickstart path: a collection with 3 references, 4 poses, 2 previews
-with a hint, and one 2 s animation of a pose. Reported: requests, errors (goal 0), credits
-charged against what the work costs (goal: equal), p50/p95 of the requests that do not
-generate, and the time for the whole class against one student alone.
+The stand-in runs in its own process, started as the README tells a teacher (`masko-local
+--students N --credits C --roster ...`); the students are client threads of this process, one
+roster key each. Each student runs the quickstart path: a collection with 3 references, 4
+poses, 2 previews with a hint, and one 2 s animation of a pose. Several classes run in a row
+on the same stand-in, each followed by a pause. Reported per class, beside the load average:
+requests, errors (goal 0), credits charged against what the work costs (goal: equal), p50/p95
+of the requests that do not generate (goal: p95 at most 100 ms), and the stand-in's process
+tree memory (workers included) before, at its peak and after the pause. The anchor is the
+same path for one student alone on a stand-in of its own.
 
-Run from the repository root: python bench/bench_classroom.py [--students 30]
+Run from the repository root: python bench/bench_classroom.py [--classes 10,30,30] [--idle 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
+import os
 import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -27,8 +38,9 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from masko_widgets import MaskoClient, local
+from masko_widgets import MaskoClient
 from masko_widgets.local._generation import COST_PER_SECOND, IMAGE_COST
+from tests.local.processes import TreeMemory, tree_memory
 
 POSES = ("waving", "jumping", "thinking", "sitting")
 ANIMATION_SECONDS = 2
@@ -106,13 +118,13 @@ class Student:
     seconds: float = 0.0
 
 
-def lesson(server: local.LocalServer, student: Student, timings: Timings) -> None:
+def lesson(url: str, student: Student, timings: Timings) -> None:
     """The quickstart path for one student; what went wrong lands in `student.errors`."""
     began = time.perf_counter()
     drawings = [character((240 - 8 * n, 120 + 12 * n, 40 + student.index)) for n in range(3)]
     try:
         transport = Timing(timings)  # its own: closing a client closes its transport
-        with MaskoClient(api_key=student.key, base_url=server.url, transport=transport) as client:
+        with MaskoClient(api_key=student.key, base_url=url, transport=transport) as client:
             before = client.credits()
             collection = client.collections.create(f"Pip {student.index}", references=drawings)
             poses = [
@@ -131,13 +143,85 @@ def lesson(server: local.LocalServer, student: Student, timings: Timings) -> Non
     student.seconds = time.perf_counter() - began
 
 
-def run(server: local.LocalServer, count: int) -> tuple[list[Student], Timings, float]:
+def run(url: str, keys: list[str]) -> tuple[list[Student], Timings, float]:
+    """One class: a client thread per key, all at once."""
     timings = Timings()
-    students = [Student(index, server.new_workspace_key()) for index in range(count)]
+    students = [Student(index, key) for index, key in enumerate(keys)]
     began = time.perf_counter()
-    with ThreadPoolExecutor(count) as pool:
-        list(pool.map(lambda student: lesson(server, student, timings), students))
+    with ThreadPoolExecutor(len(students)) as pool:
+        list(pool.map(lambda student: lesson(url, student, timings), students))
     return students, timings, time.perf_counter() - began
+
+
+class Teacher:
+    """The stand-in in a process of its own, started as the README tells a teacher:
+    `masko-local --data-dir DIR --students N --credits C --roster DIR/roster.csv`."""
+
+    def __init__(self, folder: Path, students: int, credits: int) -> None:
+        self.folder = folder
+        self.roster = folder / "roster.csv"
+        command = shutil.which("masko-local")
+        self.command = [
+            *([command] if command else [sys.executable, "-m", "masko_widgets.local"]),
+            *("--data-dir", str(folder), "--students", str(students)),
+            *("--credits", str(credits), "--roster", str(self.roster)),
+        ]
+        self.url = ""
+        self.keys: list[str] = []
+
+    def __enter__(self) -> Teacher:
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        assert self.process.stdout is not None
+        lines = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"masko-local stopped: {''.join(lines)}")
+            lines.append(line)
+        self.url = lines[0].split(" at ")[1].strip()
+        with self.roster.open() as file:
+            self.keys = [row["api_key"] for row in csv.DictReader(file)]
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=120)
+
+    def memory(self) -> TreeMemory:
+        """The stand-in's process tree: the server, its fork server and render workers."""
+        return tree_memory(self.process.pid)
+
+
+class Peak:
+    """The highest memory of a teacher's stand-in while the block runs (sampled 5 times a
+    second)."""
+
+    def __init__(self, teacher: Teacher) -> None:
+        self.teacher = teacher
+        self.highest = teacher.memory()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            now = self.teacher.memory()
+            if now.rss > self.highest.rss:
+                self.highest = now
+
+    def __enter__(self) -> Peak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def load_average() -> str:
+    """The 1-minute load average (other work on the machine), as `uptime` shows it."""
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -181,16 +265,39 @@ def report(title: str, students: list[Student], timing: Timings, elapsed: float)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument(
+        "--classes",
+        default="10,30,30",
+        help="students of each class in a row on one stand-in (default: 10,30,30)",
+    )
+    parser.add_argument(
+        "--idle", type=float, default=12.0, help="seconds idle after a class (default: 12)"
+    )
     args = parser.parse_args()
-    with local.start() as server:
-        alone = run(server, 1)
-        report("alone", *alone)
-        everyone = run(server, args.students)
-        report("classroom", *everyone)
-    print(f"class of {args.students} vs one student alone: {everyone[2] / alone[2]:.1f} x the time")
-    failed = sum(len(s.errors) for s in everyone[0]) or any(s.charged != COST for s in everyone[0])
+    sizes = [int(size) for size in args.classes.split(",")]
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="masko-class-") as folder:
+        with Teacher(Path(folder) / "alone", students=1, credits=COST) as alone:
+            failed |= lesson_of(alone, 1, "anchor, one student", args.idle)
+        with Teacher(Path(folder) / "class", max(sizes), COST * len(sizes)) as teacher:
+            for number, size in enumerate(sizes, 1):
+                failed |= lesson_of(teacher, size, f"class {number}", args.idle)
     sys.exit(1 if failed else 0)
+
+
+def lesson_of(teacher: Teacher, size: int, title: str, idle: float) -> bool:
+    """One class on the teacher's stand-in, reported with its memory; whether it failed."""
+    before = teacher.memory()
+    with Peak(teacher) as peak:
+        students, timing, elapsed = run(teacher.url, teacher.keys[:size])
+    time.sleep(idle)  # the pause between two lessons, then see what memory came back
+    after = teacher.memory()
+    report(f"{title} (load average {load_average()})", students, timing, elapsed)
+    print(
+        f"  stand-in process tree: {before} before, peak {peak.highest} during,"
+        f" {after} after {idle:.0f} s idle"
+    )
+    return bool(sum(len(s.errors) for s in students)) or any(s.charged != COST for s in students)
 
 
 if __name__ == "__main__":

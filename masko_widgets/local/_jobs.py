@@ -1,10 +1,11 @@
 """The worker pool that runs jobs, and the waiting room for `GET /jobs/:id?wait=true`.
 
-A job goes pending -> processing -> completed | failed. Rendering happens on pool threads,
-never on the server's event loop; a job then waits out the rest of its simulated latency
-(counted from submission), so concurrent jobs overlap. Stopping leaves unfinished jobs in
-the database: the next start on the same folder runs them again (`resume`), so none stays
-pending forever.
+A job goes pending -> processing -> completed | failed. Rendering happens in worker processes
+(`RenderPool`), never on the server's event loop nor under its GIL; each job's row, charge and
+files stay with this process, on pool threads that wait for their render. A job then waits
+out the rest of its simulated latency (counted from submission), so concurrent jobs overlap.
+Stopping leaves unfinished jobs in the database: the next start on the same folder runs them
+again (`resume`), so none stays pending forever.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,18 +21,20 @@ from typing import Any, TypeVar
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._faults import FaultDice
+from masko_widgets.local._render import Draw
+from masko_widgets.local._render_pool import RenderPool
 from masko_widgets.local._store import Row, Store
 
 log = logging.getLogger("masko_widgets.local")
 
 T = TypeVar("T")
-Renderer = Callable[[Store, Row], Mapping[str, tuple[bytes, int, int]]]
+Renderer = Callable[[Store, Row, Draw], Mapping[str, tuple[bytes, int, int]]]
+"""render(store, job, draw): a job's files, drawn through `draw` (in a worker process)."""
 
 JOB_WORKERS = 32
 """Jobs in progress at once (most of them waiting out their simulated latency)."""
-RENDERERS = max(1, min(4, os.cpu_count() or 1))
-"""Jobs rendering at once: one per core, so renders do not crowd out the threads that serve
-requests (a CPU-bound thread more than the cores only adds contention)."""
+PREVIEW_WORKERS = 4
+"""Previews in progress at once (each waits for a worker process to draw it)."""
 REQUEST_WORKERS = 4
 
 
@@ -48,8 +50,11 @@ class JobRunner:
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
         self._requests = concurrent.futures.ThreadPoolExecutor(REQUEST_WORKERS, "masko-work")
-        self._previews = concurrent.futures.ThreadPoolExecutor(RENDERERS, "masko-preview")
-        self._rendering = threading.BoundedSemaphore(RENDERERS)
+        self._previews = concurrent.futures.ThreadPoolExecutor(PREVIEW_WORKERS, "masko-preview")
+        self._renders = RenderPool()
+        # Jobs queue here, not in the worker pool, so a preview waits for at most the renders
+        # already running, never for a class's backlog of jobs.
+        self._rendering = threading.BoundedSemaphore(self._renders.workers)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
@@ -73,8 +78,9 @@ class JobRunner:
         return await asyncio.wrap_future(self._requests.submit(work, *args))
 
     async def render_off_loop(self, work: Callable[..., T], *args: Any) -> T:
-        """Render a preview on a pool of its own, so uploads never queue behind renders."""
-        return await asyncio.wrap_future(self._previews.submit(work, *args))
+        """Run `work(*args, draw)` on a pool of its own, so uploads never queue behind renders;
+        `draw` runs its drawing in a worker process."""
+        return await asyncio.wrap_future(self._previews.submit(work, *args, self._renders.run))
 
     async def wait(self, job_id: str, timeout: float) -> None:
         """Return when job `job_id` ends, or after `timeout` seconds, without blocking the loop."""
@@ -107,6 +113,7 @@ class JobRunner:
         self._requests.shutdown(wait=True, cancel_futures=True)
         self._previews.shutdown(wait=True, cancel_futures=True)
         self._jobs.shutdown(wait=True, cancel_futures=True)
+        self._renders.stop()
 
     def _run(self, job_id: str, submitted: float) -> None:
         if self._stopping.is_set():
@@ -122,7 +129,9 @@ class JobRunner:
         else:
             try:
                 with self._rendering:
-                    files = self.render(self.store, job)
+                    if self._stopping.is_set():
+                        return  # left processing: the next start runs it again
+                    files = self.render(self.store, job, self._renders.run)
             except Exception:
                 log.exception("job %s failed while rendering", job_id)
                 failure = "The generation failed while rendering; its credits were refunded."

@@ -109,6 +109,10 @@ class LocalServer:
         """The key of a new workspace, isolated from every other one."""
         return self._store.create_workspace(credits)
 
+    def knows_key(self, api_key: str) -> bool:
+        """Whether `api_key` opens a workspace of this data folder."""
+        return self._context.workspace_for_key(api_key) is not None
+
     def ledger(self, api_key: str | None = None) -> list[dict[str, Any]]:
         """Credit movements of a workspace (default: the default one), oldest first."""
         workspace = self._context.workspace_for_key(api_key or self.api_key)
