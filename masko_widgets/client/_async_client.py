@@ -72,15 +72,15 @@ class AsyncMaskoClient:
     def _bind(self, http: AsyncHTTP) -> None:
         self._http = http
         self._models = op.Models(self, AsyncJob, AsyncAsset, AsyncPreview)
-        self.projects = AsyncProjects(self)
-        self.collections = AsyncCollections(self)
-        self.uploads = AsyncUploads(self)
-        self.references = AsyncReferencesArea(self)
-        self.previews = AsyncPreviews(self)
-        self.generations = AsyncGenerations(self)
-        self.items = AsyncItems(self)
-        self.assets = AsyncAssets(self)
-        self.jobs = AsyncJobs(self)
+        self.projects: AsyncProjects = AsyncProjects(self)
+        self.collections: AsyncCollections = AsyncCollections(self)
+        self.uploads: AsyncUploads = AsyncUploads(self)
+        self.references: AsyncReferencesArea = AsyncReferencesArea(self)
+        self.previews: AsyncPreviews = AsyncPreviews(self)
+        self.generations: AsyncGenerations = AsyncGenerations(self)
+        self.items: AsyncItems = AsyncItems(self)
+        self.assets: AsyncAssets = AsyncAssets(self)
+        self.jobs: AsyncJobs = AsyncJobs(self)
 
     @property
     def base_url(self) -> str:

@@ -52,15 +52,15 @@ class MaskoClient:
     def _bind(self, http: HTTP) -> None:
         self._http = http
         self._models = op.Models(self)
-        self.projects = Projects(self)
-        self.collections = Collections(self)
-        self.uploads = Uploads(self)
-        self.references = ReferencesArea(self)
-        self.previews = Previews(self)
-        self.generations = Generations(self)
-        self.items = Items(self)
-        self.assets = Assets(self)
-        self.jobs = Jobs(self)
+        self.projects: Projects = Projects(self)
+        self.collections: Collections = Collections(self)
+        self.uploads: Uploads = Uploads(self)
+        self.references: ReferencesArea = ReferencesArea(self)
+        self.previews: Previews = Previews(self)
+        self.generations: Generations = Generations(self)
+        self.items: Items = Items(self)
+        self.assets: Assets = Assets(self)
+        self.jobs: Jobs = Jobs(self)
 
     @property
     def base_url(self) -> str:
