@@ -9,7 +9,7 @@ import anywidget
 import ipywidgets as w
 import pytest
 import traitlets
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from masko_widgets.export import export_html
 from tests.browser._lab import ARTIFACTS
@@ -109,6 +109,8 @@ def test_studio_export_renders_offline_with_its_images(
     for job in jobs:
         job.wait(timeout=60)
     studio = MascotStudio(client, collection)
+    studio.grid.select(jobs[0].wait(timeout=60).item_id)
+    studio.grid.animate("waves hello", duration=2).wait(timeout=120)
     path = export_html(studio, tmp_path / "studio.html", title="Studio")
     assert standin.api_key not in path.read_text(encoding="utf-8")
 
@@ -123,6 +125,13 @@ def test_studio_export_renders_offline_with_its_images(
         "(imgs) => Promise.all(imgs.map((img) => img.decode().then(() => img.naturalWidth)))"
     )
     assert len(widths) == 4 and min(widths) > 0
+    tiles.nth(1).click()
+    expect(tiles.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(tiles.nth(0)).to_have_attribute("aria-selected", "false")
+    page.wait_for_function(
+        "() => { const v = document.querySelector('.masko-video');"
+        " return v && v.currentTime > 0 && !v.paused; }"
+    )
     assert blocked == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "export-studio.png"), full_page=True)
