@@ -1,34 +1,32 @@
 """Static HTML export: widgets saved as one self-contained page that renders offline.
 
-The page carries the widgets' full state (`drop_defaults=False`, so every model can be rebuilt),
-gathered by walking widget references iteratively (a page of any size, no recursion limit),
-plus what a widget would otherwise ask its kernel for (a grid's thumbnails, `_export_state`),
-and inlines its JavaScript: require.js and `@jupyter-widgets/html-manager`'s `embed-amd.js`
-(copied into `masko_widgets/static/embed/` by `npm run build`) and anywidget's AMD module from
-the installed anywidget package. Nothing is fetched from a CDN, so the file opens without a
-network. The page is a snapshot: buttons that need Python do nothing in it.
+Each masko widget is one anywidget model, so the page needs no widget manager: it carries each
+widget's own bundle (`_esm`) and CSS, its full state (`drop_defaults=False`) with what it would
+otherwise ask its kernel for (a grid's thumbnails, `_export_state`), and a small host
+(`static/export.js`, from `js/export/`) that gives each bundle a kernel-less model and calls its
+`render`. Nothing is fetched, so the file opens without a network. The page is a snapshot:
+buttons that need Python do nothing in it.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import os
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anywidget
 from ipywidgets import Widget
-from ipywidgets.embed import add_resolved_links, embed_data
 from ipywidgets.widgets.widget import _remove_buffers
 
 from masko_widgets._contract import KEY_PATTERN
+from masko_widgets.widgets._base import static_file
 
 __all__ = ["export_html"]
-
-_EMBED_DIR = Path(__file__).parent / "static" / "embed"
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -37,10 +35,9 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body {{ margin: 16px; font-family: system-ui, sans-serif; }}</style>
-<script>{requirejs}</script>
-<script>require.config({{ paths: {{ anywidget: "{anywidget_url}" }} }});</script>
-<script>{embed_amd}</script>
-<script type="application/vnd.jupyter.widget-state+json">{state}</script>
+{styles}
+<script type="application/json" id="masko-export-data">{data}</script>
+<script type="module">{host}</script>
 </head>
 <body>
 {views}
@@ -48,9 +45,8 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-_VIEW = """<div class="masko-export-view">
-<script type="application/vnd.jupyter.widget-view+json">{spec}</script>
-</div>"""
+_VIEW = '<div class="masko-export-view"></div>'
+_FRONT_END_TRAITS = ("_esm", "_css", "_anywidget_id")
 
 
 def export_html(
@@ -59,7 +55,8 @@ def export_html(
     *,
     title: str = "Masko mascot",
 ) -> Path:
-    """Write `widgets` (one or a list) to `path` as a standalone HTML page; returns the path.
+    """Write `widgets` (one anywidget or a list) to `path` as a standalone HTML page; returns
+    the path.
 
     The page shows the widgets as they are now, with their images, and needs neither a kernel
     nor a network to open.
@@ -67,74 +64,61 @@ def export_html(
     views = [widgets] if isinstance(widgets, Widget) else list(widgets)
     if not views or not all(isinstance(view, Widget) for view in views):
         raise TypeError("export_html() takes a widget or a non-empty list of widgets")
-    state = _page_state(views)
-    data = embed_data(views, drop_defaults=False, state=state)
-    state_json = _script_json(data["manager_state"])
-    if KEY_PATTERN.search(state_json):
+    for view in views:
+        if not isinstance(view, anywidget.AnyWidget):
+            raise TypeError(
+                f"export_html() saves anywidget widgets (MascotStudio, PoseGrid, ...); "
+                f"{type(view).__name__} is not one: put its content in a masko widget instead"
+            )
+    bundles: dict[str, str] = {}
+    styles: dict[str, str] = {}
+    saved = [_saved_widget(view, bundles, styles) for view in views]
+    data = _script_json({"bundles": bundles, "widgets": saved})
+    if KEY_PATTERN.search(data):
         raise ValueError("refusing to export: the widget state contains an API key")
     page = _PAGE.format(
         title=html.escape(title),
-        requirejs=_embed_asset("require.js"),
-        anywidget_url=_anywidget_data_url(),
-        embed_amd=_embed_asset("embed-amd.js"),
-        state=state_json,
-        views="\n".join(_VIEW.format(spec=_script_json(spec)) for spec in data["view_specs"]),
+        styles="\n".join(f"<style>{_style_text(css)}</style>" for css in styles.values()),
+        data=data,
+        host=_script_text(static_file("export.js").read_text(encoding="utf-8")),
+        views="\n".join(_VIEW for _ in saved),
     )
     out = Path(path)
     out.write_text(page, encoding="utf-8")
     return out
 
 
-def _page_state(views: list[Widget]) -> dict[str, Any]:
-    """The embed state of `views` and of every widget they refer to, found without recursion."""
-    store: dict[str, Any] = {}
-    todo = list(views)
-    while todo:
-        widget = todo.pop()
-        if widget.model_id in store:
-            continue
-        store[widget.model_id] = _embed_state(widget)
-        todo.extend(_referenced_widgets(widget))
-    add_resolved_links(store, False)
-    return store
-
-
-def _embed_state(widget: Widget) -> dict[str, Any]:
-    """One widget's model in the page: its state with the buffers as base64."""
+def _saved_widget(widget: Widget, bundles: dict[str, str], styles: dict[str, str]) -> Any:
+    """One widget in the page: its bundle's key (the bundle kept once in `bundles`, its CSS in
+    `styles`), its state, and its binary buffers as base64 with their paths."""
+    esm = _text(getattr(widget, "_esm", ""))
+    key = hashlib.sha256(esm.encode()).hexdigest()[:16]
+    bundles.setdefault(key, esm)
+    css = _text(getattr(widget, "_css", ""))
+    if css:
+        styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
     state = widget.get_state(drop_defaults=False)
     extra = getattr(widget, "_export_state", None)
     if callable(extra):
         state.update(extra())
+    for name in _FRONT_END_TRAITS:
+        state.pop(name, None)
     model_state, paths, buffers = _remove_buffers(state)
-    embedded: dict[str, Any] = {
-        "model_name": widget._model_name,
-        "model_module": widget._model_module,
-        "model_module_version": widget._model_module_version,
+    return {
+        "bundle": key,
         "state": model_state,
-    }
-    if buffers:
-        embedded["buffers"] = [
-            {
-                "encoding": "base64",
-                "path": path,
-                "data": base64.standard_b64encode(data).decode("ascii"),
-            }
+        "buffers": [
+            {"path": path, "data": base64.standard_b64encode(data).decode("ascii")}
             for path, data in zip(paths, buffers, strict=True)
-        ]
-    return embedded
+        ],
+    }
 
 
-def _referenced_widgets(widget: Widget) -> list[Widget]:
-    """The widgets `widget` holds in a synced trait, directly or in a list or dict."""
-    found: list[Widget] = []
-    for key in widget.keys:
-        value = getattr(widget, key)
-        items = value.values() if isinstance(value, dict) else value
-        if isinstance(value, Widget):
-            found.append(value)
-        elif isinstance(value, (list, tuple, dict)):
-            found.extend(item for item in items if isinstance(item, Widget))
-    return found
+def _text(value: object) -> str:
+    """A front-end trait's text: a path's contents (anywidget accepts paths) or the string."""
+    if isinstance(value, Path):
+        return value.read_text(encoding="utf-8")
+    return str(value or "")
 
 
 def _script_json(value: object) -> str:
@@ -142,17 +126,11 @@ def _script_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def _embed_asset(name: str) -> str:
-    path = _EMBED_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing: run `npm ci && npm run build` in the masko-widgets checkout "
-            "(or reinstall the package) to copy the export's JavaScript"
-        )
-    return path.read_text(encoding="utf-8")
+def _script_text(source: str) -> str:
+    """JavaScript source that cannot end its <script> element early."""
+    return source.replace("</script", "<\\/script")
 
 
-def _anywidget_data_url() -> str:
-    """anywidget's AMD module, from the installed package, as a URL require.js can load."""
-    source = resources.files("anywidget").joinpath("nbextension", "index.js").read_bytes()
-    return "data:text/javascript;base64," + base64.b64encode(source).decode("ascii")
+def _style_text(css: str) -> str:
+    """CSS that cannot end its <style> element early."""
+    return css.replace("</style", "<\\/style")

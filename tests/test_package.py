@@ -43,9 +43,8 @@ def test_the_sdist_carries_the_built_front_end_and_no_local_clutter(dists):
     sdist, _ = dists
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for built in ("gallery.js", "grid.js", "preview.js", "studio.js", "style.css"):
+    for built in ("gallery.js", "grid.js", "preview.js", "studio.js", "export.js", "style.css"):
         assert f"masko_widgets/static/{built}" in names
-    assert "masko_widgets/static/embed/embed-amd.js" in names
     assert {"LICENSE", "README.md", "package.json", "package-lock.json", "js/style.css"} <= names
     assert not [name for name in names if name.startswith(("node_modules/", ".venv/"))]
 
@@ -55,14 +54,11 @@ def test_the_wheel_holds_licences_one_stylesheet_and_the_type_marker(dists):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert [name for name in names if name.endswith(".css")] == ["masko_widgets/static/style.css"]
-    for bundle in ("gallery.js", "grid.js", "preview.js", "studio.js"):
+    for bundle in ("gallery.js", "grid.js", "preview.js", "studio.js", "export.js"):
         assert f"masko_widgets/static/{bundle}" in names
-    for embedded in ("require.js", "embed-amd.js"):
-        assert f"masko_widgets/static/embed/{embedded}" in names
-        assert f"masko_widgets/static/embed/{embedded}.LICENSE.txt" in names
     assert "masko_widgets/py.typed" in names
     licences = {name.split(".dist-info/licenses/")[1] for name in names if "/licenses/" in name}
-    assert licences == {"LICENSE", "js/licenses/requirejs.txt"}
+    assert licences == {"LICENSE"}
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
 
 

@@ -6,6 +6,8 @@ import { File as BufferFile } from "node:buffer";
 
 import { parseHTML } from "linkedom";
 
+import { PlainModel } from "../lib/plain-model.js";
+
 /** Install a browser-like `document` (and the classes views use) on globalThis, once. */
 export function installDom() {
   if (globalThis.document) return globalThis.document;
@@ -21,12 +23,10 @@ export function installDom() {
   return document;
 }
 
-export class FakeModel {
+export class FakeModel extends PlainModel {
   /** @param {Record<string, unknown>} state the traits the Python side would send */
   constructor(state = {}) {
-    this.state = { ...state };
-    /** @type {Map<string, Set<Function>>} */
-    this.listeners = new Map();
+    super(state, (content, buffers) => this.sent.push({ content, buffers }));
     /** @type {{ content: any, buffers: ArrayBuffer[] }[]} */
     this.sent = [];
     this.saves = 0;
@@ -36,26 +36,10 @@ export class FakeModel {
     this.saved = [];
   }
 
-  get(name) {
-    return this.state[name];
-  }
-
   /** The view sets a trait; Python sees it only once the view calls save_changes. */
   set(name, value) {
-    this.state[name] = value;
     this.unsaved[name] = value;
-    this.#emit(`change:${name}`);
-  }
-
-  on(event, callback) {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event).add(callback);
-  }
-
-  off(event, callback) {
-    if (!event) return this.listeners.clear();
-    if (!callback) return this.listeners.delete(event);
-    this.listeners.get(event)?.delete(callback);
+    super.set(name, value);
   }
 
   save_changes() {
@@ -70,15 +54,11 @@ export class FakeModel {
     return last?.[name];
   }
 
-  send(content, _callbacks, buffers = []) {
-    this.sent.push({ content, buffers });
-  }
-
   /** Python changes traits: each changed trait fires its change event. */
   update(patch) {
     for (const [name, value] of Object.entries(patch)) {
       this.state[name] = value;
-      this.#emit(`change:${name}`);
+      this.emit(`change:${name}`);
     }
   }
 
@@ -92,10 +72,6 @@ export class FakeModel {
   /** The events sent so far, by name. */
   events(name) {
     return this.sent.filter((message) => message.content.event === name);
-  }
-
-  #emit(event) {
-    for (const callback of [...(this.listeners.get(event) ?? [])]) callback();
   }
 }
 

@@ -38,8 +38,9 @@ def draw_figure(card: StyleCard, pose: Pose, size: int) -> Image.Image:
     figure = figure.convert("RGBA")
     margin = round(_PROPS_ROOM * unit)
     staged = Image.new("RGBA", (figure.width + 2 * margin, figure.height + 2 * margin))
-    staged.alpha_composite(figure, (margin, margin))
-    box = staged.getchannel("A").getbbox() or (0, 0, *staged.size)
+    staged.paste(figure, (margin, margin))  # onto transparency: the same as compositing
+    x0, y0, x1, y1 = figure.getbbox(alpha_only=True) or (0, 0, *figure.size)
+    box = (x0 + margin, y0 + margin, x1 + margin, y1 + margin)
     draw_props(ImageDraw.Draw(staged), pose.props, box, unit, body.outline, body.line)
     figure = crop_to_content(staged).convert("RGBa").reduce(_SUPERSAMPLE)
     ground = size * (0.95 - pose.lift)
@@ -100,21 +101,7 @@ class _Body:
         if self.stroke:
             draw.line([*outline, outline[0]], fill=self.outline, width=round(2 * self.stroke))
             draw.polygon(outline, fill=self.outline)
-        mask = Image.new("L", canvas.size, 0)
-        ImageDraw.Draw(mask).polygon(outline, fill=255)
-        fill = Image.new("RGB", canvas.size, bands[0][0])
-        fill_draw = ImageDraw.Draw(fill)
-        for colour, upper, lower in bands:
-            fill_draw.rectangle(
-                (0, top + upper * self.height, canvas.width, top + lower * self.height + 1),
-                fill=colour,
-            )
-        if self.card.shading == "gradient":
-            ramp = Image.linear_gradient("L").resize((canvas.width, round(self.height)))
-            shade = Image.new("L", canvas.size, 255)
-            shade.paste(ramp.point(lambda v: 255 - v // 5), (0, round(top)))
-            fill = ImageChops.multiply(fill, shade.convert("RGB"))
-        canvas.paste(fill, mask=mask)
+        canvas.paste(*self._fill(outline, top, bands))
         self._face(draw, cx, top)
         if pose.shown < 1:
             self._ledge(draw, canvas, cx, top, bands)
@@ -125,6 +112,38 @@ class _Body:
         for side, arm, hand in zip((-1, 1), pose.arms, pose.hands, strict=True):
             start = (cx + side * shoulder, top + shoulder_t * self.height)
             self._limb(draw, start, side, arm, 0.2, 0.1, 0.07, colour, hand)
+
+    def _fill(
+        self, outline: Sequence[Point], top: float, bands: Sequence[tuple[RGB, float, float]]
+    ) -> tuple[Image.Image, tuple[int, int], Image.Image]:
+        """The body's banded (and shaded) fill inside its outline, drawn on the outline's
+        bounding box only: (fill, where it goes on the canvas, mask)."""
+        left = math.floor(min(x for x, _ in outline)) - 2
+        upper = math.floor(min(y for _, y in outline)) - 2
+        size = (
+            math.ceil(max(x for x, _ in outline)) + 3 - left,
+            math.ceil(max(y for _, y in outline)) + 3 - upper,
+        )
+        mask = Image.new("L", size, 0)
+        ImageDraw.Draw(mask).polygon([(x - left, y - upper) for x, y in outline], fill=255)
+        fill = Image.new("RGB", size, bands[0][0])
+        fill_draw = ImageDraw.Draw(fill)
+        for colour, start, stop in bands:
+            fill_draw.rectangle(
+                (
+                    0,
+                    top + start * self.height - upper,
+                    size[0],
+                    top + stop * self.height + 1 - upper,
+                ),
+                fill=colour,
+            )
+        if self.card.shading == "gradient":
+            ramp = Image.linear_gradient("L").resize((size[0], round(self.height)))
+            shade = Image.new("L", size, 255)
+            shade.paste(ramp.point(_SHADE), (0, round(top) - upper))
+            fill = ImageChops.multiply(fill, shade.convert("RGB"))
+        return fill, (left, upper), mask
 
     def _bands(self) -> list[tuple[RGB, float, float]]:
         """(colour, top, bottom) height shares of the fill colours, biggest share on top; each
@@ -269,6 +288,7 @@ class _Body:
 
 
 _STEPS = [index / 40 for index in range(41)]
+_SHADE = [255 - value // 5 for value in range(256)]  # the gradient's darkening, top to bottom
 
 
 def _direction(side: int, angle: float) -> Point:

@@ -249,7 +249,7 @@ def tint(character: Image.Image, colour: RGB) -> Image.Image:
 
 def crop_to_content(image: Image.Image) -> Image.Image:
     """The image cropped to its opaque part (unchanged when it has none)."""
-    box = image.getchannel("A").getbbox()
+    box = image.getbbox(alpha_only=True)
     return image.crop(box) if box else image
 
 

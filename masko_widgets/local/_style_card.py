@@ -24,7 +24,7 @@ from masko_widgets._palette import (
 )
 from masko_widgets.local._imaging import cut_out
 
-_ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
+ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
 _EDGE_SLACK = 2  # light anti-aliased pixels allowed before the outline starts
 _DARK = 90  # grey level below which an outline or a face mark counts as dark...
 _MARK_STEP = 0.6  # ...and at most this share of the body's own grey level
@@ -127,7 +127,7 @@ def extract_style_card(images: Sequence[Image.Image]) -> StyleCard:
     rings: list[tuple[float, ...]] = []
     shares = []
     for image in images:
-        factor = math.ceil(max(image.size) / _ANALYSIS_SIDE)
+        factor = math.ceil(max(image.size) / ANALYSIS_SIDE)
         scale = 1 / factor
         sample = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
         sample = sample.reduce(factor) if factor > 1 else sample

@@ -42,6 +42,7 @@ class PoseRows:
     def __init__(self) -> None:
         self.rows: list[list[Any]] = []
         self._entries: dict[str, PoseEntry] = {}
+        self._index: dict[str, int] = {}  # item id -> its row's position in `rows`
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -88,9 +89,12 @@ class PoseRows:
                 return None
             changed = not entry.scored or entry.score != score
             entry.score, entry.scored = score, True
-            if changed:
-                self._rebuild()
-            return entry.row() if changed else None
+            if not changed:
+                return None
+            row = entry.row()
+            self.rows[self._index[item_id]] = row  # one row, not the whole list again
+            return row
 
     def _rebuild(self) -> None:
         self.rows[:] = [entry.row() for entry in self._entries.values()]
+        self._index = {item_id: index for index, item_id in enumerate(self._entries)}

@@ -9,7 +9,7 @@ import anywidget
 import ipywidgets as w
 import pytest
 import traitlets
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from masko_widgets.export import export_html
 from tests.browser._lab import ARTIFACTS
@@ -24,7 +24,10 @@ class Badge(anywidget.AnyWidget):
     export default {
       render({ model, el }) {
         const bytes = new Uint8Array(model.get("payload").buffer);
-        el.innerHTML = `<p class="badge">${model.get("label")} / ${bytes.length} bytes</p>`;
+        const badge = document.createElement("p");
+        badge.className = "badge";
+        badge.textContent = `${model.get("label")} / ${bytes.length} bytes`;
+        el.append(badge);
       }
     };
     """
@@ -53,18 +56,13 @@ def offline_page(chromium: Browser) -> Iterator[tuple[Page, list[str]]]:
 
 def open_export(page: Page, path: Path) -> None:
     page.goto(path.as_uri())
-    page.wait_for_selector(".widget-subarea *")
+    page.wait_for_selector(".masko-export-view *")
 
 
-def test_plain_ipywidgets_render_offline(offline_page, tmp_path: Path) -> None:
-    page, blocked = offline_page
-    slider = w.IntSlider(value=7, max=48, description="Poses")
-    path = export_html(w.VBox([slider, w.Label("shared page")]), tmp_path / "plain.html")
-    open_export(page, path)
-    page.wait_for_selector(".widget-slider")
-    assert page.locator(".widget-readout").inner_text() == "7"
-    assert page.get_by_text("shared page").is_visible()
-    assert blocked == []
+def test_export_refuses_widgets_that_are_not_anywidgets(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="IntSlider is not one"):
+        export_html([Badge(label="fine"), w.IntSlider()], tmp_path / "plain.html")
+    assert not (tmp_path / "plain.html").exists()
 
 
 def test_anywidget_with_binary_trait_renders_offline(offline_page, tmp_path: Path) -> None:
@@ -81,9 +79,9 @@ def test_anywidget_with_binary_trait_renders_offline(offline_page, tmp_path: Pat
 def test_state_text_cannot_break_out_of_the_page_script(offline_page, tmp_path: Path) -> None:
     page, _ = offline_page
     label = "</script><script>document.title='hijacked'</script><!--"
-    path = export_html(w.Label(label), tmp_path / "escape.html", title="Escaped")
+    path = export_html(Badge(label=label), tmp_path / "escape.html", title="Escaped")
     open_export(page, path)
-    page.get_by_text(label).wait_for()
+    page.get_by_text(f"{label} / 0 bytes").wait_for()
     assert page.title() == "Escaped"
 
 
@@ -111,6 +109,8 @@ def test_studio_export_renders_offline_with_its_images(
     for job in jobs:
         job.wait(timeout=60)
     studio = MascotStudio(client, collection)
+    studio.grid.select(jobs[0].wait(timeout=60).item_id)
+    studio.grid.animate("waves hello", duration=2).wait(timeout=120)
     path = export_html(studio, tmp_path / "studio.html", title="Studio")
     assert standin.api_key not in path.read_text(encoding="utf-8")
 
@@ -125,6 +125,13 @@ def test_studio_export_renders_offline_with_its_images(
         "(imgs) => Promise.all(imgs.map((img) => img.decode().then(() => img.naturalWidth)))"
     )
     assert len(widths) == 4 and min(widths) > 0
+    tiles.nth(1).click()
+    expect(tiles.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(tiles.nth(0)).to_have_attribute("aria-selected", "false")
+    page.wait_for_function(
+        "() => { const v = document.querySelector('.masko-video');"
+        " return v && v.currentTime > 0 && !v.paused; }"
+    )
     assert blocked == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "export-studio.png"), full_page=True)

@@ -1,0 +1,51 @@
+// The saved page's host: models rebuilt from a saved widget, without a kernel or a browser.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fromBase64, savedModel } from "../export/index.js";
+import { poseStore } from "../grid/store.js";
+
+const base64 = (bytes) => Buffer.from(bytes).toString("base64");
+
+const savedGrid = () => ({
+  bundle: "grid",
+  state: {
+    pose_list: [["item-1", "waving", null, "v1"]],
+    pose_pictures: [
+      { id: "item-1", version: "v1", mime: "image/webp", width: 96, height: 80, score: 88 },
+    ],
+  },
+  buffers: [{ path: ["pose_pictures", 0, "data"], data: base64([1, 2, 3, 250]) }],
+});
+
+test("base64 text becomes the DataView a binary trait holds", () => {
+  const view = fromBase64(base64([0, 127, 128, 255]));
+  assert.ok(view instanceof DataView);
+  assert.deepEqual([...new Uint8Array(view.buffer)], [0, 127, 128, 255]);
+});
+
+test("a saved model has its buffers back at their paths, the saved data untouched", () => {
+  const saved = savedGrid();
+  const model = savedModel(saved);
+  const data = model.get("pose_pictures")[0].data;
+  assert.deepEqual([...new Uint8Array(data.buffer)], [1, 2, 3, 250]);
+  assert.equal(saved.state.pose_pictures[0].data, undefined);
+  model.set("selected_item_id", "item-1");
+  model.save_changes();
+  model.send({ event: "thumbnails", ids: ["item-1"] }); // no kernel: goes nowhere
+  assert.equal(model.get("selected_item_id"), "item-1");
+});
+
+test("the grid of a saved model shows its thumbnails and scores without asking for them", () => {
+  const model = savedModel(savedGrid());
+  const asked = [];
+  model.onSend = (content) => asked.push(content);
+  const store = poseStore(model);
+  const picture = store.pictures.get("item-1");
+  assert.match(picture?.url ?? "", /^blob:/);
+  assert.equal(picture?.width, 96);
+  assert.equal(store.rows.get("item-1")?.[2], 88);
+  store.want(["item-1"]);
+  assert.deepEqual(asked, []);
+});
