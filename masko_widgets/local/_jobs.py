@@ -94,7 +94,7 @@ class JobRunner:
             if job and job["status"] in ("pending", "processing") and not self._stopping.is_set():
                 checkpoints.reach("job.wait_held")
                 await asyncio.wait_for(ended, timeout)
-        except TimeoutError:
+        except asyncio.TimeoutError:  # the built-in TimeoutError only from Python 3.11
             pass
         finally:
             with self._lock:

@@ -141,13 +141,31 @@ def spawn(
     )
 
 
-def stop(process: Process) -> None:
-    """Stop a stand-in the polite way (Ctrl-C)."""
-    if process.popen.poll() is None:
-        process.popen.send_signal(signal.SIGINT)
-        process.popen.wait(timeout=30)
+STOP_GRACE = 30.0
+"""Seconds a stand-in gets to stop after Ctrl-C (running renders finish first)."""
+FORCE_GRACE = 5.0
+"""Seconds it gets after SIGTERM, and again after SIGKILL."""
+
+
+def stop(process: Process, grace: float = STOP_GRACE) -> None:
+    """Stop a stand-in the polite way (Ctrl-C); one that will not, by SIGTERM, then SIGKILL."""
+    end(process.popen, grace)
     if process.popen.stdout:
         process.popen.stdout.close()
+
+
+def end(popen: subprocess.Popen, grace: float = STOP_GRACE) -> int:
+    """Ctrl-C, then SIGTERM, then SIGKILL, each given a bounded wait; returns the exit status."""
+    for send, wait in ((signal.SIGINT, grace), (signal.SIGTERM, FORCE_GRACE)):
+        if popen.poll() is not None:
+            return popen.returncode
+        popen.send_signal(send)
+        try:
+            return popen.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+    popen.kill()
+    return popen.wait(timeout=FORCE_GRACE)
 
 
 def snapshot(client: MaskoClient, collection_id: str) -> dict[str, Any]:

@@ -5,6 +5,8 @@ without a second generation."""
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from collections import Counter
 from datetime import datetime
 
@@ -96,3 +98,33 @@ def test_a_wait_outlives_an_outage_inside_its_deadline(crash):
 def test_no_key_in_the_server_logs(crash):
     assert crash.same_key
     assert "masko_" not in crash.logs
+
+
+@pytest.mark.parametrize(
+    ("ignored", "ended_by"),
+    [((signal.SIGINT,), signal.SIGTERM), ((signal.SIGINT, signal.SIGTERM), signal.SIGKILL)],
+    ids=["ignores-ctrl-c", "ignores-ctrl-c-and-sigterm"],
+)
+def test_stopping_a_server_that_ignores_ctrl_c_still_ends_it(ignored, ended_by):
+    child = subprocess.Popen(
+        [sys.executable, "-c", _IGNORING, *(str(int(number)) for number in ignored)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ignoring\n"
+        assert _restart.end(child, grace=0.5) == -ended_by
+        assert child.poll() is not None
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+        child.stdout.close()
+
+
+_IGNORING = """
+import signal, sys, time
+for number in sys.argv[1:]:
+    signal.signal(int(number), signal.SIG_IGN)
+print("ignoring", flush=True)
+time.sleep(120)
+"""
