@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._contract import MAX_BATCH, MAX_REFERENCES, MIN_DURATION
@@ -412,6 +412,13 @@ class Items(_Area):
     def list(self, collection_id: Collection | str) -> list[Item]:
         path = f"/collections/{object_id(collection_id)}/items"
         return [Item.from_api(entry) for entry in self._http.paginate(path, "items")]
+
+    def pages(self, collection_id: Collection | str) -> Iterator[tuple[list[Item], int | None]]:
+        """The collection's items (oldest first) one page at a time, each with the number of
+        items in all (None when the API does not say); for showing a long list as it comes."""
+        path = f"/collections/{object_id(collection_id)}/items"
+        for page, total in self._http.pages(path, "items"):
+            yield [Item.from_api(entry) for entry in page], total
 
 
 class Assets(_Area):

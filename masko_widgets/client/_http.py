@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -104,20 +104,28 @@ class HTTP:
 
     def paginate(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every entry of a list endpoint, following its pagination."""
+        return [entry for page, _total in self.pages(path, key, params) for entry in page]
+
+    def pages(
+        self, path: str, key: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[tuple[list[Any], int | None]]:
+        """The entries of a list endpoint one page at a time, each with the list's total
+        (None when the API does not say); a page is asked for when the previous one is used."""
         query = {name: value for name, value in (params or {}).items() if value is not None}
-        entries: list[Any] = []
         offset = 0
         while True:
             window = {**query, "limit": PAGE_SIZE, "offset": offset}
             answer = self.request("GET", path, params=window)
             page = list_of(answer.data, key)
-            entries.extend(page)
+            total = answer.pagination.get("total")
+            total = None if total is None else int(total)
+            yield page, total
             offset = int(answer.pagination.get("offset", offset)) + len(page)
             more = answer.pagination.get("has_more")
-            if more is None and "total" in answer.pagination:
-                more = offset < int(answer.pagination["total"])
+            if more is None and total is not None:
+                more = offset < total
             if not more or not page:
-                return entries
+                return
 
     def download(self, url: str) -> bytes:
         """A file's bytes; the key is sent only to the API's own origin."""
