@@ -11,6 +11,9 @@ import { ObjectUrls } from "../lib/urls.js";
 /** @typedef {import("../lib/model.js").Model} Model */
 /** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
 
+/** The kind of the kernel's task that loads the poses after the first page. */
+export const LOADING = "load";
+
 /** Thumbnails asked for in one message, at most. */
 export const PAGE = 48;
 
@@ -71,14 +74,19 @@ export class PoseStore {
 
   /** A message from the kernel; returns true when it was the grid's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
-    if (content?.event === "poses") this.#patch(content.upsert ?? [], content.remove ?? []);
-    else if (content?.event === "thumbnails") this.#pictures(content, buffers);
+    if (content?.event === "poses") {
+      this.#patch(content.upsert ?? [], content.remove ?? [], content.last ?? []);
+    } else if (content?.event === "thumbnails") this.#pictures(content, buffers);
     else return false;
     return true;
   }
 
-  /** @param {PoseRow[]} upsert @param {string[]} remove */
-  #patch(upsert, remove) {
+  /**
+   * Rows added (at the end) or changed (in place), ids removed, then ids moved to the end in
+   * that order (poses made while the list was loading stay after the loaded ones).
+   * @param {PoseRow[]} upsert @param {string[]} remove @param {string[]} last
+   */
+  #patch(upsert, remove, last) {
     for (const row of upsert) {
       const [id, , , version] = row;
       if (this.version(id) !== version) this.#forget(id);
@@ -87,6 +95,12 @@ export class PoseStore {
     for (const id of remove) {
       this.#forget(id);
       this.rows.delete(id);
+    }
+    for (const id of last) {
+      const row = this.rows.get(id);
+      if (row === undefined) continue;
+      this.rows.delete(id);
+      this.rows.set(id, row);
     }
     for (const listener of this.#listeners) listener.rows();
   }
