@@ -137,6 +137,12 @@ class MascotStudio(anywidget.AnyWidget):
         for part in self.named_parts.values():
             part.cancel()
 
+    def close(self) -> None:
+        """Close the studio and its parts (poses still loading stop loading)."""
+        for part in self.named_parts.values():
+            part.close()
+        super().close()
+
     # --- one model for the front end -------------------------------------------------
     def _export_state(self) -> dict[str, Any]:
         """The parts' state with what they would ask the kernel for (see export_html)."""

@@ -392,6 +392,18 @@ def test_the_studio_opens_at_once_and_its_grid_fills_in(paged, wire):
     assert replay(opened, patches) == [job.item_id for job in jobs]
 
 
+def test_closing_the_studio_while_its_grid_loads_stops_the_loading(paged, wire):
+    client, collection, _, gate = paged
+    studio = MascotStudio(client, collection)
+    gate.held.wait(10)
+
+    studio.close()
+    gate.release.set()
+    studio.wait(10)
+    assert gate.offsets == [0, 2]
+    assert len(studio.grid.poses) == PAGE
+
+
 @pytest.mark.parametrize(
     ("steps", "order"),
     [
