@@ -78,16 +78,30 @@ function paintPicture(
   }
 }
 
+/** A row-wide element standing for rows not drawn (hidden while it stands for none). */
+function spacer() {
+  const element = h("li", { class: "masko-spacer", role: "none", "aria-hidden": "true" });
+  element.hidden = true;
+  return element;
+}
+
+/** `element` stands for `pixels` of rows; the grid's gap after it is part of them. */
+function size(/** @type {HTMLElement} */ element, /** @type {number} */ pixels, gap = 0) {
+  element.hidden = pixels <= 0;
+  element.style.height = `${Math.max(0, pixels - gap)}px`;
+}
+
 /** The element with the focus in `element`'s document or shadow root (marimo draws in one). */
 function focusedIn(/** @type {HTMLElement} */ element) {
   return /** @type {Document | ShadowRoot} */ (element.getRootNode()).activeElement ?? null;
 }
 
 /**
- * How the list is laid out, read from the browser: columns, the height of a row and the
- * distance from one row to the next, the scrolled band; `watch` calls back on scroll and
- * resize. (A test passes its own.)
- * @typedef {{ columns: () => number, rowHeight: () => number, stride: () => number,
+ * How the list is laid out, read from the browser: columns, the height of a row, the gap
+ * between rows and the distance from one row to the next, the scrolled band; `watch` calls
+ * back on scroll and resize. (A test passes its own.)
+ * @typedef {{ columns: () => number, rowHeight: () => number, gap: () => number,
+ *   stride: () => number,
  *   top: () => number, height: () => number, scrollTo: (top: number) => void,
  *   watch: (changed: () => void) => () => void, forget: () => void }} Layout
  */
@@ -106,6 +120,7 @@ export function browserLayout(list) {
   return {
     columns: () => getComputedStyle(list).gridTemplateColumns.split(" ").filter(Boolean).length,
     rowHeight: () => (measured ?? measure()).row,
+    gap: () => (measured ?? measure()).gap,
     stride: () => {
       const { row, gap } = measured ?? measure();
       return row > 0 ? row + gap : 0;
@@ -166,6 +181,9 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     "aria-orientation": "horizontal",
   });
   const layout = layoutOf(list);
+  const above = spacer();
+  const below = spacer();
+  list.append(above, below);
 
   function tile() {
     const made = spare.pop() ?? makeTile();
@@ -182,8 +200,8 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     const grid = { count: ids.length, columns: layout.columns(), stride: layout.stride() };
     const range = windowOf({ ...grid, top: layout.top(), height: layout.height() });
     const { before, after } = spacing({ ...grid, ...range });
-    list.style.setProperty("--masko-before", `${before}px`);
-    list.style.setProperty("--masko-after", `${after}px`);
+    size(above, before, layout.gap());
+    size(below, after, layout.gap());
     const wanted = ids.slice(range.start, range.end);
     const keep = new Set(wanted);
     const active = focusedIn(list);
@@ -195,8 +213,8 @@ export function poseList(store, selection, layoutOf = browserLayout) {
       drawn.delete(id);
       spare.push(old);
     }
-    /** @type {Element | null} */
-    let previous = null;
+    /** @type {Element} */
+    let previous = above;
     wanted.forEach((id, offset) => {
       const current = drawn.get(id) ?? tile();
       drawn.set(id, current);
@@ -205,11 +223,11 @@ export function poseList(store, selection, layoutOf = browserLayout) {
       current.li.setAttribute("aria-posinset", String(range.start + offset + 1));
       current.li.setAttribute("aria-setsize", String(ids.length));
       if (current.li.previousElementSibling !== previous || !current.li.isConnected) {
-        if (previous) previous.after(current.li);
-        else list.prepend(current.li);
+        previous.after(current.li);
       }
       previous = current.li;
     });
+    if (below.previousElementSibling !== previous) previous.after(below);
     spare.length = Math.min(spare.length, wanted.length);
     if (grid.stride > 0) store.want(wanted); // measured: these are the tiles in view
     paintSelection();

@@ -76,6 +76,7 @@ function fakeLayout() {
   const layout = {
     columns: () => 5,
     rowHeight: () => 92,
+    gap: () => 8,
     stride: () => 100,
     top: () => state.top,
     height: () => 560,
@@ -151,8 +152,10 @@ test("10,000 poses draw a bounded number of tiles, reused as the list scrolls", 
       .slice(40)
       .every((id) => Number(id.split("-")[1]) >= 9960),
   );
-  const padding = tiles.list.style.getPropertyValue("--masko-before");
-  assert.equal(padding, `${(9960 / 5) * 100}px`);
+  const [above, below] = [...tiles.list.querySelectorAll(".masko-spacer")];
+  assert.equal(above.style.height, `${(9960 / 5) * 100 - 8}px`); // the gap after it counts
+  assert.equal(below.hidden, true);
+  assert.equal(tiles.list.firstElementChild, above);
 });
 
 test("End, Home and the arrows move the focus, scrolling the list to it", () => {
