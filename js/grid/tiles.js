@@ -9,7 +9,7 @@ import { scrollToShow, spacing, windowOf } from "./window.js";
 /** @typedef {import("./store.js").PoseStore} PoseStore */
 /** @typedef {import("./store.js").PoseRow} PoseRow */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
- *   name: HTMLElement, score: HTMLElement, shown?: string | null }} Tile */
+ *   name: HTMLElement, score: HTMLElement, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -40,6 +40,7 @@ function makeTile() {
 /** Words, score badge and data attributes of a tile from its row. */
 function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   const [itemId, poseName, value] = row;
+  tile.row = row;
   const label = poseName || "Untitled pose";
   const scored = value !== null && value !== undefined;
   tile.li.dataset.itemId = itemId;
@@ -210,6 +211,7 @@ export function poseList(store, selection, layoutOf = browserLayout) {
       if (old.li === active) list.focus({ preventScroll: true }); // the keys still reach us
       old.li.remove();
       old.shown = undefined;
+      old.row = undefined;
       drawn.delete(id);
       spare.push(old);
     }
@@ -218,7 +220,8 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     wanted.forEach((id, offset) => {
       const current = drawn.get(id) ?? tile();
       drawn.set(id, current);
-      paintRow(current, /** @type {PoseRow} */ (store.rows.get(id)));
+      const row = /** @type {PoseRow} */ (store.rows.get(id));
+      if (current.row !== row) paintRow(current, row); // a new row object when it changed
       paintPicture(current, store, id);
       current.li.setAttribute("aria-posinset", String(range.start + offset + 1));
       current.li.setAttribute("aria-setsize", String(ids.length));
