@@ -74,7 +74,8 @@ export class PoseStore {
 
   /** A message from the kernel; returns true when it was the grid's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
-    if (content?.event === "poses") {
+    if (content?.event === "poses" && Array.isArray(content.all)) this.#replace(content.all);
+    else if (content?.event === "poses") {
       this.#patch(content.upsert ?? [], content.remove ?? [], content.last ?? []);
     } else if (content?.event === "thumbnails") this.#pictures(content, buffers);
     else return false;
@@ -102,6 +103,17 @@ export class PoseStore {
       this.rows.delete(id);
       this.rows.set(id, row);
     }
+    for (const listener of this.#listeners) listener.rows();
+  }
+
+  /** The whole list as the kernel has it now; pictures of unchanged versions are kept. */
+  #replace(/** @type {PoseRow[]} */ rows) {
+    const next = new Map(rows.map((row) => [row[0], row]));
+    for (const [id, [, , , version]] of this.rows) {
+      if (next.get(id)?.[3] !== version) this.#forget(id);
+    }
+    this.rows.clear();
+    for (const [id, row] of next) this.rows.set(id, row);
     for (const listener of this.#listeners) listener.rows();
   }
 
@@ -169,6 +181,7 @@ export function poseStore(model) {
       store?.receive(content, buffers);
     model.on("msg:custom", onMessage);
     stores.set(rows, store);
+    sendQuietly(model, { event: "sync" }); // changes made before this view started come back
   }
   return store;
 }

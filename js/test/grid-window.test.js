@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { countText } from "../grid/index.js";
-import { PoseStore } from "../grid/store.js";
+import { PoseStore, poseStore } from "../grid/store.js";
 import { poseList } from "../grid/tiles.js";
 import { UNMEASURED, scrollToShow, spacing, windowOf } from "../grid/window.js";
 import { ObjectUrls } from "../lib/urls.js";
@@ -207,4 +207,31 @@ test("the count says how far the list has loaded", () => {
   assert.equal(countText(200, loading), "loading 200 of 10,000 poses");
   assert.equal(countText(10_000, []), "10,000 poses");
   assert.equal(countText(1, [{ kind: "generate", done: 0, total: 1 }]), "1 pose");
+});
+
+test("the store asks the kernel for the list once, and takes the whole list in its order", () => {
+  const sent = [];
+  const model = {
+    get: (key) => ({ pose_list: rows(2), pose_pictures: [] })[key],
+    send: (content) => sent.push(content),
+    on() {},
+  };
+  poseStore(model);
+  assert.deepEqual(sent, [{ event: "sync" }]);
+
+  const urls = new ObjectUrls({ create: () => "blob:x", revoke: () => {} });
+  const store = new PoseStore(rows(3), () => {}, urls);
+  store.receive({ event: "thumbnails", mime: "image/webp", pictures: [["item-0", "v0", 80]] }, [
+    new DataView(new ArrayBuffer(4)),
+  ]);
+  store.receive({
+    event: "poses",
+    all: [
+      ["item-2", "pose 2", null, "v2"],
+      ["item-0", "pose 0", 80, "v0"],
+      ["new", "jump", null, "vn"],
+    ],
+  });
+  assert.deepEqual([...store.rows.keys()], ["item-2", "item-0", "new"]);
+  assert.ok(store.pictures.has("item-0")); // same version: its picture stays
 });

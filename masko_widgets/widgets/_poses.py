@@ -65,6 +65,16 @@ class PoseRows:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def changing(self) -> threading.RLock:
+        """Hold it while changing the list and telling views, so that every view hears of
+        the changes in the order they were made (`with rows.changing(): ...`)."""
+        return self._lock
+
+    def snapshot(self) -> list[list[Any]]:
+        """A copy of `rows` as they are now."""
+        with self._lock:
+            return [list(row) for row in self.rows]
+
     def entries(self) -> list[PoseEntry]:
         with self._lock:
             return list(self._entries.values())

@@ -139,6 +139,7 @@ class PoseGrid(CollectionWidget):
         "suggest": "_on_suggest",
         "generate": "_on_generate",
         "thumbnails": "_on_thumbnails",
+        "sync": "_on_sync",
     }
 
     def __init__(
@@ -229,9 +230,10 @@ class PoseGrid(CollectionWidget):
         """Score `entry` from its picture; with `tell`, views already open get the score."""
         references = self._references[1] if self._references else ()
         score = on_model_score(references, picture.palette)
-        row = self._rows.set_score(entry.item_id, entry.asset_id, score)
-        if row is not None and tell:
-            self._send_patch([row])
+        with self._rows.changing():
+            row = self._rows.set_score(entry.item_id, entry.asset_id, score)
+            if row is not None and tell:
+                self._send_patch([row])
         return score
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
@@ -248,13 +250,14 @@ class PoseGrid(CollectionWidget):
         scored = [entry for entry in self._rows.entries() if entry.scored]
         references = self._references[1] if self._references else ()
         futures = [self._cache.submit(self._client, entry.asset_id) for entry in scored]
-        changed = []
-        for entry, future in zip(scored, futures, strict=True):
-            score = on_model_score(references, future.result().palette)
-            row = self._rows.set_score(entry.item_id, entry.asset_id, score)
-            if row is not None:
-                changed.append(row)
-        self._send_patch(changed)
+        scores = [on_model_score(references, f.result().palette) for f in futures]
+        with self._rows.changing():
+            changed = [
+                row
+                for entry, score in zip(scored, scores, strict=True)
+                if (row := self._rows.set_score(entry.item_id, entry.asset_id, score))
+            ]
+            self._send_patch(changed)
 
     def _on_thumbnails(self, content: dict, _buffers: list) -> None:
         """The front end asks for the thumbnails of the tiles it shows: they are sent as
@@ -330,11 +333,12 @@ class PoseGrid(CollectionWidget):
         super().close()
 
     def _sync_items(self) -> None:
-        items = self._client.items.list(self.collection_id)
-        fresh = pose_entries(items)
-        changed = self._rows.upsert(fresh)
-        gone = self._rows.keep_only({entry.item_id for entry in fresh})
-        self._after_pose_change(changed, gone)
+        fresh = pose_entries(self._client.items.list(self.collection_id))
+        with self._rows.changing():
+            changed = self._rows.upsert(fresh)
+            gone = self._rows.keep_only({entry.item_id for entry in fresh})
+            self._send_patch(changed, gone)
+        self._selection_follows()
 
     def _load_rest(self, task: Task) -> None:
         """Add the pages after the first as they come, showing "n of total"; stops
@@ -347,8 +351,9 @@ class PoseGrid(CollectionWidget):
             for items, total in pages:
                 if task.cancel_event.is_set():
                     return
-                change = self._rows.add_page(pose_entries(items))
-                self._send_patch(change.upsert, change.remove, change.last)
+                with self._rows.changing():
+                    change = self._rows.add_page(pose_entries(items))
+                    self._send_patch(change.upsert, change.remove, change.last)
                 loaded += len(items)
                 task.progress(done=loaded, total=total or 0)
         finally:
@@ -357,11 +362,20 @@ class PoseGrid(CollectionWidget):
     def _put_pose(self, item_id: str, name: str, asset_id: str) -> Pose:
         """Show one pose: a new tile, or the existing tile of that item updated."""
         entry = PoseEntry(item_id, name, asset_id)
-        self._after_pose_change(self._rows.upsert([entry]), [])
+        with self._rows.changing():
+            self._send_patch(self._rows.upsert([entry]))
+        self._selection_follows()
         return Pose(self, entry)
 
-    def _after_pose_change(self, changed: list[list[Any]], gone: list[str]) -> None:
-        self._send_patch(changed, gone)
+    def _on_sync(self, _content: dict, _buffers: list) -> None:
+        """A view asks for the list as it is now, and the running tasks: it may have missed
+        changes made before it started (marimo starts its views after the cell)."""
+        with self._rows.changing():
+            self.send({"event": "poses", "all": self._rows.snapshot()})
+        self.send_state("tasks")
+
+    def _selection_follows(self) -> None:
+        """The selected pose's picture may have changed, or the pose gone."""
         selected = self._rows.get(self.selected_item_id)
         if self.selected_item_id is not None:
             self.set_trait("source_image_asset_id", selected.asset_id if selected else None)

@@ -431,3 +431,23 @@ def test_poses_put_while_loading_stay_after_the_loaded_ones(steps, order):
         shown = replay([], [{"upsert": [[i] for i in shown]}, patch])
         assert [row[0] for row in rows.rows] == shown
     assert "".join(shown) == order
+
+
+def test_a_view_that_starts_late_gets_the_whole_list_and_the_tasks(paged, wire):
+    client, collection, jobs, gate = paged
+    grid = PoseGrid(client, collection)
+    gate.held.wait(10)
+    mark = wire.mark()
+    front_end_event(grid, {"event": "sync"})  # while loading: the first page, and the task
+    (early,) = custom_messages(wire, mark, grid, "poses")
+    assert [row[0] for row in early.data["content"]["all"]] == [job.item_id for job in jobs[:PAGE]]
+    (tasks,) = [m for m in wire.since(mark) if m.data.get("method") == "update"]
+    assert [task["kind"] for task in tasks.data["state"]["tasks"]] == ["load"]
+
+    gate.release.set()
+    grid.wait(30)
+    mark = wire.mark()
+    front_end_event(grid, {"event": "sync"})
+    (late,) = custom_messages(wire, mark, grid, "poses")
+    assert late.data["content"]["all"] == grid.pose_list
+    assert [row[0] for row in late.data["content"]["all"]] == [job.item_id for job in jobs]
