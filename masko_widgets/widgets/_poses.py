@@ -33,15 +33,11 @@ class PoseEntry:
 
 @dataclass
 class Change:
-    """What one change did to the list: rows added or changed, ids removed, and ids moved
-    to the end (in their new order): what open views need to follow it."""
+    """What a page did to the list: rows added or changed, and ids moved to the end (in
+    their new order): what open views need to follow it."""
 
     upsert: list[list[Any]] = field(default_factory=list)
-    remove: list[str] = field(default_factory=list)
     last: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.upsert or self.remove or self.last)
 
 
 class PoseRows:

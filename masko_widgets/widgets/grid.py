@@ -353,7 +353,7 @@ class PoseGrid(CollectionWidget):
                     return
                 with self._rows.changing():
                     change = self._rows.add_page(pose_entries(items))
-                    self._send_patch(change.upsert, change.remove, change.last)
+                    self._send_patch(change.upsert, last=change.last)
                 loaded += len(items)
                 task.progress(done=loaded, total=total or 0)
         finally:
