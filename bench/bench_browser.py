@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_widgets import LATENCY, SIZES, bench_data, collection_of, spread
+from bench_widgets import LATENCY, SIZES, arguments, bench_data, collection_of, spread
 
 from masko_widgets import MaskoClient, local
 from tests.browser._lab import chromium_browser, open_notebook, running_lab
@@ -202,15 +202,19 @@ def notebook_times() -> None:
 
 
 def main() -> None:
+    args = arguments()
     print(f"load average at start: {os.getloadavg()}")
-    data = bench_data(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     with (
         tempfile.TemporaryDirectory() as temp,
-        local.start(data, credits=sum(SIZES) + 1000) as server,
+        local.start(bench_data(args.data), credits=sum(SIZES) + 1000) as server,
     ):
         with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
             small = collection_of(client, CLICK_POSES)
-            grids = {size: collection_of(client, size) for size in SIZES}
+            grids = {}
+            for size in SIZES:
+                collection = collection_of(client, size, not args.as_is)
+                poses = [item for item in client.items.list(collection) if item.image_asset_id]
+                grids[len(poses)] = collection
         env = {
             "BENCH_KEY": server.api_key,
             "BENCH_URL": server.url,
