@@ -14,7 +14,7 @@ from PIL import Image
 from masko_widgets import MascotStudio, MaskoClient, PoseGrid, WaitCancelledError, local
 from masko_widgets.client import _http
 from masko_widgets.widgets import _cache
-from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
+from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, PartLink
 from masko_widgets.widgets._cache import PictureCache
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from tests.widgets.wire import front_end_event, front_end_update
@@ -451,3 +451,14 @@ def test_a_view_that_starts_late_gets_the_whole_list_and_the_tasks(paged, wire):
     (late,) = custom_messages(wire, mark, grid, "poses")
     assert late.data["content"]["all"] == grid.pose_list
     assert [row[0] for row in late.data["content"]["all"]] == [job.item_id for job in jobs]
+
+
+def test_what_a_part_sends_before_its_host_is_ready_waits_for_it():
+    """A studio's grid starts loading before the studio's comm is open: nothing is lost."""
+    link = PartLink("grid")
+    got = []
+    link.send({"n": 1}, [])
+    link.send({"n": 2}, [b"x"])
+    link.forward = lambda name, data, buffers: got.append((name, data, buffers))
+    link.send({"n": 3}, [])
+    assert got == [("grid", {"n": 1}, []), ("grid", {"n": 2}, [b"x"]), ("grid", {"n": 3}, [])]
