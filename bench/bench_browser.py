@@ -123,6 +123,8 @@ def first_screen(lab, browser, collection: str, cache: str) -> dict:
         shown_at, built = nb.kernel.value("[shown_at, built]")
         tiles = nb.page.locator(".masko-grid [role=option]").count()
         nb.kernel.wait_for("not grid.tasks", timeout=300)
+        poses = nb.kernel.value("len(grid.pose_list)")
+        nb.page.locator(".masko-grid .masko-count").filter(has_text=f"{poses:,} poses").wait_for()
         nb.page.evaluate("() => { window.renderedAt = undefined; }")
         scrolled_at = nb.page.evaluate(f"() => {{ ({END_JS})(); return Date.now(); }}")
         nb.page.wait_for_function(
