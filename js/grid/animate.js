@@ -3,7 +3,8 @@
 
 import { copyButton } from "../lib/copy.js";
 import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
-import { busy, taskList } from "../lib/status.js";
+import { busy, taskList, tasksOf } from "../lib/status.js";
+import { LOADING } from "./store.js";
 
 /** @typedef {import("./store.js").Model} Model */
 /** @typedef {import("./store.js").PoseStore} PoseStore */
@@ -81,7 +82,9 @@ function animateForm(/** @type {Model} */ model) {
 export function animateBlocker(model, prompt) {
   if (!model.get("source_image_asset_id")) return "Select a pose first.";
   if (busy(model, ["animate"])) return "An animation is on its way.";
-  if (busy(model)) return "Wait for the running step to finish.";
+  if (tasksOf(model).some((task) => task.kind !== LOADING)) {
+    return "Wait for the running step to finish."; // poses still loading do not stop it
+  }
   if (prompt.trim() === "") return "Describe the movement first.";
   return "";
 }

@@ -9,12 +9,23 @@ import { statusArea, taskList } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 import { animatePanel, animationView } from "./animate.js";
 import { generatePanel } from "./generate.js";
-import { poseStore } from "./store.js";
+import { LOADING, poseStore } from "./store.js";
 import { poseList } from "./tiles.js";
 
 /** @typedef {import("./store.js").Model} Model */
+/** @typedef {import("../lib/status.js").TaskState} TaskState */
 
-/** The header: title, pose count and Refresh. */
+/** "24 poses", or while the list loads, "loading 200 of 10,000 poses". */
+export function countText(/** @type {number} */ poses, /** @type {TaskState[]} */ tasks) {
+  const loading = tasks.find((task) => task.kind === LOADING && task.total > 0);
+  if (loading) {
+    const total = Math.max(loading.total, poses);
+    return `loading ${poses.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} poses`;
+  }
+  return `${poses.toLocaleString("en-US")} pose${poses === 1 ? "" : "s"}`;
+}
+
+/** The header: title, pose count (and loading progress) and Refresh. */
 function header(/** @type {Model} */ model) {
   const count = h("span", { class: "masko-count", "aria-live": "polite" });
   const refresh = h("button", {
@@ -31,7 +42,7 @@ function header(/** @type {Model} */ model) {
   return {
     element,
     paint(/** @type {number} */ poses) {
-      count.textContent = `${poses} pose${poses === 1 ? "" : "s"}`;
+      count.textContent = countText(poses, model.get("tasks") ?? []);
     },
   };
 }
@@ -67,13 +78,14 @@ function render({ model, el }) {
     animate.paint();
   }
   const onSelection = () => {
-    tiles.paintSelection();
+    tiles.showSelected();
     animate.paint();
   };
   const unlisten = store.listen({ rows: paintRows, picture: () => {} });
   model.on("change:selected_item_id", onSelection);
   model.on("change:source_image_asset_id", animate.paint);
   model.on("change:tasks", animate.paint);
+  model.on("change:tasks", paintRows);
   model.on("change:animation", video.paint);
   model.on("change:suggestions", generate.paint);
   model.on("change:tasks", generate.paintButton);
@@ -91,6 +103,7 @@ function render({ model, el }) {
     statusArea(model, { tasks: false }), // each task shows beside the button that started it
   );
   paintRows();
+  tiles.showSelected();
   generate.paint();
   video.paint();
   return () => {

@@ -11,6 +11,9 @@ import { ObjectUrls } from "../lib/urls.js";
 /** @typedef {import("../lib/model.js").Model} Model */
 /** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
 
+/** The kind of the kernel's task that loads the poses after the first page. */
+export const LOADING = "load";
+
 /** Thumbnails asked for in one message, at most. */
 export const PAGE = 48;
 
@@ -71,14 +74,20 @@ export class PoseStore {
 
   /** A message from the kernel; returns true when it was the grid's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers = []) {
-    if (content?.event === "poses") this.#patch(content.upsert ?? [], content.remove ?? []);
-    else if (content?.event === "thumbnails") this.#pictures(content, buffers);
+    if (content?.event === "poses" && Array.isArray(content.all)) this.#replace(content.all);
+    else if (content?.event === "poses") {
+      this.#patch(content.upsert ?? [], content.remove ?? [], content.last ?? []);
+    } else if (content?.event === "thumbnails") this.#pictures(content, buffers);
     else return false;
     return true;
   }
 
-  /** @param {PoseRow[]} upsert @param {string[]} remove */
-  #patch(upsert, remove) {
+  /**
+   * Rows added (at the end) or changed (in place), ids removed, then ids moved to the end in
+   * that order (poses made while the list was loading stay after the loaded ones).
+   * @param {PoseRow[]} upsert @param {string[]} remove @param {string[]} last
+   */
+  #patch(upsert, remove, last) {
     for (const row of upsert) {
       const [id, , , version] = row;
       if (this.version(id) !== version) this.#forget(id);
@@ -88,6 +97,23 @@ export class PoseStore {
       this.#forget(id);
       this.rows.delete(id);
     }
+    for (const id of last) {
+      const row = this.rows.get(id);
+      if (row === undefined) continue;
+      this.rows.delete(id);
+      this.rows.set(id, row);
+    }
+    for (const listener of this.#listeners) listener.rows();
+  }
+
+  /** The whole list as the kernel has it now; pictures of unchanged versions are kept. */
+  #replace(/** @type {PoseRow[]} */ rows) {
+    const next = new Map(rows.map((row) => [row[0], row]));
+    for (const [id, [, , , version]] of this.rows) {
+      if (next.get(id)?.[3] !== version) this.#forget(id);
+    }
+    this.rows.clear();
+    for (const [id, row] of next) this.rows.set(id, row);
     for (const listener of this.#listeners) listener.rows();
   }
 
@@ -155,6 +181,7 @@ export function poseStore(model) {
       store?.receive(content, buffers);
     model.on("msg:custom", onMessage);
     stores.set(rows, store);
+    sendQuietly(model, { event: "sync" }); // changes made before this view started come back
   }
   return store;
 }

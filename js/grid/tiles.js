@@ -1,16 +1,15 @@
 // @ts-check
-// The pose tiles: an ARIA listbox that asks the store for the thumbnails of the tiles in view.
+// The pose tiles: a virtual ARIA listbox that draws the tiles in view and asks the store for
+// their thumbnails.
 
 import { h } from "../lib/dom.js";
-import { columnCount, nextIndex } from "../lib/keyboard.js";
+import { nextIndex } from "../lib/keyboard.js";
+import { scrollToShow, spacing, windowOf } from "./window.js";
 
 /** @typedef {import("./store.js").PoseStore} PoseStore */
 /** @typedef {import("./store.js").PoseRow} PoseRow */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
- *   name: HTMLElement, score: HTMLElement, shown?: string | null }} Tile */
-
-/** How far outside the visible area tiles start loading, so scrolling finds them ready. */
-const MARGIN = "300px";
+ *   name: HTMLElement, score: HTMLElement, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -41,6 +40,7 @@ function makeTile() {
 /** Words, score badge and data attributes of a tile from its row. */
 function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   const [itemId, poseName, value] = row;
+  tile.row = row;
   const label = poseName || "Untitled pose";
   const scored = value !== null && value !== undefined;
   tile.li.dataset.itemId = itemId;
@@ -79,126 +79,246 @@ function paintPicture(
   }
 }
 
+/** A row-wide element standing for rows not drawn (hidden while it stands for none). */
+function spacer() {
+  const element = h("li", { class: "masko-spacer", role: "none", "aria-hidden": "true" });
+  element.hidden = true;
+  return element;
+}
+
+/** `element` stands for `pixels` of rows; the grid's gap after it is part of them. */
+function size(/** @type {HTMLElement} */ element, /** @type {number} */ pixels, gap = 0) {
+  element.hidden = pixels <= 0;
+  element.style.height = `${Math.max(0, pixels - gap)}px`;
+}
+
+/** The element with the focus in `element`'s document or shadow root (marimo draws in one). */
+function focusedIn(/** @type {HTMLElement} */ element) {
+  return /** @type {Document | ShadowRoot} */ (element.getRootNode()).activeElement ?? null;
+}
+
 /**
- * Arrow keys move the focus among the tiles, Enter or Space selects.
- * @param {{ ids: () => string[], li: (id: string) => HTMLElement,
- *   focus: { index: number }, choose: (id: string) => void, paint: () => void }} grid
+ * How the list is laid out, read from the browser: columns, the height of a row, the gap
+ * between rows and the distance from one row to the next, the scrolled band; `watch` calls
+ * back on scroll and resize. (A test passes its own.)
+ * @typedef {{ columns: () => number, rowHeight: () => number, gap: () => number,
+ *   stride: () => number,
+ *   top: () => number, height: () => number, scrollTo: (top: number) => void,
+ *   watch: (changed: () => void) => () => void, forget: () => void }} Layout
  */
-function keyboard(grid) {
-  return (/** @type {KeyboardEvent} */ event) => {
-    const ids = grid.ids();
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      if (ids[grid.focus.index] !== undefined) grid.choose(ids[grid.focus.index]);
-      return;
-    }
-    const options = ids.map(grid.li);
-    const next = nextIndex(event.key, grid.focus.index, options.length, columnCount(options));
-    if (next === null) return;
-    event.preventDefault();
-    grid.focus.index = next;
-    grid.paint();
-    options[next].focus();
+
+/** @param {HTMLElement} list @returns {Layout} */
+export function browserLayout(list) {
+  /** @type {{ row: number, gap: number } | null} */
+  let measured = null;
+  function measure() {
+    const tile = /** @type {HTMLElement | null} */ (list.querySelector("[role=option]"));
+    const row = tile?.offsetHeight ?? 0;
+    if (row === 0) return { row: 0, gap: 0 }; // not laid out yet: try again next time
+    measured = { row, gap: parseFloat(getComputedStyle(list).rowGap) || 0 };
+    return measured;
+  }
+  return {
+    columns: () => getComputedStyle(list).gridTemplateColumns.split(" ").filter(Boolean).length,
+    rowHeight: () => (measured ?? measure()).row,
+    gap: () => (measured ?? measure()).gap,
+    stride: () => {
+      const { row, gap } = measured ?? measure();
+      return row > 0 ? row + gap : 0;
+    },
+    top: () => list.scrollTop,
+    height: () => list.clientHeight,
+    scrollTo(top) {
+      list.scrollTop = top;
+    },
+    watch(changed) {
+      let queued = false;
+      const soon = () => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          changed();
+        });
+      };
+      const resized = new ResizeObserver(() => {
+        measured = null; // tiles change size with the columns
+        soon();
+      });
+      resized.observe(list);
+      list.addEventListener("scroll", soon, { passive: true });
+      return () => {
+        resized.disconnect();
+        list.removeEventListener("scroll", soon);
+      };
+    },
+    forget() {
+      measured = null;
+    },
   };
 }
 
-/** Asks the store for the thumbnails of tiles coming into view (and a margin around it). */
-function visibility(/** @type {PoseStore} */ store) {
-  return new IntersectionObserver(
-    (entries) => {
-      const seen = entries.filter((entry) => entry.isIntersecting);
-      store.want(
-        seen.map((entry) => /** @type {HTMLElement} */ (entry.target).dataset.itemId ?? ""),
-      );
-    },
-    { rootMargin: MARGIN },
-  );
-}
-
 /**
- * The listbox of pose tiles, in the store's order.
+ * The listbox of pose tiles, in the store's order, virtual: only the tiles in and near view
+ * are in the document (recycled as the list scrolls), and only their thumbnails are asked
+ * for. Arrow keys, Home and End move the focus (scrolling to it), Enter or Space selects.
  * @param {PoseStore} store
  * @param {{ select: (id: string) => void, selected: () => string | null }} selection
+ * @param {(list: HTMLElement) => Layout} [layoutOf]
  */
-export function poseList(store, selection) {
-  /** @type {Map<string, Tile>} */
-  const tiles = new Map();
+export function poseList(store, selection, layoutOf = browserLayout) {
+  /** @type {Map<string, Tile>} item id -> its tile, for the tiles drawn */
+  const drawn = new Map();
+  /** @type {Tile[]} tiles out of view, kept for reuse */
+  const spare = [];
+  /** @type {string[]} */
+  let ids = [];
   const focus = { index: 0 };
+  let revealPending = false;
   const list = h("ul", {
     class: "masko-poses",
     role: "listbox",
     "aria-label": "Poses",
     "aria-orientation": "horizontal",
   });
-  const observer = visibility(store);
-  const tileOf = (/** @type {string} */ id) => /** @type {Tile} */ (tiles.get(id));
+  const layout = layoutOf(list);
+  const above = spacer();
+  const below = spacer();
+  list.append(above, below);
 
-  function sync() {
-    for (const [id, tile] of tiles) {
-      if (store.rows.has(id)) continue;
-      observer.unobserve(tile.li);
-      tile.li.remove();
-      tiles.delete(id);
+  function tile() {
+    const made = spare.pop() ?? makeTile();
+    if (!made.li.onclick) made.li.onclick = () => choose(made.li.dataset.itemId ?? "");
+    return made;
+  }
+
+  /** Draw the tiles of the current window, reusing those that leave it. */
+  function draw() {
+    if (revealPending && layout.stride() > 0) {
+      revealPending = false; // laid out now: the selection asked to be shown can be
+      reveal(ids.indexOf(selection.selected() ?? ""));
     }
-    /** @type {Element | null} */
-    let previous = null;
-    for (const [id, row] of store.rows) {
-      const tile = tiles.get(id) ?? makeTile();
-      if (!tiles.has(id)) {
-        tiles.set(id, tile);
-        tile.li.addEventListener("click", () => choose(id));
-      }
-      paintRow(tile, row);
-      paintPicture(tile, store, id);
-      if (tile.li.previousElementSibling !== previous || !tile.li.isConnected) {
-        if (previous) previous.after(tile.li);
-        else list.prepend(tile.li);
-        observer.observe(tile.li);
-      }
-      previous = tile.li;
+    const grid = { count: ids.length, columns: layout.columns(), stride: layout.stride() };
+    const range = windowOf({ ...grid, top: layout.top(), height: layout.height() });
+    const { before, after } = spacing({ ...grid, ...range });
+    size(above, before, layout.gap());
+    size(below, after, layout.gap());
+    const wanted = ids.slice(range.start, range.end);
+    const keep = new Set(wanted);
+    const active = focusedIn(list);
+    for (const [id, old] of drawn) {
+      if (keep.has(id)) continue;
+      if (old.li === active) list.focus({ preventScroll: true }); // the keys still reach us
+      old.li.remove();
+      old.shown = undefined;
+      old.row = undefined;
+      drawn.delete(id);
+      spare.push(old);
     }
+    /** @type {Element} */
+    let previous = above;
+    wanted.forEach((id, offset) => {
+      const current = drawn.get(id) ?? tile();
+      drawn.set(id, current);
+      const row = /** @type {PoseRow} */ (store.rows.get(id));
+      if (current.row !== row) paintRow(current, row); // a new row object when it changed
+      paintPicture(current, store, id);
+      current.li.setAttribute("aria-posinset", String(range.start + offset + 1));
+      current.li.setAttribute("aria-setsize", String(ids.length));
+      if (current.li.previousElementSibling !== previous || !current.li.isConnected) {
+        previous.after(current.li);
+      }
+      previous = current.li;
+    });
+    if (below.previousElementSibling !== previous) previous.after(below);
+    spare.length = Math.min(spare.length, wanted.length);
+    if (grid.stride > 0) store.want(wanted); // measured: these are the tiles in view
     paintSelection();
   }
 
+  function rows() {
+    ids = [...store.rows.keys()];
+    draw();
+  }
+
   function picture(/** @type {string} */ id) {
+    const shown = drawn.get(id);
     const row = store.rows.get(id);
-    if (tiles.has(id) && row) {
-      paintRow(tileOf(id), row);
-      paintPicture(tileOf(id), store, id);
+    if (shown && row) {
+      paintRow(shown, row);
+      paintPicture(shown, store, id);
     }
   }
 
   function choose(/** @type {string} */ id) {
-    focus.index = [...tiles.keys()].indexOf(id);
+    focus.index = ids.indexOf(id);
     selection.select(id);
     paintSelection();
   }
 
-  function paintSelection() {
-    const ids = [...tiles.keys()];
-    const selected = selection.selected();
-    const at = selected === null ? -1 : ids.indexOf(selected);
-    if (at >= 0 && !list.contains(document.activeElement)) focus.index = at;
-    focus.index = Math.min(Math.max(focus.index, 0), Math.max(ids.length - 1, 0));
-    ids.forEach((id, index) => {
-      const { li } = tileOf(id);
-      li.setAttribute("aria-selected", String(index === at));
-      li.classList.toggle("is-selected", index === at);
-      li.tabIndex = index === focus.index ? 0 : -1;
+  /** Scroll so that tile `index` shows whole; returns whether it moved. */
+  function reveal(/** @type {number} */ index) {
+    const top = scrollToShow({
+      index,
+      columns: layout.columns(),
+      stride: layout.stride(),
+      rowHeight: layout.rowHeight(),
+      top: layout.top(),
+      height: layout.height(),
     });
+    if (top === null) return false;
+    layout.scrollTo(top);
+    return true;
   }
 
-  const ids = () => [...tiles.keys()];
-  const li = (/** @type {string} */ id) => tileOf(id).li;
-  list.addEventListener("keydown", keyboard({ ids, li, focus, choose, paint: paintSelection }));
-  const unlisten = store.listen({ rows: sync, picture });
-  sync();
+  /** The selected pose, shown: scrolled to when it is out of view (e.g. chosen in Python,
+   * or selected before this view opened). */
+  function showSelected() {
+    const at = ids.indexOf(selection.selected() ?? "");
+    if (at >= 0 && !(layout.stride() > 0)) revealPending = true;
+    else if (at >= 0 && reveal(at)) return draw();
+    paintSelection();
+  }
+
+  function paintSelection() {
+    const selected = selection.selected();
+    const at = selected === null ? -1 : ids.indexOf(selected);
+    if (at >= 0 && !list.contains(focusedIn(list))) focus.index = at;
+    focus.index = Math.min(Math.max(focus.index, 0), Math.max(ids.length - 1, 0));
+    const focused = ids[focus.index];
+    for (const [id, { li }] of drawn) {
+      li.setAttribute("aria-selected", String(id === selected));
+      li.classList.toggle("is-selected", id === selected);
+      li.tabIndex = id === focused ? 0 : -1;
+    }
+    list.tabIndex = focused !== undefined && drawn.has(focused) ? -1 : 0; // always reachable
+  }
+
+  list.addEventListener("keydown", (/** @type {KeyboardEvent} */ event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (ids[focus.index] !== undefined) choose(ids[focus.index]);
+      return;
+    }
+    const next = nextIndex(event.key, focus.index, ids.length, layout.columns());
+    if (next === null) return;
+    event.preventDefault();
+    focus.index = next;
+    reveal(next);
+    draw();
+    drawn.get(ids[next])?.li.focus();
+  });
+  const unwatch = layout.watch(draw);
+  const unlisten = store.listen({ rows, picture });
+  ids = [...store.rows.keys()];
+  draw();
   return {
     list,
     paintSelection,
+    showSelected,
     dispose() {
       unlisten();
-      observer.disconnect();
+      unwatch();
     },
   };
 }

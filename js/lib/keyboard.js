@@ -31,18 +31,3 @@ export function nextIndex(key, index, count, columns) {
       return null;
   }
 }
-
-/**
- * How many of `elements` (laid out in rows) share the first one's row.
- * @param {ArrayLike<HTMLElement>} elements
- */
-export function columnCount(elements) {
-  if (elements.length === 0) return 1;
-  const top = elements[0].offsetTop;
-  let columns = 0;
-  for (const el of Array.from(elements)) {
-    if (el.offsetTop !== top) break;
-    columns += 1;
-  }
-  return Math.max(1, columns);
-}

@@ -118,6 +118,7 @@ test("a part model reads the studio's state and updates, and writes through the 
   assert.deepEqual(
     studio.sent.map((message) => message.content),
     [
+      { part: "grid", method: "custom", content: { event: "sync" } }, // its store asks once
       { part: "gallery", method: "update", state: { compare: true } },
       { part: "gallery", method: "custom", content: { event: "remove", asset_id: "a" } },
     ],

@@ -341,6 +341,10 @@ class AsyncItems(_Area):
         """Every item of the collection, fetched a page at a time as you go."""
         return self._http.iterate(op.list_items(collection_id))
 
+    def pages(self, collection_id: Collection | str) -> AsyncIterator[op.ItemPage]:
+        """The collection's items one page at a time, each with the number of items in all."""
+        return self._http.iterate(op.item_pages(collection_id))
+
 
 class AsyncAssets(_Area):
     """`client.assets`: file metadata."""

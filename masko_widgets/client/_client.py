@@ -335,6 +335,11 @@ class Items(_Area):
         """Every item of the collection, fetched a page at a time as you go."""
         return self._http.iterate(op.list_items(collection_id))
 
+    def pages(self, collection_id: Collection | str) -> Iterator[op.ItemPage]:
+        """The collection's items (oldest first) one page at a time, each with the number of
+        items in all (None when the API does not say); for showing a long list as it comes."""
+        return self._http.iterate(op.item_pages(collection_id))
+
 
 class Assets(_Area):
     """`client.assets`: file metadata."""

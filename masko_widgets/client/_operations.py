@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from .._contract import MAX_BATCH, MAX_REFERENCES, MIN_DURATION
 from ._errors import (
@@ -28,7 +28,7 @@ from ._inputs import (
     source_image,
 )
 from ._models import Asset, Collection, Item, Job, Preview, Project, References
-from ._plans import Pages, Plan, collect, one, pages
+from ._plans import Pages, Plan, collect, one, pages, relay, whole_pages
 from ._wire import Call, error_from_body, list_of
 
 
@@ -217,6 +217,16 @@ def get_asset(models: Models, asset_id: Asset | str) -> Plan[Asset]:
 
 def list_items(collection_id: Collection | str) -> Pages[Item]:
     return pages(f"/collections/{object_id(collection_id)}/items", "items", Item.from_api)
+
+
+ItemPage: TypeAlias = tuple[list[Item], int | None]
+"""A page of a collection's items, with the number of items in all (None when not said)."""
+
+
+def item_pages(collection_id: Collection | str) -> Pages[ItemPage]:
+    """The collection's items a page at a time, each page with the number of items in all."""
+    listing = whole_pages(f"/collections/{object_id(collection_id)}/items", "items")
+    return relay(listing, lambda page: [([Item.from_api(entry) for entry in page[0]], page[1])])
 
 
 def get_job(models: Models, job_id: Job | str) -> Plan[Job]:

@@ -7,7 +7,7 @@ in `_http.py` carry the steps out with blocking or awaited I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
@@ -63,7 +63,15 @@ def one(method: str, path: str, parse: Callable[[Any], T], **options: Any) -> Pl
 def pages(
     path: str, key: str, parse: Callable[[Any], E], params: Mapping[str, Any] | None = None
 ) -> Pages[E]:
-    """Every entry of a list endpoint, one page at a time, following the server's pagination.
+    """Every entry of a list endpoint, parsed, fetched a page at a time (see `whole_pages`)."""
+    return relay(whole_pages(path, key, params), lambda page: map(parse, page[0]))
+
+
+def whole_pages(
+    path: str, key: str, params: Mapping[str, Any] | None = None
+) -> Pages[tuple[list[Any], int | None]]:
+    """A list endpoint's pages as they come, each with the list's total (None when the
+    server does not say), following the server's pagination.
 
     Asks for PAGE_LIMIT_MAX a page; if the server refuses that limit, asks again without one
     and takes whatever page size it gives. Moves on by the entries received, so a server that
@@ -82,14 +90,35 @@ def pages(
             limit = None
             continue
         page = list_of(answer.data, key)
-        for entry in page:
-            yield Emit(parse(entry))
+        total = answer.pagination.get("total")
+        total = None if total is None else int(total)
+        yield Emit((page, total))
         offset = int(answer.pagination.get("offset", offset)) + len(page)
         more = answer.pagination.get("has_more")
-        if more is None and "total" in answer.pagination:
-            more = offset < int(answer.pagination["total"])
+        if more is None and total is not None:
+            more = offset < total
         if not more or not page:
             return
+
+
+def relay(listing: Pages[T], convert: Callable[[T], Iterable[E]]) -> Pages[E]:
+    """`listing` with each emitted value replaced by the values `convert` makes of it."""
+    reply: Answer | None = None
+    error: Exception | None = None
+    while True:
+        try:
+            step = advance(listing, reply, error)
+        except StopIteration:
+            return
+        reply, error = None, None
+        if isinstance(step, Emit):
+            for value in convert(step.value):
+                yield Emit(value)
+            continue
+        try:
+            reply = yield step
+        except MaskoError as exc:
+            error = exc
 
 
 def collect(listing: Pages[E]) -> Plan[list[E]]:

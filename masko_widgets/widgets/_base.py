@@ -133,11 +133,35 @@ class Task:
 
 
 class PartLink:
-    """Carries a hosted widget's messages through the widget that hosts it (see `hosted`)."""
+    """Carries a hosted widget's messages through the widget that hosts it (see `hosted`).
+    What the part sends before its host is ready waits, in order, until `forward` is set."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.forward: Callable[[str, dict[str, Any], list[Any]], None] | None = None
+        self._forward: Callable[[str, dict[str, Any], list[Any]], None] | None = None
+        self._waiting: list[tuple[dict[str, Any], list[Any]]] = []
+        self._lock = threading.RLock()
+
+    @property
+    def forward(self) -> Callable[[str, dict[str, Any], list[Any]], None] | None:
+        return self._forward
+
+    @forward.setter
+    def forward(self, forward: Callable[[str, dict[str, Any], list[Any]], None] | None) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            self._forward = forward
+            if forward is not None:
+                for data, buffers in waiting:
+                    forward(self.name, data, buffers)
+
+    def send(self, data: dict[str, Any], buffers: list[Any]) -> None:
+        with self._lock:
+            if self._forward is None:
+                self._waiting.append((data, buffers))
+                return
+            forward = self._forward
+        forward(self.name, data, buffers)
 
 
 class PartComm:
@@ -151,8 +175,7 @@ class PartComm:
         self.comm_id = uuid.uuid4().hex
 
     def send(self, data: Any = None, metadata: Any = None, buffers: Any = None) -> None:
-        if self.link.forward is not None:
-            self.link.forward(self.link.name, data or {}, list(buffers or []))
+        self.link.send(data or {}, list(buffers or []))
 
     def on_msg(self, callback: Any) -> None:
         """Messages reach a hosted widget through its host (`_handle_msg`)."""

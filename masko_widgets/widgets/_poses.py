@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 VERSION_LENGTH = 8
@@ -31,22 +31,45 @@ class PoseEntry:
         return [self.item_id, self.name, self.score, self.version]
 
 
+@dataclass
+class Change:
+    """What a page did to the list: rows added or changed, and ids moved to the end (in
+    their new order): what open views need to follow it."""
+
+    upsert: list[list[Any]] = field(default_factory=list)
+    last: list[str] = field(default_factory=list)
+
+
 class PoseRows:
     """The poses, oldest first, with the compact `rows` list the widget syncs.
 
     `rows` is changed in place, so a new view (or a reloaded page) gets the current list
     with the widget's state, while views already open get small patches instead of the
-    whole list again. Every method is safe to call from any thread.
+    whole list again. While the list loads page by page (`loading`), a pose put meanwhile
+    stays after the loaded ones until its page comes. Every method is safe to call from any
+    thread.
     """
 
     def __init__(self) -> None:
         self.rows: list[list[Any]] = []
+        self.loading = False
         self._entries: dict[str, PoseEntry] = {}
-        self._index: dict[str, int] = {}  # item id -> its row's position in `rows`
+        self._at: dict[str, int] = {}  # item id -> its index in `rows`
+        self._late: list[str] = []  # put while loading, their page not come yet
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def changing(self) -> threading.RLock:
+        """Hold it while changing the list and telling views, so that every view hears of
+        the changes in the order they were made (`with rows.changing(): ...`)."""
+        return self._lock
+
+    def snapshot(self) -> list[list[Any]]:
+        """A copy of `rows` as they are now."""
+        with self._lock:
+            return [list(row) for row in self.rows]
 
     def entries(self) -> list[PoseEntry]:
         with self._lock:
@@ -58,18 +81,40 @@ class PoseRows:
 
     def upsert(self, entries: Iterable[PoseEntry]) -> list[list[Any]]:
         """Add new poses and change known ones; returns the rows that changed."""
-        changed = []
         with self._lock:
-            for entry in entries:
-                known = self._entries.get(entry.item_id)
-                if known is not None and known.asset_id == entry.asset_id:
-                    entry.score, entry.scored = known.score, known.scored
-                    if known.name == entry.name:
-                        continue
-                self._entries[entry.item_id] = entry
-                changed.append(entry.row())
-            self._rebuild()
-        return changed
+            changed = [entry.row() for entry in entries if self._put(entry)]
+            if self.loading:
+                self._late += [row[0] for row in changed if row[0] not in self._late]
+            return changed
+
+    def add_page(self, entries: Iterable[PoseEntry]) -> Change:
+        """The next page of the list: its poses after those of the pages before, and the
+        poses put meanwhile (whose page has not come) after them."""
+        with self._lock:
+            change = Change()
+            page = list(entries)
+            arrived = False
+            for entry in page:
+                if self._put(entry):
+                    change.upsert.append(entry.row())
+                if entry.item_id in self._late:
+                    self._late.remove(entry.item_id)
+                    arrived = True
+            if arrived:  # the page's poses in its order, then those still on their way
+                change.last = [entry.item_id for entry in page] + self._late
+            elif self._late and change.upsert:
+                change.last = list(self._late)
+            if change.last:
+                for item_id in change.last:
+                    self._entries[item_id] = self._entries.pop(item_id)
+                self._rebuild()
+            return change
+
+    def finish_loading(self) -> None:
+        """The last page came (or loading stopped): poses put from now on simply append."""
+        with self._lock:
+            self.loading = False
+            self._late.clear()
 
     def keep_only(self, item_ids: set[str]) -> list[str]:
         """Forget every pose not in `item_ids`; returns the ids forgotten."""
@@ -89,12 +134,25 @@ class PoseRows:
                 return None
             changed = not entry.scored or entry.score != score
             entry.score, entry.scored = score, True
-            if not changed:
-                return None
-            row = entry.row()
-            self.rows[self._index[item_id]] = row  # one row, not the whole list again
-            return row
+            if changed:
+                self.rows[self._at[item_id]] = entry.row()
+            return entry.row() if changed else None
+
+    def _put(self, entry: PoseEntry) -> bool:
+        """Add or change one pose in place (a new one at the end); False when unchanged."""
+        known = self._entries.get(entry.item_id)
+        if known is not None and known.asset_id == entry.asset_id:
+            entry.score, entry.scored = known.score, known.scored
+            if known.name == entry.name:
+                return False
+        self._entries[entry.item_id] = entry
+        if known is None:
+            self._at[entry.item_id] = len(self.rows)
+            self.rows.append(entry.row())
+        else:
+            self.rows[self._at[entry.item_id]] = entry.row()
+        return True
 
     def _rebuild(self) -> None:
         self.rows[:] = [entry.row() for entry in self._entries.values()]
-        self._index = {item_id: index for index, item_id in enumerate(self._entries)}
+        self._at = {item_id: index for index, item_id in enumerate(self._entries)}

@@ -44,7 +44,7 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     ).tag(sync=True)
     max_slots: t.Int[int, int] = t.Int(MAX_REFERENCES, read_only=True).tag(sync=True)
 
-    _needs_collection: ClassVar = True
+    _needs_collection: ClassVar[bool] = True
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
@@ -44,7 +44,18 @@ THUMBNAILS_PER_REQUEST = 64
 """At most this many thumbnails are made for one request of the front end."""
 THUMBNAILS_PER_MESSAGE = 8
 """Thumbnails sent together: fewer message headers, and the first tiles still come early."""
+LOADING = "load"
+"""The kind of the task that loads the poses after the first page."""
 _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
+
+
+def pose_entries(items: Iterable[api.Item]) -> list[PoseEntry]:
+    """The items that have a picture, as grid entries."""
+    return [
+        PoseEntry(item.id, item.name or "", item.image_asset_id)
+        for item in items
+        if item.image_asset_id
+    ]
 
 
 class Delivery:
@@ -133,7 +144,7 @@ class PoseGrid(CollectionWidget):
     min_duration: t.Int[int, int] = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
     max_duration: t.Int[int, int] = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
-    _needs_collection: ClassVar = True
+    _needs_collection: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -144,19 +155,35 @@ class PoseGrid(CollectionWidget):
         self._rows = PoseRows()
         self._cache = shared_cache()
         self._references: tuple[tuple[str, ...], Palette] | None = None
+        self._pages: Iterator[tuple[list[api.Item], int | None]] | None = None
+        self._loader: Task | None = None
+        self._first: tuple[int, int | None] = (0, 0)  # items on the first page, and in all
         super().__init__(client, collection, **kwargs)
+        if self._pages is not None:  # the comm is open: what the loader adds reaches views
+            self._loader = self._start(
+                "Loading poses", self._load_rest, cancellable=False, kind=LOADING
+            )
 
     @property
     def poses(self) -> tuple[Pose, ...]:
-        """The poses, oldest first."""
+        """The poses loaded so far, oldest first (every pose once `wait()` returns: a long
+        list loads page by page in the background)."""
         return tuple(Pose(self, entry) for entry in self._rows.entries())
 
     def __repr__(self) -> str:
         return f"PoseGrid({self._repr_fields()}, poses={len(self._rows)})"
 
     def _load(self) -> None:
+        """The collection and the first page of poses; the other pages load in the
+        background once the widget is open (see `_load_rest`)."""
         super()._load()
-        self._sync_items()
+        pages = self._client.items.pages(self._needed_collection_id())
+        first, total = next(pages, ([], 0))
+        self._rows.upsert(pose_entries(first))
+        if total is None or total > len(first):
+            self._rows.loading = True
+            self._pages = pages
+        self._first = (len(first), total)
         self.set_trait("pose_list", self._rows.rows)
         self._rows.rows = self.pose_list  # changed in place from now on (see PoseRows)
 
@@ -181,8 +208,17 @@ class PoseGrid(CollectionWidget):
     def _check_selection(self, proposal: Any) -> str | None:
         item_id: str | None = proposal["value"]
         if item_id is not None and self._rows.get(item_id) is None:
-            raise t.TraitError(f"No pose with item id {item_id!r:.60} in this grid.")
+            raise t.TraitError(self._no_pose(item_id))
         return item_id
+
+    def _no_pose(self, item_id: str) -> str:
+        """Why there is no pose of `item_id`, in words."""
+        if self._rows.loading:
+            return (
+                f"No pose with item id {item_id!r:.60} yet: the poses are still loading; "
+                "grid.wait() waits until they are all in."
+            )
+        return f"No pose with item id {item_id!r:.60} in this grid."
 
     @t.observe("selected_item_id")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -195,7 +231,7 @@ class PoseGrid(CollectionWidget):
         references. Made (and kept) when first asked for."""
         entry = self._rows.get(item_id)
         if entry is None:
-            raise ValueError(f"No pose with item id {item_id!r} in this grid.")
+            raise ValueError(self._no_pose(item_id))
         if entry.scored:
             return entry.score
         return self._scored(entry, self._picture(entry.asset_id))
@@ -207,9 +243,10 @@ class PoseGrid(CollectionWidget):
         """Score `entry` from its picture; with `tell`, views already open get the score."""
         references = self._references[1] if self._references else ()
         score = on_model_score(references, picture.palette)
-        row = self._rows.set_score(entry.item_id, entry.asset_id, score)
-        if row is not None and tell:
-            self._send_patch([row])
+        with self._rows.changing():
+            row = self._rows.set_score(entry.item_id, entry.asset_id, score)
+            if row is not None and tell:
+                self._send_patch([row])
         return score
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
@@ -226,13 +263,14 @@ class PoseGrid(CollectionWidget):
         scored = [entry for entry in self._rows.entries() if entry.scored]
         references = self._references[1] if self._references else ()
         futures = [self._cache.submit(self._client, entry.asset_id) for entry in scored]
-        changed = []
-        for entry, future in zip(scored, futures, strict=True):
-            score = on_model_score(references, future.result().palette)
-            row = self._rows.set_score(entry.item_id, entry.asset_id, score)
-            if row is not None:
-                changed.append(row)
-        self._send_patch(changed)
+        scores = [on_model_score(references, f.result().palette) for f in futures]
+        with self._rows.changing():
+            changed = [
+                row
+                for entry, score in zip(scored, scores, strict=True)
+                if (row := self._rows.set_score(entry.item_id, entry.asset_id, score))
+            ]
+            self._send_patch(changed)
 
     @on_event(
         "thumbnails",
@@ -259,6 +297,8 @@ class PoseGrid(CollectionWidget):
 
     def _export_state(self) -> dict[str, Any]:
         """Every thumbnail, for a saved page (it has no kernel to ask): `pose_pictures`."""
+        if self._loader is not None:
+            self._loader.wait()  # every pose, not the pages loaded so far
         entries = self._rows.entries()
         futures = [self._cache.submit(self._client, entry.asset_id) for entry in entries]
         pictures = []
@@ -278,35 +318,79 @@ class PoseGrid(CollectionWidget):
             )
         return {"pose_list": self._rows.rows, "pose_pictures": pictures}
 
-    def _send_patch(self, upsert: list[list[Any]], remove: Sequence[str] = ()) -> None:
-        """Tell open views which poses changed (the synced list itself is already current)."""
-        if upsert or remove:
-            self.send({"event": "poses", "upsert": upsert, "remove": list(remove)})
+    def _send_patch(
+        self, upsert: list[list[Any]], remove: Sequence[str] = (), last: Sequence[str] = ()
+    ) -> None:
+        """Tell open views which poses changed (the synced list itself is already current):
+        rows to add or change, ids to remove, and ids that move to the end, in that order."""
+        if upsert or remove or last:
+            patch: dict[str, Any] = {"event": "poses", "upsert": upsert, "remove": list(remove)}
+            if last:
+                patch["last"] = list(last)
+            self.send(patch)
 
     # --- loading poses -----------------------------------------------------------
     def refresh(self) -> None:
         """Fetch the collection and its items again; new or changed poses appear."""
+        self._stop_loading()  # the full list below has every page
         self.reload_collection()
         self._sync_items()
 
+    def _stop_loading(self) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+        self._rows.finish_loading()
+
+    def close(self) -> None:
+        """Close the widget; poses still loading stop loading."""
+        self._stop_loading()
+        super().close()
+
     def _sync_items(self) -> None:
-        fresh = [
-            PoseEntry(item.id, item.name or "", asset_id)
-            for item in self._client.items.list(self._needed_collection_id())
-            if (asset_id := item.image_asset_id)
-        ]
-        changed = self._rows.upsert(fresh)
-        gone = self._rows.keep_only({entry.item_id for entry in fresh})
-        self._after_pose_change(changed, gone)
+        fresh = pose_entries(self._client.items.list(self._needed_collection_id()))
+        with self._rows.changing():
+            changed = self._rows.upsert(fresh)
+            gone = self._rows.keep_only({entry.item_id for entry in fresh})
+            self._send_patch(changed, gone)
+        self._selection_follows()
+
+    def _load_rest(self, task: Task) -> None:
+        """Add the pages after the first as they come, showing "n of total"; stops
+        between pages when cancelled (closing the widget does)."""
+        assert self._pages is not None
+        pages, self._pages = self._pages, None
+        loaded, total = self._first
+        try:
+            task.progress(done=loaded, total=total or 0)
+            for items, total in pages:
+                if task.cancel_event.is_set():
+                    return
+                with self._rows.changing():
+                    change = self._rows.add_page(pose_entries(items))
+                    self._send_patch(change.upsert, last=change.last)
+                loaded += len(items)
+                task.progress(done=loaded, total=total or 0)
+        finally:
+            self._rows.finish_loading()
 
     def _put_pose(self, item_id: str, name: str, asset_id: str) -> Pose:
         """Show one pose: a new tile, or the existing tile of that item updated."""
         entry = PoseEntry(item_id, name, asset_id)
-        self._after_pose_change(self._rows.upsert([entry]), [])
+        with self._rows.changing():
+            self._send_patch(self._rows.upsert([entry]))
+        self._selection_follows()
         return Pose(self, entry)
 
-    def _after_pose_change(self, changed: list[list[Any]], gone: list[str]) -> None:
-        self._send_patch(changed, gone)
+    @on_event("sync")
+    def _on_sync(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
+        """A view asks for the list as it is now, and the running tasks: it may have missed
+        changes made before it started (marimo starts its views after the cell)."""
+        with self._rows.changing():
+            self.send({"event": "poses", "all": self._rows.snapshot()})
+        self.send_state("tasks")
+
+    def _selection_follows(self) -> None:
+        """The selected pose's picture may have changed, or the pose gone."""
         selected = self._rows.get(self.selected_item_id)
         if self.selected_item_id is not None:
             self.set_trait("source_image_asset_id", selected.asset_id if selected else None)

@@ -157,8 +157,8 @@ class MascotStudio(ModelWidget):
             part.cancel()
 
     def close(self) -> None:
-        """Close the studio and its parts (their running tasks stop waiting); a re-run
-        cell's studio can then be freed."""
+        """Close the studio and its parts (their running tasks stop waiting, poses still
+        loading stop loading); a re-run cell's studio can then be freed."""
         for link in self._links.values():
             link.forward = None
         for part in self.named_parts.values():

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
+from masko_widgets import MaskoClient
 from tests.browser._lab import LabNotebook, LabServer, chromium_browser, open_notebook, running_lab
+from tests.conftest import draw_character
+
+CROWD = 1000
+"""Poses of the crowded collection: many pages of items, far more tiles than a screen."""
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +41,21 @@ def notebook(
         return open_notebook(lab, chromium, name, cells, **options)
 
     return opener
+
+
+@pytest.fixture(scope="session")
+def crowded(standin) -> dict:
+    """A collection with two references and 1000 poses on the session's stand-in, in a
+    workspace of its own (its credits are not the other tests')."""
+    key = standin.new_workspace_key(credits=CROWD)
+    with MaskoClient(api_key=key, base_url=standin.url) as client:
+        collection = client.collections.create("Crowded mascot")
+        for color in ((240, 120, 40), (230, 100, 50)):
+            client.references.add(collection, client.uploads.create(draw_character(color)))
+        jobs = []
+        for start in range(0, CROWD, 10):
+            names = [f"pose {n}" for n in range(start, start + 10)]
+            requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
+            jobs += client.generations.batch(collection, requests)
+        items = [client.jobs.wait(job, timeout=600).item_id for job in jobs]
+    return {"url": standin.url, "key": key, "collection": collection.id, "items": items}

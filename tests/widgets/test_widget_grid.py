@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import av
+import httpx
 import pytest
 from PIL import Image
 
-from masko_widgets import MaskoClient, PoseGrid, WaitCancelledError, local
+from masko_widgets import MascotStudio, MaskoClient, PoseGrid, WaitCancelledError, local
+from masko_widgets.client import _http
 from masko_widgets.widgets import _cache
-from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
+from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, PartLink
 from masko_widgets.widgets._cache import PictureCache
+from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from tests.widgets.wire import front_end_event, front_end_update
 
 
@@ -53,13 +57,13 @@ def test_selection_from_the_front_end_gives_the_image_asset_id(client, posed, wi
 
 
 def custom_messages(wire, mark, widget, event):
-    """The custom messages `widget` sent since `mark` whose event is `event`."""
+    """The custom messages `widget` sent since `mark` whose event is `event` (any: None)."""
     return [
         sent
         for sent in wire.since(mark)
         if sent.comm_id == widget.model_id
         and sent.data.get("method") == "custom"
-        and sent.data["content"].get("event") == event
+        and (event is None or sent.data["content"].get("event") == event)
     ]
 
 
@@ -254,3 +258,207 @@ def test_a_running_animation_shows_progress_and_cancel_stops_the_wait(slow_stand
         assert grid.tasks == [] and grid.error == ""
         assert "stopped waiting" in grid.notice.lower()
         assert grid.animation == {}
+
+
+# --- a long list loads page by page, after the cell returned -------------------------------
+PAGE = 2
+"""Items per page in these tests (the API gives up to 200): five poses are three pages."""
+
+
+class HeldPages(httpx.HTTPTransport):
+    """Real HTTP to the stand-in, but the pages of items after the first wait for `release`
+    (at most 5 s): the moment between the cell's return and the rest of the list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.held = threading.Event()
+        self.offsets: list[int] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/items"):
+            offset = int(request.url.params.get("offset", 0))
+            self.offsets.append(offset)
+            if offset > 0:
+                self.held.set()
+                self.release.wait(5)
+        return super().handle_request(request)
+
+
+@pytest.fixture
+def paged(standin, client, collection, reference, generate, monkeypatch):
+    """Five poses served two per page, through a client whose later pages are held:
+    (client, collection, jobs, gate)."""
+    client.references.add(collection, reference())
+    jobs = generate(collection, *(f"pose {n}" for n in range(5)))
+    monkeypatch.setattr(_http, "PAGE_SIZE", PAGE)
+    gate = HeldPages()
+    with MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=gate) as held:
+        yield held, collection, jobs, gate
+
+
+def replay(rows, patches):
+    """The item ids a view shows: the list it opened with, then each "poses" patch applied
+    as the front end's store does (upsert in place or at the end, remove, move to the end)."""
+    shown = {row[0]: row for row in rows}
+    for patch in patches:
+        for row in patch.get("upsert", []):
+            shown[row[0]] = row
+        for item_id in patch.get("remove", []):
+            shown.pop(item_id, None)
+        for item_id in patch.get("last", []):
+            shown[item_id] = shown.pop(item_id)
+    return list(shown)
+
+
+def opened_state(wire, mark, widget):
+    (opened,) = [
+        sent
+        for sent in wire.since(mark)
+        if sent.comm_id == widget.model_id
+        if sent.kind == "comm_open"
+    ]
+    return opened.data["state"]
+
+
+def test_the_grid_opens_with_the_first_page_and_loads_the_rest_meanwhile(paged, wire):
+    client, collection, jobs, gate = paged
+    ids = [job.item_id for job in jobs]
+    mark = wire.mark()
+    grid = PoseGrid(client, collection)
+
+    assert [row[0] for row in opened_state(wire, mark, grid)["pose_list"]] == ids[:PAGE]
+    (loading,) = wire.wait_for(lambda: grid.tasks)
+    assert (loading["kind"], loading["done"], loading["total"]) == ("load", PAGE, 5)
+    front_end_update(grid, {"selected_item_id": ids[1]})  # usable meanwhile
+    assert grid.source_image_asset_id == jobs[1].asset_ids["image"]
+    with pytest.raises(ValueError, match="still loading"):
+        grid.select(ids[4])
+
+    gate.release.set()
+    grid.wait(30)
+    assert [row[0] for row in grid.pose_list] == ids and grid.tasks == []
+    patches = [sent.data["content"] for sent in custom_messages(wire, mark, grid, "poses")]
+    assert [row[0] for patch in patches for row in patch["upsert"]] == ids[PAGE:]
+    assert gate.offsets == [0, 2, 4]
+
+
+def test_a_pose_made_while_loading_shows_at_once_and_once_at_the_end(paged, wire):
+    client, collection, jobs, gate = paged
+    mark = wire.mark()
+    grid = PoseGrid(client, collection)
+    gate.held.wait(10)
+
+    (new,) = grid.generate(["jump"]).wait(60)
+    ids = [job.item_id for job in jobs]
+    assert [pose.item_id for pose in grid.poses] == [*ids[:PAGE], new.item_id]
+
+    gate.release.set()
+    grid.wait(30)
+    everything = [*ids, new.item_id]
+    assert [item.id for item in client.items.list(collection)] == everything
+    assert [row[0] for row in grid.pose_list] == everything
+    patches = [sent.data["content"] for sent in custom_messages(wire, mark, grid, "poses")]
+    assert replay(opened_state(wire, mark, grid)["pose_list"], patches) == everything
+
+
+def test_closing_the_grid_while_it_loads_stops_the_loading(paged, wire):
+    client, collection, _, gate = paged
+    grid = PoseGrid(client, collection)
+    gate.held.wait(10)
+
+    grid.close()
+    gate.release.set()
+    grid.wait(10)
+    assert gate.offsets == [0, 2]  # the page on its way was the last asked
+    assert len(grid.poses) == PAGE and grid.tasks == []
+
+
+def test_the_studio_opens_at_once_and_its_grid_fills_in(paged, wire):
+    client, collection, jobs, gate = paged
+    mark = wire.mark()
+    studio = MascotStudio(client, collection)
+
+    opened = opened_state(wire, mark, studio)["parts"]["grid"]["pose_list"]
+    assert [row[0] for row in opened] == [job.item_id for job in jobs[:PAGE]]
+    gate.release.set()
+    studio.wait(30)
+    patches = [
+        sent.data["content"]["data"]["content"]
+        for sent in custom_messages(wire, mark, studio, None)
+        if sent.data["content"].get("part") == "grid"
+        and sent.data["content"]["data"].get("content", {}).get("event") == "poses"
+    ]
+    assert replay(opened, patches) == [job.item_id for job in jobs]
+
+
+def test_closing_the_studio_while_its_grid_loads_stops_the_loading(paged, wire):
+    client, collection, _, gate = paged
+    studio = MascotStudio(client, collection)
+    gate.held.wait(10)
+
+    studio.close()
+    gate.release.set()
+    studio.wait(10)
+    assert gate.offsets == [0, 2]
+    assert len(studio.grid.poses) == PAGE
+
+
+@pytest.mark.parametrize(
+    ("steps", "order"),
+    [
+        ([("page", "ab"), ("page", "cd")], "abcd"),
+        ([("page", "ab"), ("put", "x"), ("page", "cd")], "abcdx"),
+        ([("page", "ab"), ("put", "x"), ("page", "cx"), ("page", "d")], "abcxd"),
+        ([("page", "ab"), ("put", "x"), ("put", "y"), ("page", "cxd"), ("page", "y")], "abcxdy"),
+        ([("page", "ab"), ("put", "x"), ("done", ""), ("put", "y")], "abxy"),
+    ],
+)
+def test_poses_put_while_loading_stay_after_the_loaded_ones(steps, order):
+    rows = PoseRows()
+    rows.loading = True
+    shown = []
+    for step, ids in steps:
+        entries = [PoseEntry(item_id, item_id, f"asset-{item_id}") for item_id in ids]
+        if step == "page":
+            change = rows.add_page(entries)
+            patch = {"upsert": change.upsert, "last": change.last}
+        elif step == "put":
+            patch = {"upsert": rows.upsert(entries)}
+        else:
+            rows.finish_loading()
+            continue
+        shown = replay([], [{"upsert": [[i] for i in shown]}, patch])
+        assert [row[0] for row in rows.rows] == shown
+    assert "".join(shown) == order
+
+
+def test_a_view_that_starts_late_gets_the_whole_list_and_the_tasks(paged, wire):
+    client, collection, jobs, gate = paged
+    grid = PoseGrid(client, collection)
+    gate.held.wait(10)
+    mark = wire.mark()
+    front_end_event(grid, {"event": "sync"})  # while loading: the first page, and the task
+    (early,) = custom_messages(wire, mark, grid, "poses")
+    assert [row[0] for row in early.data["content"]["all"]] == [job.item_id for job in jobs[:PAGE]]
+    (tasks,) = [m for m in wire.since(mark) if m.data.get("method") == "update"]
+    assert [task["kind"] for task in tasks.data["state"]["tasks"]] == ["load"]
+
+    gate.release.set()
+    grid.wait(30)
+    mark = wire.mark()
+    front_end_event(grid, {"event": "sync"})
+    (late,) = custom_messages(wire, mark, grid, "poses")
+    assert late.data["content"]["all"] == grid.pose_list
+    assert [row[0] for row in late.data["content"]["all"]] == [job.item_id for job in jobs]
+
+
+def test_what_a_part_sends_before_its_host_is_ready_waits_for_it():
+    """A studio's grid starts loading before the studio's comm is open: nothing is lost."""
+    link = PartLink("grid")
+    got = []
+    link.send({"n": 1}, [])
+    link.send({"n": 2}, [b"x"])
+    link.forward = lambda name, data, buffers: got.append((name, data, buffers))
+    link.send({"n": 3}, [])
+    assert got == [("grid", {"n": 1}, []), ("grid", {"n": 2}, [b"x"]), ("grid", {"n": 3}, [])]
