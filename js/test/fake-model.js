@@ -19,6 +19,17 @@ export function installDom() {
     Event: window.Event,
     navigator: globalThis.navigator ?? {},
     File: globalThis.File ?? BufferFile, // a global from Node 20 on
+    // linkedom lays nothing out: no computed style, and sizes never change (so an
+    // observer never fires)
+    getComputedStyle:
+      globalThis.getComputedStyle ?? (() => ({ gridTemplateColumns: "", rowGap: "" })),
+    ResizeObserver:
+      globalThis.ResizeObserver ??
+      class {
+        observe() {}
+        unobserve() {}
+        disconnect() {}
+      },
   });
   return document;
 }
