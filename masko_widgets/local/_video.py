@@ -258,6 +258,8 @@ def _open_stream(
         av.open(out, "w", format=encoding.container, options={"fflags": "+bitexact"})
     )
     stream = container.add_stream(encoding.codec, rate=fps, options=encoding.options)
+    if not isinstance(stream, av.video.stream.VideoStream):  # av < 18 types it as any stream
+        raise TypeError(f"{encoding.codec} did not make a video stream")
     stream.width = stream.height = size
     stream.pix_fmt = encoding.pixel_format
     stream.codec_context.thread_count = 2
