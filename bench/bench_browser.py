@@ -9,12 +9,9 @@ offline with nbclient. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from masko_widgets import MaskoClient, local
 from tests.browser._lab import chromium_browser, open_notebook, running_lab

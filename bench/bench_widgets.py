@@ -14,12 +14,9 @@ from __future__ import annotations
 import gc
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ipywidgets as widgets
 
