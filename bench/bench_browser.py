@@ -2,7 +2,7 @@
 10,000-pose grid in Chromium, with a cold and a warm picture cache, beside a hand-written
 GridBox of widgets.Image; tiles in the page; what scrolling to the end makes; notebook times.
 
-Run from the repository root: `python bench/bench_browser.py [data folder]`. JupyterLab and
+Run from the repository root: `python -m bench.bench_browser [data folder]`. JupyterLab and
 headless Chromium run as in the browser tests, against a stand-in started here on the data
 folder of bench/bench_widgets.py (its collections are drawn once and kept). The kernel's client
 sends every request 20 ms late (an httpx transport, as in bench_widgets): an API 20 ms away.
@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench_widgets import LATENCY, SIZES, arguments, bench_data, collection_of, spread
-
+from bench.bench_widgets import LATENCY, SIZES, arguments, bench_data, collection_of, spread
 from masko_widgets import MaskoClient, local
 from tests.browser._lab import chromium_browser, open_notebook, running_lab
 from tests.notebooks._outputs import NOTEBOOKS, execute

@@ -1,4 +1,4 @@
-"""Picture cache figures against the offline stand-in: run `python bench/bench_cache.py`.
+"""Picture cache figures against the offline stand-in: run `python -m bench.bench_cache`.
 
 Times making the pictures (thumbnail + palette) of PICTURES uploaded assets, each way
 RUNS times: without a cache (download and make every time, in a pool of the same size: the
@@ -11,19 +11,15 @@ so the same file measures an earlier version of the package (PYTHONPATH to its c
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from masko_widgets import MaskoClient, local  # noqa: E402
-from masko_widgets.widgets._cache import WORKERS, PictureCache, picture_of  # noqa: E402
-from tests.conftest import draw_character  # noqa: E402
+from masko_widgets import MaskoClient, local
+from masko_widgets.widgets._cache import WORKERS, PictureCache, picture_of
+from tests.conftest import draw_character
 
 PICTURES = 48
 RUNS = 5

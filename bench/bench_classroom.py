@@ -10,7 +10,7 @@ of the requests that do not generate (goal: p95 at most 100 ms), and the stand-i
 tree memory (workers included) before, at its peak and after the pause. The anchor is the
 same path for one student alone on a stand-in of its own.
 
-Run from the repository root: python bench/bench_classroom.py [--classes 10,30,30] [--idle 5]
+Run from the repository root: python -m bench.bench_classroom [--classes 10,30,30] [--idle 5]
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from pathlib import Path
 
 import httpx
 from PIL import Image, ImageDraw
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets import MaskoClient
 from masko_widgets.local._generation import COST_PER_SECOND, IMAGE_COST

@@ -1,4 +1,4 @@
-"""Client figures against the offline stand-in: run `python bench/bench_client.py`.
+"""Client figures against the offline stand-in: run `python -m bench.bench_client`.
 
 Prints HTTP requests per completed job, 12 concurrent waits against one, the cost of
 one keep-alive GET through the client (and through a bare connection, for comparison),
@@ -17,11 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from masko_widgets import MaskoClient, local
+from tests.conftest import draw_character
 
-from masko_widgets import MaskoClient, local  # noqa: E402
-from tests.conftest import draw_character  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 JOB_SECONDS = 3.0
 CONCURRENT = 12

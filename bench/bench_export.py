@@ -2,7 +2,7 @@
 `embed_minimal_html` of a hand-written `GridBox` of `widgets.Image` of the same poses, and the
 time of a 1,000-pose studio export, cold (an empty picture cache: every thumbnail made) and warm.
 
-Run from the repository root: `python bench/bench_export.py` (a few minutes: most of it is the
+Run from the repository root: `python -m bench.bench_export` (a few minutes: most of it is the
 stand-in drawing 1,000 poses). Goals: the studio page at most 10% of the GridBox page; a cold
 1,000-pose export within 10 s.
 """
@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ipywidgets as widgets
 from ipywidgets.embed import dependency_state, embed_minimal_html

@@ -1,18 +1,15 @@
 """Long schemathesis run against the stand-in: cases, failures by kind, operations reached.
 
-Run from the repository root: python bench/bench_fuzz.py [--seconds 300] [--examples 50]
+Run from the repository root: python -m bench.bench_fuzz [--seconds 300] [--examples 50]
     [--workers 2] [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets import local
 from tests.reliability import _fuzz

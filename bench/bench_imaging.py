@@ -1,6 +1,6 @@
 """Timing figures for the stand-in's imaging: style card, one pose, one edit, one animation.
 
-Run from the repository root: python bench/bench_imaging.py
+Run from the repository root: python -m bench.bench_imaging
 Goals: style card for 6 references of 1024x1024 <= 250 ms; one 512x512 pose <= 150 ms (each
 pose word, and the slowest); a 4-second 512x512 animation in all three encodings <= 4 s.
 
@@ -16,14 +16,10 @@ from __future__ import annotations
 import io
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from PIL import Image, ImageDraw
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets.local._drawings import render_edit, render_pose
 from masko_widgets.local._imaging import png_bytes

@@ -10,7 +10,7 @@ how many of the 20 widgets Python could free. Three rounds give a median and spr
 cycle of the run (cold: empty picture cache, first connections) is shown apart. The stand-in
 serves from a process of its own, so the memory measured is the kernel's.
 
-Run from the repository root: `python bench/bench_lifecycle.py` (about a minute). Linux only
+Run from the repository root: `python -m bench.bench_lifecycle` (about a minute). Linux only
 (/proc for file descriptors and memory).
 """
 
@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import anywidget
 import comm

@@ -1,20 +1,16 @@
 """Stand-in benchmark: 12 concurrent image jobs at latency L should all end within 1.3 x L.
 
-Run from the repository root: python bench/bench_local.py [--latency 2.0] [--jobs 12]
+Run from the repository root: python -m bench.bench_local [--latency 2.0] [--jobs 12]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets import local
 

@@ -2,7 +2,7 @@
 step of a paid request and of a file write, a short fuzz run, and a search for the API key
 everywhere it could leak.
 
-Run from the repository root: python bench/bench_reliability.py [--seeds 7 8 9]
+Run from the repository root: python -m bench.bench_reliability [--seeds 7 8 9]
     [--outage 2] [--kill-rounds 1] [--fuzz-seconds 20] [--skip-notebooks]
 """
 
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from masko_widgets import MaskoClient, local
 from tests.reliability import _fuzz, _kills, _restart, _scenario, _secrets

@@ -4,7 +4,7 @@ Three kinds of start, each run on every given commit (before and after a change 
 cold (fresh clone, empty npm and pip caches), warm (fresh clone, caches filled by the cold run)
 and repeat (the same clone again: the installs are skipped). Also the size of node_modules.
 
-Run from the repository root: python bench/bench_start.py [--runs 3] COMMIT [COMMIT ...]
+Run from the repository root: python -m bench.bench_start [--runs 3] COMMIT [COMMIT ...]
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 PoseGrid (and the MascotStudio), at 24, 1,000 and 10,000 poses, against an API that takes
 20 ms a request; then adding one pose, and kernel responsiveness.
 
-Run from the repository root: `python bench/bench_widgets.py [data folder]`. The stand-in runs
+Run from the repository root: `python -m bench.bench_widgets [data folder]`. The stand-in runs
 here; the 20 ms are added by an httpx transport in front of the client (`Latency`: every
 request, API and file downloads alike, waits 20 ms before it is sent), so the stand-in keeps
 its own timing. The collections are drawn once into a data folder kept in the temp dir (10,000
@@ -18,13 +18,10 @@ import argparse
 import gc
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 import ipywidgets as widgets
