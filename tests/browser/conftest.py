@@ -24,9 +24,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    """Headless Debian Chromium with its home in a temp folder."""
+    """Headless Debian Chromium with its home in a temp folder, one per test module: while
+    Playwright's sync API is open it marks the main thread as running an event loop, so it
+    must end with the browser tests (asyncio.run in later tests would refuse to start)."""
     with chromium_browser(tmp_path_factory.mktemp("chromium-home")) as browser:
         yield browser
 

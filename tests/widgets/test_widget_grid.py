@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from masko_widgets import MascotStudio, MaskoClient, PoseGrid, WaitCancelledError, local
-from masko_widgets.client import _http
+from masko_widgets.client import _plans
 from masko_widgets.widgets import _cache
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, PartLink
 from masko_widgets.widgets._cache import PictureCache
@@ -291,7 +291,7 @@ def paged(standin, client, collection, reference, generate, monkeypatch):
     (client, collection, jobs, gate)."""
     client.references.add(collection, reference())
     jobs = generate(collection, *(f"pose {n}" for n in range(5)))
-    monkeypatch.setattr(_http, "PAGE_SIZE", PAGE)
+    monkeypatch.setattr(_plans, "PAGE_LIMIT_MAX", PAGE)
     gate = HeldPages()
     with MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=gate) as held:
         yield held, collection, jobs, gate
