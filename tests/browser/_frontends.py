@@ -39,6 +39,11 @@ def _record(change):
 studio.grid.observe(_record, "selected_item_id")
 """
 
+WAIT = 60_000
+"""Milliseconds a page may take to show what a step expects (servers share a busy machine)."""
+DRAWN_AT_MOST = 200
+"""Tiles in the page at once, whatever the number of poses (the grid is virtual)."""
+
 
 def studio_code(probe: Path) -> str:
     """Python that makes the studio of the collection named in `probe`/standin.json."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from masko_widgets import MaskoClient
+from tests.browser import _frontends as fe
+from tests.browser._frontends import WAIT
 from tests.browser._lab import LabNotebook, LabServer, chromium_browser, open_notebook, running_lab
 from tests.conftest import draw_character
 
@@ -61,3 +64,23 @@ def crowded(standin) -> dict:
             jobs += client.generations.batch(collection, requests)
         items = [client.jobs.wait(job, timeout=600).item_id for job in jobs]
     return {"url": standin.url, "key": key, "collection": collection.id, "items": items}
+
+
+@pytest.fixture
+def probe(tmp_path: Path, crowded: dict) -> Path:
+    """The folder that tells a kernel's studio where the crowded collection is, and where
+    it writes the pose selected in the page."""
+    folder = tmp_path / "probe"
+    fe.write_probe(folder, crowded["url"], crowded["key"], crowded["collection"])
+    return folder
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A 1280 x 1000 page of its own, waiting up to WAIT for each step."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(WAIT)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -6,7 +6,7 @@ the rest).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,34 +17,14 @@ from masko_widgets.export import export_html
 from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
 from tests.browser import _frontends as fe
+from tests.browser._frontends import DRAWN_AT_MOST, WAIT
 from tests.browser._lab import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 POSES = 1000
-WAIT = 60_000
-"""Milliseconds a page may take to show what a step expects (servers share a busy machine)."""
 LOADED_AT_MOST = 300
 """Thumbnails a view may hold after showing the top and the bottom of the grid."""
-DRAWN_AT_MOST = 200
-"""Tiles in the document at once, whatever the number of poses (the grid is virtual)."""
-
-
-@pytest.fixture
-def probe(tmp_path: Path, crowded: dict) -> Path:
-    folder = tmp_path / "probe"
-    fe.write_probe(folder, crowded["url"], crowded["key"], crowded["collection"])
-    return folder
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(60_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def loaded(image) -> bool:

@@ -6,40 +6,19 @@ Enter) reaching the Python selection, and a pose selected in Python scrolled int
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser import _frontends as fe
+from tests.browser._frontends import DRAWN_AT_MOST, WAIT
 from tests.browser.conftest import CROWD
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]  # the first one draws 1000 poses
 
-WAIT = 60_000
-"""Milliseconds a page may take to show what a step expects (servers share a busy machine)."""
-DRAWN_AT_MOST = 200
-"""Tiles in the page at once, whatever the number of poses."""
 MADE_AT_MOST = 150
 """Thumbnails the kernel may have made after the grid showed its top and its bottom."""
-
-
-@pytest.fixture
-def probe(tmp_path: Path, crowded: dict) -> Path:
-    folder = tmp_path / "probe"
-    fe.write_probe(folder, crowded["url"], crowded["key"], crowded["collection"])
-    return folder
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(WAIT)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def tile(grid: Locator, item_id: str) -> Locator:
