@@ -37,17 +37,17 @@ def main(argv: list[str] | None = None) -> None:
             " pick another --port.\n",
         )
     with server:
-        if args.students:
-            roster_path = Path(args.roster or Path(args.data_dir) / "roster.csv")
-            try:
-                roster = _class_roster(server, roster_path, args.students, args.credits)
-            except (RosterError, OSError) as exc:
-                parser.exit(1, f"{exc}\n")
-            _announce_class(server, roster_path, roster, args.host)
-        else:
-            _announce(server)
-        print("Press Ctrl-C to stop.", flush=True)
-        try:
+        try:  # Ctrl-C stops the server cleanly from the moment it serves
+            if args.students:
+                roster_path = Path(args.roster or Path(args.data_dir) / "roster.csv")
+                try:
+                    roster = _class_roster(server, roster_path, args.students, args.credits)
+                except (RosterError, OSError) as exc:
+                    parser.exit(1, f"{exc}\n")
+                _announce_class(server, roster_path, roster, args.host)
+            else:
+                _announce(server)
+            print("Press Ctrl-C to stop.", flush=True)
             threading.Event().wait()
         except KeyboardInterrupt:
             print("Stopping.", flush=True)
