@@ -26,8 +26,8 @@ from pathlib import Path
 import httpx
 import ipywidgets as widgets
 
-from masko_widgets import MascotStudio, MaskoClient, local
-from masko_widgets.widgets import PoseGrid, _cache
+from masko_widgets import MascotStudio, MaskoClient, PoseGrid, local
+from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
 from tests.conftest import draw_character
 from tests.widgets.wire import front_end_event, front_end_update, recording

@@ -52,8 +52,11 @@ if TYPE_CHECKING:
         load_image,
     )
     from masko_widgets.export import export_html
-    from masko_widgets.widgets import MascotStudio, PoseGrid, PreviewPanel, ReferenceGallery
     from masko_widgets.widgets._trial import ReplaceNeededError
+    from masko_widgets.widgets.gallery import ReferenceGallery
+    from masko_widgets.widgets.grid import PoseGrid
+    from masko_widgets.widgets.preview import PreviewPanel
+    from masko_widgets.widgets.studio import MascotStudio
 
 __all__ = [
     "APIConnectionError",
@@ -111,10 +114,10 @@ except PackageNotFoundError:  # a source tree that was never installed
 _LAZY = {
     "connect": "masko_widgets._connect",
     "export_html": "masko_widgets.export",
-    "ReferenceGallery": "masko_widgets.widgets",
-    "PreviewPanel": "masko_widgets.widgets",
-    "PoseGrid": "masko_widgets.widgets",
-    "MascotStudio": "masko_widgets.widgets",
+    "ReferenceGallery": "masko_widgets.widgets.gallery",
+    "PreviewPanel": "masko_widgets.widgets.preview",
+    "PoseGrid": "masko_widgets.widgets.grid",
+    "MascotStudio": "masko_widgets.widgets.studio",
     "ReplaceNeededError": "masko_widgets.widgets._trial",
 }
 

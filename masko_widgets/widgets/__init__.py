@@ -1,9 +1,10 @@
-"""Jupyter widgets for the Masko API: references, previews, poses, and a studio of all three."""
+"""Jupyter widgets for the Masko API: references, previews, poses, and a studio of all three.
+
+The widgets themselves are imported from `masko_widgets` (`from masko_widgets import PoseGrid`);
+this package adds the types their methods return.
+"""
 
 from masko_widgets.widgets._base import Task
-from masko_widgets.widgets.gallery import ReferenceGallery
-from masko_widgets.widgets.grid import Pose, PoseGrid
-from masko_widgets.widgets.preview import PreviewPanel
-from masko_widgets.widgets.studio import MascotStudio
+from masko_widgets.widgets.grid import Pose
 
-__all__ = ["MascotStudio", "Pose", "PoseGrid", "PreviewPanel", "ReferenceGallery", "Task"]
+__all__ = ["Pose", "Task"]

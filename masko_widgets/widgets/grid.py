@@ -88,10 +88,15 @@ class Pose:
     """One pose of a PoseGrid: its item, name and `image` asset. Its score and thumbnail are
     made when first asked for."""
 
-    __slots__ = ("_grid", "asset_id", "item_id", "name")
+    __slots__ = ("_picture_of", "_score_of", "asset_id", "item_id", "name")
 
-    def __init__(self, grid: PoseGrid, entry: PoseEntry) -> None:
-        self._grid = grid
+    def __init__(
+        self,
+        entry: PoseEntry,
+        score_of: Callable[[str], int | None],
+        picture_of: Callable[[str], AssetPicture],
+    ) -> None:
+        self._score_of, self._picture_of = score_of, picture_of
         self.item_id: str = entry.item_id
         self.name: str = entry.name
         self.asset_id: str = entry.asset_id
@@ -99,12 +104,12 @@ class Pose:
     @property
     def score(self) -> int | None:
         """On-model score, 0-100 (None without references)."""
-        return self._grid.on_model_score(self.item_id)
+        return self._score_of(self.item_id)
 
     @property
     def thumbnail(self) -> bytes:
         """The display-size WebP the browser shows; the original stays on the server."""
-        return self._grid._picture(self.asset_id).thumbnail.data
+        return self._picture_of(self.asset_id).thumbnail.data
 
     def __repr__(self) -> str:
         return f"Pose({self.name!r})"
@@ -168,7 +173,7 @@ class PoseGrid(CollectionWidget):
     def poses(self) -> tuple[Pose, ...]:
         """The poses loaded so far, oldest first (every pose once `wait()` returns: a long
         list loads page by page in the background)."""
-        return tuple(Pose(self, entry) for entry in self._rows.entries())
+        return tuple(self._pose(entry) for entry in self._rows.entries())
 
     def __repr__(self) -> str:
         return f"PoseGrid({self._repr_fields()}, poses={len(self._rows)})"
@@ -379,7 +384,10 @@ class PoseGrid(CollectionWidget):
         with self._rows.changing():
             self._send_patch(self._rows.upsert([entry]))
         self._selection_follows()
-        return Pose(self, entry)
+        return self._pose(entry)
+
+    def _pose(self, entry: PoseEntry) -> Pose:
+        return Pose(entry, self.on_model_score, self._picture)
 
     @on_event("sync")
     def _on_sync(self, _message: dict[str, Any], _buffers: list[Any]) -> None:

@@ -56,13 +56,13 @@ PART_MESSAGE = Message(
 """A part's state update or custom message, tagged with the part's name (js/studio/facade.js)."""
 
 
-def part_state(part: MaskoWidget) -> dict[str, Any]:
+def _part_state(part: MaskoWidget) -> dict[str, Any]:
     """The synced state of a hosted part, without the keys every anywidget has."""
     return part.get_state(key=[key for key in part.keys if key not in _BASE_KEYS])
 
 
 def _parts_to_json(_value: Any, studio: MascotStudio) -> dict[str, Any]:
-    return {name: part_state(part) for name, part in studio.named_parts.items()}
+    return {name: _part_state(part) for name, part in studio.named_parts.items()}
 
 
 class MascotStudio(ModelWidget):
