@@ -1,3 +1,4 @@
+// @ts-check
 // ReferenceGallery's entry: its view (every widget shares the one stylesheet, static/style.css).
 
 import { render } from "./view.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The style card text read as facts (table test), and the status words.
 
 import assert from "node:assert/strict";
@@ -37,5 +38,5 @@ test("cardState gives a short word and the explanation", () => {
     ],
     ["", { state: "none yet", label: "None yet", detail: "" }],
   ];
-  for (const [status, expected] of cases) assert.deepEqual(cardState(status), expected);
+  for (const [status, expected] of cases) assert.deepEqual(cardState(String(status)), expected);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The saved page's host: models rebuilt from a saved widget, without a kernel or a browser.
 
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// @ts-check
 // A stand-in for the anywidget model, and a DOM (linkedom), so views run in node --test.
 // Like lonboard's fake-widget-model: traits in a plain object, events by name, and a record
 // of what the view sends to Python and saves.
@@ -97,4 +98,31 @@ export function mount(view, state) {
   document.body.append(el);
   const cleanup = view.render({ model, el }) ?? (() => {});
   return { model, el, cleanup };
+}
+
+/**
+ * `root.querySelector(selector)`, typed as the form control the tests click, fill and read
+ * (buttons, inputs and plain elements alike share the fields they use).
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @returns {HTMLInputElement | null}
+ */
+export function query(root, selector) {
+  return root.querySelector(selector);
+}
+
+/**
+ * `root.querySelectorAll(selector)` as an array, typed like `query`.
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @returns {HTMLInputElement[]}
+ */
+export function queryAll(root, selector) {
+  return [...root.querySelectorAll(selector)].map((found) => /** @type {any} */ (found));
+}
+
+/** A key press as the browser sends it (linkedom has no KeyboardEvent: an Event with a key). */
+export function press(/** @type {EventTarget} */ target, /** @type {string} */ key) {
+  const event = new Event("keydown", { bubbles: true, cancelable: true });
+  target.dispatchEvent(Object.assign(event, { key }));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The state a ReferenceGallery model carries, for the gallery's node tests.
 
 export const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);

@@ -1,10 +1,11 @@
+// @ts-check
 // The gallery view in node, on a fake model: what it shows and what it sends to Python.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { render } from "../gallery/view.js";
-import { mount } from "./fake-model.js";
+import { mount, query, queryAll } from "./fake-model.js";
 import { galleryState } from "./gallery-state.js";
 
 const CARD =
@@ -21,12 +22,12 @@ const visible = (el) => el !== null && !el.hidden;
 
 test("filled and empty slots; Remove sends the asset id; the id shows on hover", () => {
   const { model, el } = mount({ render }, galleryState(2));
-  const slots = el.querySelectorAll(".masko-slot");
+  const slots = queryAll(el, ".masko-slot");
   assert.equal(slots.length, 6);
-  assert.equal(el.querySelectorAll(".masko-slot.is-filled").length, 2);
-  assert.equal(el.querySelector(".masko-count").textContent, "2 of 6 reference slots used");
+  assert.equal(queryAll(el, ".masko-slot.is-filled").length, 2);
+  assert.equal(query(el, ".masko-count").textContent, "2 of 6 reference slots used");
   assert.equal(slots[1].getAttribute("title"), "asset-2");
-  const remove = slots[1].querySelector(".masko-remove");
+  const remove = query(slots[1], ".masko-remove");
   assert.equal(remove.textContent, "Remove");
   remove.click();
   assert.deepEqual(model.events("remove")[0].content, { event: "remove", asset_id: "asset-2" });
@@ -35,12 +36,11 @@ test("filled and empty slots; Remove sends the asset id; the id shows on hover",
 
 test("a full gallery disables every add control and says why, once", () => {
   const { model, el } = mount({ render }, galleryState(6));
-  const limit = el.querySelector(".masko-limit");
+  const limit = query(el, ".masko-limit");
   assert.ok(visible(limit));
   assert.match(limit.textContent, /All 6 reference slots are in use/);
-  const controls = el
-    .querySelector(".masko-add") // the references' add area (the trial panel has its own)
-    .querySelectorAll("button:not(.masko-dismiss), input");
+  // the references' add area (the trial panel has its own)
+  const controls = queryAll(query(el, ".masko-add"), "button:not(.masko-dismiss), input");
   assert.ok(controls.length >= 6);
   for (const control of controls) {
     assert.equal(control.disabled, true, control.className);
@@ -49,7 +49,7 @@ test("a full gallery disables every add control and says why, once", () => {
   // A refused 7th add from Python: the error line says it; the limit line steps aside.
   model.update({ error: "All 6 reference slots are full. Remove a reference first." });
   assert.ok(!visible(limit));
-  assert.ok(visible(el.querySelector(".masko-status .masko-error")));
+  assert.ok(visible(query(el, ".masko-status .masko-error")));
   model.update({ error: "" });
   assert.ok(visible(limit));
 });
@@ -57,43 +57,43 @@ test("a full gallery disables every add control and says why, once", () => {
 test("a file that is not an image is refused in the browser, with Dismiss", () => {
   const { model, el } = mount({ render }, galleryState(1));
   const notes = new File(["hello"], "notes.txt", { type: "text/plain" });
-  pick(el.querySelector(".masko-file-input"), [notes]);
-  const problem = el.querySelector(".masko-local-error");
+  pick(query(el, ".masko-file-input"), [notes]);
+  const problem = query(el, ".masko-local-error");
   assert.ok(visible(problem));
   assert.match(problem.textContent, /notes\.txt is not a PNG, JPEG, WebP or GIF image/);
   assert.equal(model.sent.length, 0);
-  problem.querySelector(".masko-dismiss").click();
+  query(problem, ".masko-dismiss").click();
   assert.ok(!visible(problem));
 });
 
 test("a later successful add clears the browser's problem line", () => {
   const { model, el } = mount({ render }, galleryState(1));
-  pick(el.querySelector(".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
-  assert.ok(visible(el.querySelector(".masko-local-error")));
+  pick(query(el, ".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
+  assert.ok(visible(query(el, ".masko-local-error")));
   model.update(galleryState(2));
-  assert.ok(!visible(el.querySelector(".masko-local-error")));
+  assert.ok(!visible(query(el, ".masko-local-error")));
 });
 
 test("images are sent one message each, only as many as there are free slots", async () => {
   const { model, el } = mount({ render }, galleryState(5));
   const image = (name) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
-  pick(el.querySelector(".masko-file-input"), [image("a.png"), image("b.png")]);
+  pick(query(el, ".masko-file-input"), [image("a.png"), image("b.png")]);
   await new Promise((resolve) => setImmediate(resolve));
   const sent = model.events("add_file");
   assert.equal(sent.length, 1);
   assert.equal(sent[0].content.name, "a.png");
   assert.equal(sent[0].buffers[0].byteLength, 3);
-  assert.match(el.querySelector(".masko-local-error").textContent, /1 image\(s\) were not added/);
+  assert.match(query(el, ".masko-local-error").textContent, /1 image\(s\) were not added/);
 });
 
 test("the URL form sends http(s) URLs and refuses anything else", () => {
   const { model, el } = mount({ render }, galleryState(0));
-  const input = el.querySelector(".masko-url-input");
+  const input = query(el, ".masko-url-input");
   const form = input.closest("form");
   input.value = "not a url";
   form.dispatchEvent(new Event("submit", { cancelable: true }));
   assert.equal(model.sent.length, 0);
-  assert.match(el.querySelector(".masko-local-error").textContent, /http\(s\) URL/);
+  assert.match(query(el, ".masko-local-error").textContent, /http\(s\) URL/);
   input.value = "https://example.org/pip.png";
   form.dispatchEvent(new Event("submit", { cancelable: true }));
   assert.deepEqual(model.events("add_url")[0].content, {
@@ -107,21 +107,21 @@ test("the style card is a picture, its text on hover and in a details block", ()
     { render },
     galleryState(3, { style_card: CARD, style_card_status: "cached" }),
   );
-  const picture = el.querySelector(".masko-card-picture");
+  const picture = query(el, ".masko-card-picture");
   assert.equal(picture.getAttribute("title"), CARD);
-  const swatches = el.querySelectorAll(".masko-swatch");
+  const swatches = queryAll(el, ".masko-swatch");
   assert.equal(swatches.length, 3);
   const grow = [...swatches].map((swatch) => Number(swatch.style.flexGrow));
   assert.ok(Math.abs(grow.reduce((a, b) => a + b) - 1) < 1e-9, `shares fill the strip: ${grow}`);
   assert.ok(grow[0] > grow[1]);
-  assert.equal(el.querySelector(".masko-card-text").textContent, CARD);
-  assert.equal(el.querySelector(".masko-card-text").tagName, "P"); // not <pre>
-  assert.equal(el.querySelector(".masko-card-status").textContent, "Cached");
+  assert.equal(query(el, ".masko-card-text").textContent, CARD);
+  assert.equal(query(el, ".masko-card-text").tagName, "P"); // not <pre>
+  assert.equal(query(el, ".masko-card-status").textContent, "Cached");
 });
 
 test("Dismiss on the error asks Python to clear it", () => {
   const { model, el } = mount({ render }, galleryState(1, { error: "Could not reach the API." }));
-  el.querySelector(".masko-status .masko-dismiss").click();
+  query(el, ".masko-status .masko-dismiss").click();
   assert.deepEqual(model.events("dismiss")[0].content, { event: "dismiss" });
 });
 
@@ -134,7 +134,7 @@ test("cleanup removes every listener the view added", () => {
 
 test("a card still to be made says when it will be", () => {
   const { model, el } = mount({ render }, galleryState(0));
-  const waiting = el.querySelector(".masko-card-waiting");
+  const waiting = query(el, ".masko-card-waiting");
   assert.match(waiting.textContent, /None yet: add references/);
   model.update(
     galleryState(2, { style_card_status: "cleared: re-extracted on the next generation" }),

@@ -1,3 +1,4 @@
+// @ts-check
 // The whole grid view on a fake model: a tile click or Enter must reach Python, that is,
 // set `selected_item_id` and save it (a set without save_changes never leaves the browser).
 
@@ -5,14 +6,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import grid from "../grid/index.js";
-import { mount } from "./fake-model.js";
+import { mount, press, query } from "./fake-model.js";
 
 /** linkedom has no layout: an observer that sees nothing is enough for the tiles. */
-globalThis.IntersectionObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-};
+globalThis.IntersectionObserver ??= /** @type {any} */ (
+  class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
+);
 
 const ITEMS = ["9d2da32a-0000-4000-8000-000000000001", "9d2da32a-0000-4000-8000-000000000002"];
 
@@ -35,14 +38,7 @@ function gridState() {
   };
 }
 
-const tile = (el, id) => el.querySelector(`[data-item-id="${id}"]`);
-
-/** A key press as the browser sends it (linkedom has no KeyboardEvent: an Event with a key). */
-function press(target, key) {
-  const event = new Event("keydown", { bubbles: true, cancelable: true });
-  event.key = key;
-  target.dispatchEvent(event);
-}
+const tile = (el, id) => query(el, `[data-item-id="${id}"]`);
 
 test("clicking a tile saves the selection to Python", () => {
   const { model, el, cleanup } = mount(grid, gridState());
@@ -56,7 +52,7 @@ test("clicking a tile saves the selection to Python", () => {
 
 test("Enter on a focused tile saves the selection to Python", () => {
   const { model, el, cleanup } = mount(grid, gridState());
-  const list = el.querySelector("[role=listbox]");
+  const list = query(el, "[role=listbox]");
   press(list, "ArrowRight");
   press(list, "Enter");
   assert.equal(model.savedValue("selected_item_id"), ITEMS[1]);

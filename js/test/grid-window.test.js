@@ -1,3 +1,4 @@
+// @ts-check
 // The virtual pose grid: the window arithmetic (pure functions), and the listbox on a fake
 // layout (no browser): a bounded number of tiles however many poses, recycled on scroll,
 // thumbnails asked for only the tiles drawn, keyboard and selection scrolling to the tile.
@@ -10,7 +11,7 @@ import { PoseStore, poseStore } from "../grid/store.js";
 import { poseList } from "../grid/tiles.js";
 import { UNMEASURED, scrollToShow, spacing, windowOf } from "../grid/window.js";
 import { ObjectUrls } from "../lib/urls.js";
-import { installDom } from "./fake-model.js";
+import { installDom, press, queryAll } from "./fake-model.js";
 
 installDom();
 // linkedom keeps no focus: the document's activeElement follows focus() here, as in a browser
@@ -18,11 +19,14 @@ window.HTMLElement.prototype.focus = function focus() {
   Object.defineProperty(document, "activeElement", { value: this, configurable: true });
 };
 
+/** @type {(count: number) => import("../grid/store.js").PoseRow[]} */
 const rows = (count) =>
   Array.from({ length: count }, (_, n) => [`item-${n}`, `pose ${n}`, null, `v${n}`]);
 const grid = { count: 10_000, columns: 5, stride: 100 };
 
 test("the window is the visible rows and two more each side, whole rows", () => {
+  /** @type {[object, object][]} */
+  /** @type {[any, object][]} */
   const cases = [
     [
       { top: 0, height: 560 },
@@ -108,18 +112,12 @@ function bigList(count = 10_000, selected = null) {
     () => fake.layout,
   );
   document.body.append(tiles.list);
-  const shown = () => [...tiles.list.querySelectorAll("[role=option]")];
+  const shown = () => [...queryAll(tiles.list, "[role=option]")];
   const asked = () => sent.flatMap((message) => message.ids);
   return { store, tiles, fake, chosen, shown, asked, sent };
 }
 
 const focusable = (shown) => shown.find((li) => li.getAttribute("tabindex") === "0");
-
-const key = (list, name) => {
-  const event = new window.Event("keydown", { cancelable: true });
-  event.key = name;
-  list.dispatchEvent(event);
-};
 
 test("10,000 poses draw a bounded number of tiles, reused as the list scrolls", async () => {
   const { fake, shown, asked, tiles } = bigList();
@@ -152,7 +150,7 @@ test("10,000 poses draw a bounded number of tiles, reused as the list scrolls", 
       .slice(40)
       .every((id) => Number(id.split("-")[1]) >= 9960),
   );
-  const [above, below] = [...tiles.list.querySelectorAll(".masko-spacer")];
+  const [above, below] = [...queryAll(tiles.list, ".masko-spacer")];
   assert.equal(above.style.height, `${(9960 / 5) * 100 - 8}px`); // the gap after it counts
   assert.equal(below.hidden, true);
   assert.equal(tiles.list.firstElementChild, above);
@@ -160,15 +158,15 @@ test("10,000 poses draw a bounded number of tiles, reused as the list scrolls", 
 
 test("End, Home and the arrows move the focus, scrolling the list to it", () => {
   const { fake, shown, tiles, chosen } = bigList();
-  key(tiles.list, "End");
+  press(tiles.list, "End");
   assert.equal(fake.state.top, 1999 * 100 + 92 - 560);
   const focused = focusable(shown());
   assert.equal(focused.dataset.itemId, "item-9999");
-  key(tiles.list, "ArrowUp");
+  press(tiles.list, "ArrowUp");
   assert.equal(focusable(shown()).dataset.itemId, "item-9994");
-  key(tiles.list, "Enter");
+  press(tiles.list, "Enter");
   assert.equal(chosen.id, "item-9994");
-  key(tiles.list, "Home");
+  press(tiles.list, "Home");
   assert.equal(fake.state.top, 0);
   assert.equal(focusable(shown()).dataset.itemId, "item-0");
   assert.ok(shown().length <= 60);
@@ -203,19 +201,20 @@ test("a pose made while the list loaded moves after the poses that came later", 
 });
 
 test("the count says how far the list has loaded", () => {
-  const loading = [{ kind: "load", done: 200, total: 10_000 }];
+  const task = { id: "t", label: "", detail: "", cancellable: false };
+  const loading = [{ ...task, kind: "load", done: 200, total: 10_000 }];
   assert.equal(countText(200, loading), "loading 200 of 10,000 poses");
   assert.equal(countText(10_000, []), "10,000 poses");
-  assert.equal(countText(1, [{ kind: "generate", done: 0, total: 1 }]), "1 pose");
+  assert.equal(countText(1, [{ ...task, kind: "generate", done: 0, total: 1 }]), "1 pose");
 });
 
 test("the store asks the kernel for the list once, and takes the whole list in its order", () => {
   const sent = [];
-  const model = {
+  const model = /** @type {any} */ ({
     get: (key) => ({ pose_list: rows(2), pose_pictures: [] })[key],
     send: (content) => sent.push(content),
     on() {},
-  };
+  });
   poseStore(model);
   assert.deepEqual(sent, [{ event: "sync" }]);
 

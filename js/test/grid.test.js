@@ -1,3 +1,4 @@
+// @ts-check
 // The pose store and the studio's part models, driven through a fake model (no browser).
 
 import assert from "node:assert/strict";
@@ -34,6 +35,7 @@ const fakeUrls = () => {
   return { urls, revoked };
 };
 
+/** @type {(count: number) => import("../grid/store.js").PoseRow[]} */
 const rows = (count) =>
   Array.from({ length: count }, (_, n) => [`item-${n}`, `pose ${n}`, null, `v${n}`]);
 

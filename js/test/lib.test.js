@@ -1,3 +1,4 @@
+// @ts-check
 // Table tests for the pure front-end helpers (run with `npm test`).
 
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { slotSummary, takeFiles } from "../lib/slots.js";
 import { ObjectUrls } from "../lib/urls.js";
 
 test("nextIndex moves in a wrapped grid and stays inside it", () => {
+  /** @type {[string, number, number, number, number | null][]} */
   const cases = [
     // key, from, count, columns, expected
     ["ArrowRight", 0, 5, 3, 1],
@@ -105,10 +107,10 @@ test("ObjectUrls revokes a URL when its bytes are replaced or leave", () => {
 
 test("sendImages sends the usable images that fit and says what it left out", async () => {
   const sent = [];
-  const model = {
+  const model = /** @type {any} */ ({
     send: (content, _callbacks, buffers) => sent.push([content, buffers]),
     get: (name) => ({ max_upload_bytes: 1024 * 1024, upload_types: ["image/png"] })[name],
-  };
+  });
   const image = (name, size = 10) => ({
     name,
     type: "image/png",
@@ -122,7 +124,7 @@ test("sendImages sends the usable images that fit and says what it left out", as
     image("c.png"),
     image("big.png", 1.5 * 1024 * 1024),
   ];
-  const result = sendImages(model, "add_file", files, 2);
+  const result = sendImages(model, "add_file", /** @type {any[]} */ (files), 2);
   assert.deepEqual(result, {
     problems: ["notes.txt is not a PNG image.", "big.png is 1.5 MB; the limit is 1 MB."],
     sent: 2,

@@ -1,10 +1,11 @@
+// @ts-check
 // The preview view in node, on a fake model: the Preview button's reasons, hints, results.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { render } from "../preview/view.js";
-import { mount } from "./fake-model.js";
+import { mount, query, queryAll } from "./fake-model.js";
 
 const png = new DataView(new Uint8Array([137, 80, 78, 71]).buffer);
 const image = { thumbnail: png, mime: "image/png", width: 64, height: 64, expires_at: "" };
@@ -43,14 +44,14 @@ const visible = (el) => el !== null && !el.hidden;
 
 test("Preview is disabled with a visible reason until there is a prompt", () => {
   const { model, el } = mount({ render }, panel());
-  const button = el.querySelector(".masko-preview-button");
-  const reason = el.querySelector(".masko-reason");
+  const button = query(el, ".masko-preview-button");
+  const reason = query(el, ".masko-reason");
   assert.equal(button.disabled, true);
   assert.ok(visible(reason));
   assert.equal(reason.textContent, "Write a prompt first.");
   assert.equal(button.getAttribute("aria-describedby"), reason.id);
 
-  const prompt = el.querySelector(".masko-prompt");
+  const prompt = query(el, ".masko-prompt");
   prompt.value = "the mascot waving";
   prompt.dispatchEvent(new Event("input"));
   assert.equal(button.disabled, false);
@@ -68,12 +69,12 @@ test("Preview is disabled with a visible reason until there is a prompt", () => 
 
 test("a running preview shows its progress right under the button, and blocks another", () => {
   const { model, el } = mount({ render }, panel({ prompt: "waving" }));
-  const button = el.querySelector(".masko-preview-button");
+  const button = query(el, ".masko-preview-button");
   assert.equal(button.disabled, false);
   model.update({ tasks: [task("preview", { label: "Previewing" })] });
   assert.equal(button.disabled, true);
-  assert.equal(el.querySelector(".masko-reason").textContent, "A preview is on its way.");
-  const row = el.querySelector(".masko-action-row");
+  assert.equal(query(el, ".masko-reason").textContent, "A preview is on its way.");
+  const row = query(el, ".masko-action-row");
   const tasks = row.nextElementSibling;
   assert.ok(tasks.classList.contains("masko-tasks") && visible(tasks));
   assert.match(tasks.textContent, /Previewing/);
@@ -91,20 +92,18 @@ test("the hint count sits in its own header and six hints disable adding, with t
   }));
   const { model, el } = mount({ render }, panel());
   assert.equal(
-    el.querySelector(".masko-hints .masko-count").textContent,
+    query(el, ".masko-hints .masko-count").textContent,
     "0 of 6 · for this preview only",
   );
-  assert.ok(!visible(el.querySelector(".masko-hint-list")));
+  assert.ok(!visible(query(el, ".masko-hint-list")));
   model.update({ hints });
-  assert.equal(el.querySelectorAll(".masko-hint").length, 6);
-  const limit = el.querySelector(".masko-hints .masko-limit");
+  assert.equal(queryAll(el, ".masko-hint").length, 6);
+  const limit = query(el, ".masko-hints .masko-limit");
   assert.ok(visible(limit));
-  for (const control of el.querySelectorAll(
-    ".masko-hints .masko-add-row button, .masko-hints form *",
-  )) {
+  for (const control of queryAll(el, ".masko-hints .masko-add-row button, .masko-hints form *")) {
     assert.equal(control.disabled, true);
   }
-  el.querySelectorAll(".masko-hint .masko-remove")[2].click();
+  queryAll(el, ".masko-hint .masko-remove")[2].click();
   assert.deepEqual(model.events("remove_hint")[0].content, { event: "remove_hint", id: "h2" });
 });
 
@@ -114,31 +113,31 @@ test("results: the newest set, Keep sends its place, Compare shows the last two"
     { id: 1, prompt: "waving", hint_count: 0, previews: [image] },
   ];
   const { model, el } = mount({ render }, panel({ result_sets: sets }));
-  assert.equal(el.querySelectorAll(".masko-result-set").length, 1);
-  assert.match(el.querySelector(".masko-set-prompt").textContent, /“jumping”, 1 hint/);
-  el.querySelectorAll(".masko-keep")[1].click();
+  assert.equal(queryAll(el, ".masko-result-set").length, 1);
+  assert.match(query(el, ".masko-set-prompt").textContent, /“jumping”, 1 hint/);
+  queryAll(el, ".masko-keep")[1].click();
   assert.deepEqual(model.events("keep")[0].content, { event: "keep", set: 2, index: 1 });
 
-  const compare = el.querySelector(".masko-compare");
+  const compare = query(el, ".masko-compare");
   assert.equal(compare.disabled, false);
   compare.click();
   assert.equal(model.get("compare"), true);
-  assert.equal(el.querySelectorAll(".masko-result-set").length, 2);
+  assert.equal(queryAll(el, ".masko-result-set").length, 2);
   assert.equal(compare.getAttribute("aria-pressed"), "true");
 });
 
 test("Compare is hidden before the first preview", () => {
   const { el } = mount({ render }, panel());
-  assert.ok(!visible(el.querySelector(".masko-compare")));
+  assert.ok(!visible(query(el, ".masko-compare")));
 });
 
 test("the compact style card shows a short state, its meaning on hover", () => {
   const { el } = mount({ render }, panel());
-  const status = el.querySelector(".masko-card-status");
+  const status = query(el, ".masko-card-status");
   assert.equal(status.textContent, "Cleared");
   assert.equal(status.dataset.state, "cleared");
   assert.match(status.getAttribute("title"), /re-extracted on the next generation/);
-  assert.equal(el.querySelector(".masko-card-picture"), null);
+  assert.equal(query(el, ".masko-card-picture"), null);
 });
 
 test("cleanup removes every listener the view added", () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The gallery's "try before you pin" panel on a fake model: Try's reasons, both sides with
 // their scores, and Pin these asking which references to replace when all slots are used.
 
@@ -5,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { render } from "../gallery/view.js";
-import { mount } from "./fake-model.js";
+import { mount, query, queryAll } from "./fake-model.js";
 import { galleryState, picture } from "./gallery-state.js";
 
 const candidate = { id: "c1", label: "blue.png", asset_id: "asset-new", ...picture };
@@ -22,16 +23,16 @@ const visible = (el) => el !== null && !el.hidden;
 
 test("Try says why it waits: a candidate, then a prompt", () => {
   const { model, el } = mount({ render }, galleryState(2));
-  const button = el.querySelector(".masko-try");
-  const reason = () => el.querySelector(".masko-trial .masko-reason").textContent;
-  assert.equal(el.querySelector(".masko-trial").hasAttribute("open"), false);
+  const button = query(el, ".masko-try");
+  const reason = () => query(el, ".masko-trial .masko-reason").textContent;
+  assert.equal(query(el, ".masko-trial").hasAttribute("open"), false);
   assert.equal(button.disabled, true);
   assert.equal(reason(), "Add a candidate first.");
 
   model.update({ trial_candidates: [candidate] });
-  assert.equal(el.querySelector(".masko-trial").hasAttribute("open"), true);
+  assert.equal(query(el, ".masko-trial").hasAttribute("open"), true);
   assert.equal(reason(), "Write a prompt to try them with.");
-  const prompt = el.querySelector(".masko-trial-prompt");
+  const prompt = query(el, ".masko-trial-prompt");
   prompt.value = "waving";
   prompt.dispatchEvent(new Event("input"));
   assert.equal(button.disabled, false);
@@ -42,7 +43,7 @@ test("Try says why it waits: a candidate, then a prompt", () => {
 
 test("both previews side by side, each with its scores against both sets", () => {
   const { el } = mount({ render }, galleryState(2, { trial_candidates: [candidate], trial }));
-  const sides = el.querySelectorAll(".masko-trial-result .masko-result-set");
+  const sides = queryAll(el, ".masko-trial-result .masko-result-set");
   assert.deepEqual(
     [...sides].map((side) => side.getAttribute("data-side")),
     ["candidates", "current"],
@@ -56,9 +57,9 @@ test("Pin these pins at once when the candidates fit", () => {
     { render },
     galleryState(5, { trial_candidates: [candidate], trial }),
   );
-  el.querySelector(".masko-pin").click();
+  query(el, ".masko-pin").click();
   assert.deepEqual(model.events("pin")[0].content, { event: "pin" });
-  assert.equal(el.querySelector(".masko-replace"), null);
+  assert.equal(query(el, ".masko-replace"), null);
 });
 
 test("Pin these asks which reference to replace when all six are used", () => {
@@ -66,15 +67,13 @@ test("Pin these asks which reference to replace when all six are used", () => {
     { render },
     galleryState(6, { trial_candidates: [candidate], trial }),
   );
-  el.querySelector(".masko-pin").click();
+  query(el, ".masko-pin").click();
   assert.equal(model.events("pin").length, 0);
-  const chooser = el.querySelector(".masko-replace");
-  assert.match(chooser.querySelector("legend").textContent, /choose 1 reference to replace/);
-  const boxes = chooser.querySelectorAll("input[type=checkbox]");
+  const chooser = query(el, ".masko-replace");
+  assert.match(query(chooser, "legend").textContent, /choose 1 reference to replace/);
+  const boxes = queryAll(chooser, "input[type=checkbox]");
   assert.equal(boxes.length, 6);
-  const confirm = [...chooser.querySelectorAll("button")].find((b) =>
-    /replace/.test(b.textContent),
-  );
+  const confirm = [...queryAll(chooser, "button")].find((b) => /replace/.test(b.textContent));
   assert.equal(confirm.disabled, true);
   boxes[3].checked = true;
   boxes[3].dispatchEvent(new Event("change"));
@@ -86,16 +85,16 @@ test("Pin these asks which reference to replace when all six are used", () => {
 test("a candidate already pinned needs no free slot", () => {
   const pinned = { ...candidate, asset_id: "asset-2" };
   const { model, el } = mount({ render }, galleryState(6, { trial_candidates: [pinned], trial }));
-  el.querySelector(".masko-pin").click();
+  query(el, ".masko-pin").click();
   assert.deepEqual(model.events("pin")[0].content, { event: "pin" });
 });
 
 test("candidates are removed one by one", () => {
   const { model, el } = mount({ render }, galleryState(1, { trial_candidates: [candidate] }));
-  const item = el.querySelector(".masko-trial .masko-hint");
+  const item = query(el, ".masko-trial .masko-hint");
   assert.equal(item.getAttribute("title"), "asset-new");
-  assert.ok(!visible(el.querySelector(".masko-trial-result")));
-  item.querySelector(".masko-remove").click();
+  assert.ok(!visible(query(el, ".masko-trial-result")));
+  query(item, ".masko-remove").click();
   assert.deepEqual(model.events("remove_candidate")[0].content, {
     event: "remove_candidate",
     id: "c1",
