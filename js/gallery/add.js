@@ -8,7 +8,7 @@ import { listen } from "../lib/model.js";
 import { slotSummary } from "../lib/slots.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").GalleryTraits, import("../lib/protocol.js").GalleryMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  */
 
@@ -94,7 +94,7 @@ export function addArea(model, el, cleanups) {
  * An "existing asset id" box and its button, sending `{event, asset_id}`.
  * @param {Model} model
  * @param {(text: string) => void} say
- * @param {{ event?: string, label?: string }} [options]
+ * @param {{ event?: "add_asset" | "add_candidate_asset", label?: string }} [options]
  */
 export function assetForm(model, say, { event = "add_asset", label = "Existing asset id" } = {}) {
   const input = h("input", {

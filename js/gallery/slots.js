@@ -5,7 +5,7 @@ import { h } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").GalleryTraits, import("../lib/protocol.js").GalleryMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  * @typedef {import("../lib/urls.js").ObjectUrls} ObjectUrls
  * @typedef {{ asset_id: string, thumbnail: DataView<ArrayBuffer> | null, mime: string,

@@ -9,7 +9,7 @@ import { listen } from "../lib/model.js";
 import { busy, taskList } from "../lib/status.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").GalleryTraits, import("../lib/protocol.js").GalleryMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  * @typedef {import("../lib/urls.js").ObjectUrls} ObjectUrls
  * @typedef {{ id: string, label: string, asset_id: string | null,

@@ -11,13 +11,13 @@ import { slotList } from "./slots.js";
 import { trialPanel } from "./trial.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").GalleryTraits, import("../lib/protocol.js").GalleryMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  */
 
 /**
  * Draw the gallery of `model` into `el`; returns the function that undoes it.
- * @param {import("../lib/model.js").RenderArgs} args
+ * @param {import("../lib/model.js").RenderArgs<import("../lib/protocol.js").GalleryTraits, import("../lib/protocol.js").GalleryMessage>} args
  */
 export function render({ model, el }) {
   root(el, "gallery", "Reference gallery");

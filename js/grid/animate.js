@@ -130,12 +130,12 @@ export function animationView(/** @type {Model} */ model, /** @type {ObjectUrls}
   function paint() {
     const clip = model.get("animation") ?? {};
     urls.delete("animation");
-    if (!clip.item_id) {
+    if (!("item_id" in clip)) {
       video.removeAttribute("src");
       shown(figure, false);
       return;
     }
-    video.src = clip.data ? (urls.set("animation", clip.data, clip.mime) ?? "") : clip.url;
+    video.src = clip.data ? (urls.set("animation", clip.data, clip.mime) ?? "") : (clip.url ?? "");
     video.dataset.itemId = clip.item_id;
     caption.textContent = `“${clip.prompt}”, ${clip.duration} s${clip.loop ? ", looping" : ""}`;
     shown(figure, true);

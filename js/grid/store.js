@@ -8,7 +8,7 @@ import { ObjectUrls } from "../lib/urls.js";
 /** [item id, name, on-model score or null, thumbnail version] */
 /** @typedef {[string, string, number | null, string]} PoseRow */
 /** @typedef {{ url: string | null, width?: number, height?: number, error?: string }} Picture */
-/** @typedef {import("../lib/model.js").Model} Model */
+/** @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").GridTraits, import("../lib/protocol.js").GridMessage>} Model */
 /** @typedef {{ rows: () => void, picture: (id: string) => void }} Listener */
 
 /** The kind of the kernel's task that loads the poses after the first page. */
@@ -154,7 +154,7 @@ export class PoseStore {
   }
 
   /** Pictures that came with the state (a saved page has no kernel to ask). */
-  preload(/** @type {any[]} */ embedded) {
+  preload(/** @type {import("../lib/protocol.js").EmbeddedPicture[]} */ embedded) {
     for (const picture of embedded) {
       const { data, ...message } = picture;
       this.#asked.set(message.id, message.version);

@@ -6,7 +6,7 @@ import { h, shown } from "./dom.js";
 import { fileProblem, isHttpUrl, sendFile, uploadLimits } from "./files.js";
 import { takeFiles } from "./slots.js";
 
-/** @typedef {import("./model.js").Model} Model */
+/** @typedef {import("./model.js").Model<import("./protocol.js").UploadTraits, unknown>} Model */
 
 /**
  * A line for problems found in the browser, with its own Dismiss button; `say(text)` shows it,
@@ -63,8 +63,9 @@ export function filePicker({ model, inputClass, label, text, onFiles }) {
 }
 
 /**
+ * @template {string} E
  * @typedef {object} UrlFormOptions
- * @property {string} event the message sent to Python
+ * @property {E} event the message sent to Python
  * @property {string} inputClass
  * @property {string} buttonClass
  * @property {string} placeholder
@@ -75,8 +76,9 @@ export function filePicker({ model, inputClass, label, text, onFiles }) {
 
 /**
  * A URL box and its button; an http(s) URL is sent to Python as `{event, url}`.
- * @param {Model} model
- * @param {UrlFormOptions} options
+ * @template {string} E
+ * @param {import("./model.js").Model<object, { event: E, url: string }>} model
+ * @param {UrlFormOptions<E>} options
  */
 export function urlForm(model, { event, inputClass, buttonClass, placeholder, label, text, say }) {
   const input = h("input", { type: "url", class: inputClass, placeholder, "aria-label": label });
@@ -97,8 +99,9 @@ export function urlForm(model, { event, inputClass, buttonClass, placeholder, la
  * Send each usable image of `files` that fits in `free` slots as an `event` message (files
  * outside the model's upload limits are refused).
  * Returns the problems found (in words), and how many were sent and refused for want of slots.
- * @param {Model} model
- * @param {string} event
+ * @template {string} E
+ * @param {import("./model.js").Model<import("./protocol.js").UploadTraits, import("./protocol.js").FileMessage<E>>} model
+ * @param {E} event
  * @param {Iterable<File> | ArrayLike<File>} files
  * @param {number} free
  */

@@ -7,7 +7,7 @@ import { h, shown } from "./dom.js";
 import { listen } from "./model.js";
 
 /**
- * @typedef {import("./model.js").Model} Model
+ * @typedef {import("./model.js").Model<import("./protocol.js").CollectionTraits>} Model
  * @typedef {import("./model.js").Cleanup} Cleanup
  */
 
@@ -65,7 +65,7 @@ export function cardState(status) {
 
 /**
  * The badge for `style_card_status`: a short word, its explanation on hover.
- * @param {Model} model
+ * @param {import("./model.js").Model<{ style_card_status: string }, unknown>} model
  * @param {Cleanup[]} [cleanups] receives the function that stops the updates
  */
 export function cardStatus(model, cleanups = []) {

@@ -9,7 +9,7 @@
 
 /**
  * The upload limits a widget's model carries.
- * @param {import("./model.js").Model} model
+ * @param {import("./model.js").Model<import("./protocol.js").UploadTraits, unknown>} model
  * @returns {UploadLimits}
  */
 export function uploadLimits(model) {
@@ -47,14 +47,14 @@ export function fileProblem(file, { maxBytes, types }) {
 
 /**
  * Send one file's bytes as a standalone ArrayBuffer in a custom message.
- * @param {import("./model.js").Model} model
- * @param {string} event
+ * @template {string} E
+ * @param {import("./model.js").Model<object, import("./protocol.js").FileMessage<E>>} model
+ * @param {E} event
  * @param {File} file
- * @param {object} [extra]
  */
-export async function sendFile(model, event, file, extra = {}) {
+export async function sendFile(model, event, file) {
   const buffer = await file.arrayBuffer();
-  model.send({ event, name: file.name, mime: file.type, ...extra }, undefined, [buffer]);
+  model.send({ event, name: file.name }, undefined, [buffer]);
 }
 
 /**

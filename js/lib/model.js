@@ -4,21 +4,24 @@
 
 /**
  * @typedef {(...args: any[]) => void} Callback
- * @typedef {object} Model
- * @property {(name: string) => any} get
- * @property {(name: string, value: unknown) => void} set
- * @property {(event: string, callback: Callback) => void} on
- * @property {(event?: string | null, callback?: Callback | null) => void} off
- * @property {() => void} save_changes
- * @property {(content: object, callbacks?: unknown, buffers?: ArrayBuffer[]) => void} send
- *
- * @typedef {{ model: Model, el: HTMLElement }} RenderArgs
  * @typedef {() => void} Cleanup
  */
 
 /**
+ * @template {object} [T=import("./protocol.js").WidgetTraits]
+ * @template [M=import("./protocol.js").WidgetMessage]
+ * @typedef {import("./protocol.js").Model<T, M>} Model the model a view draws (protocol.d.ts)
+ */
+
+/**
+ * @template {object} T
+ * @template M
+ * @typedef {{ model: Model<T, M>, el: HTMLElement }} RenderArgs
+ */
+
+/**
  * Call `callback` on every change of the traits `names`; returns the function that stops it.
- * @param {Model} model
+ * @param {Model<object, any>} model
  * @param {string[]} names
  * @param {Callback} callback
  * @returns {Cleanup}

@@ -7,7 +7,7 @@ import { listen } from "../lib/model.js";
 import { slotSummary } from "../lib/slots.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").PreviewTraits, import("../lib/protocol.js").PreviewMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  * @typedef {import("../lib/urls.js").ObjectUrls} ObjectUrls
  * @typedef {{ id: string, kind: string, label: string, url?: string,

@@ -6,7 +6,7 @@ import { h, shown } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").PreviewTraits, import("../lib/protocol.js").PreviewMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  * @typedef {import("../lib/urls.js").ObjectUrls} ObjectUrls
  * @typedef {{ thumbnail: DataView<ArrayBuffer>, mime: string, width: number, height: number,

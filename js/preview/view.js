@@ -11,13 +11,13 @@ import { hintSection } from "./hints.js";
 import { keptList, resultSets } from "./results.js";
 
 /**
- * @typedef {import("../lib/model.js").Model} Model
+ * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").PreviewTraits, import("../lib/protocol.js").PreviewMessage>} Model
  * @typedef {import("../lib/model.js").Cleanup} Cleanup
  */
 
 /**
  * Draw the preview panel of `model` into `el`; returns the function that undoes it.
- * @param {import("../lib/model.js").RenderArgs} args
+ * @param {import("../lib/model.js").RenderArgs<import("../lib/protocol.js").PreviewTraits, import("../lib/protocol.js").PreviewMessage>} args
  */
 export function render({ model, el }) {
   root(el, "preview", "Preview panel");

@@ -6,7 +6,7 @@
 
 import { poseStore } from "../grid/store.js";
 
-/** @typedef {import("../lib/model.js").Model} Model */
+/** @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").StudioTraits, import("../lib/protocol.js").StudioMessage>} Model */
 /** @typedef {import("../lib/model.js").Callback} Callback */
 
 /** Put binary buffers back at their paths in a state object (as the widget protocol does). */
@@ -125,7 +125,7 @@ export function viewOf(part) {
     for (const [event, cb] of gone) part.off(event, cb);
     added = added.filter((entry) => !gone.includes(entry));
   };
-  /** @type {Model} */
+  /** @type {import("../lib/model.js").Model<Record<string, any>, import("../lib/protocol.js").PartMessage>} */
   const model = {
     get: (name) => part.get(name),
     set: (name, value) => part.set(name, value),

@@ -9,7 +9,7 @@ import grid from "../grid/index.js";
 import preview from "../preview/index.js";
 import { partsOf, viewOf } from "./facade.js";
 
-/** @typedef {import("../grid/store.js").Model} Model */
+/** @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").StudioTraits, import("../lib/protocol.js").StudioMessage>} Model */
 
 /** The studio's header, painted from its own traits. */
 function header(/** @type {Model} */ model) {
