@@ -12,7 +12,7 @@ import { scrollToShow, spacing, windowOf } from "./window.js";
 /** @typedef {import("./pending.js").PendingPose} PendingPose */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
  *   name: HTMLElement, score: HTMLElement, wait: HTMLElement, waitText: HTMLElement,
- *   shown?: string | null, row?: PoseRow }} Tile */
+ *   label?: string, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -46,14 +46,16 @@ function makeTile() {
   return /** @type {Tile} */ ({ li, img, missing, name, score, wait, waitText });
 }
 
-/** The note over a tile while its pose is on its way or being edited (none: hidden). */
+/** The note over a tile while its pose is on its way or being edited (none: hidden); screen
+ * readers hear it after the tile's name. */
 function paintWait(/** @type {Tile} */ tile, /** @type {PendingPose | undefined} */ entry) {
   const words = entry ? pendingLabel(entry) : "";
   tile.wait.hidden = entry === undefined;
   tile.waitText.textContent = words;
   tile.li.classList.toggle("is-editing", entry !== undefined && tile.row !== undefined);
   tile.li.setAttribute("aria-busy", String(entry !== undefined));
-  return words;
+  const label = tile.label ?? "";
+  tile.li.setAttribute("aria-label", words ? `${label}, ${words.toLowerCase()}` : label);
 }
 
 /** A placeholder tile: the name of the pose on its way and its job's status. */
@@ -73,8 +75,8 @@ function paintPlaceholder(/** @type {Tile} */ tile, /** @type {PendingPose} */ e
   tile.name.textContent = label;
   tile.name.title = label;
   tile.score.hidden = true;
-  const words = paintWait(tile, entry);
-  tile.li.setAttribute("aria-label", `${label}, ${words.toLowerCase()}`);
+  tile.label = label;
+  paintWait(tile, entry);
 }
 
 /** Words, score badge and data attributes of a tile from its row. */
@@ -96,7 +98,8 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.score.title = scored
     ? `On-model score ${value} of 100 (palette closeness to the references)`
     : "On-model score: made when the picture loads (needs references)";
-  tile.li.setAttribute("aria-label", scored ? `${label}, on-model ${value} of 100` : label);
+  tile.label = scored ? `${label}, on-model ${value} of 100` : label;
+  tile.li.setAttribute("aria-label", tile.label);
   tile.img.alt = label;
 }
 
@@ -302,6 +305,7 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     if (shown && row) {
       paintRow(shown, row);
       paintPicture(shown, store, id);
+      paintWait(shown, editsByItem(pending()).get(id));
     }
   }
 

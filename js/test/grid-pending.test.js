@@ -119,9 +119,11 @@ test("a pose being edited says so on its tile, which stays selectable", () => {
   assert.ok(tile.classList.contains("is-editing"));
   assert.equal(tile.getAttribute("aria-busy"), "true");
   assert.equal(tile.querySelector(".masko-wait-text").textContent, "Editing: being drawn");
+  assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100, editing: being drawn");
   assert.equal(el.querySelectorAll(".is-placeholder").length, 0);
   model.update({ pending: [] });
   assert.ok(!tile.classList.contains("is-editing") && tile.querySelector(".masko-wait").hidden);
+  assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100");
   cleanup();
 });
 
