@@ -3,7 +3,7 @@
 // and a note over the tile of each pose being edited. Pure functions.
 
 /** @typedef {{ job: string, kind: string, name: string, item_id: string | null,
- *   status: string }} PendingPose */
+ *   status: string, started?: number }} PendingPose started: seconds since the epoch */
 
 /** The kind of an entry for a pose that does not exist yet. */
 export const NEW = "new";
@@ -33,15 +33,29 @@ export function editsByItem(/** @type {PendingPose[]} */ pending) {
   );
 }
 
-/** What a job's status means to the user. */
+/** What a job's last known status means to the user. */
 export function statusWords(/** @type {string} */ status) {
-  if (status === "pending") return "Waiting to start";
-  if (status === "processing") return "Being drawn";
-  return status ? status[0].toUpperCase() + status.slice(1) : "On its way";
+  if (status === "pending") return "queued";
+  if (status === "processing") return "being drawn";
+  return status || "on its way";
 }
 
-/** The words a tile shows while its pose is on its way (or being edited). */
-export function pendingLabel(/** @type {PendingPose} */ entry) {
+/** "8 s", "2 min 5 s": how long a job has run (never negative, whatever the clocks say). */
+export function elapsedWords(/** @type {number} */ seconds) {
+  const whole = Math.max(0, Math.floor(seconds));
+  if (whole < 60) return `${whole} s`;
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+
+/**
+ * The words a tile shows while its pose is on its way (or being edited), with the time since
+ * the job began when `now` (milliseconds since the epoch) is given.
+ * @param {PendingPose} entry
+ * @param {number} [now]
+ */
+export function pendingLabel(entry, now) {
   const what = entry.kind === EDIT ? "Editing" : "New pose";
-  return `${what}: ${statusWords(entry.status).toLowerCase()}`;
+  const since =
+    now !== undefined && entry.started ? `, ${elapsedWords(now / 1000 - entry.started)}` : "";
+  return `${what}: ${statusWords(entry.status)}${since}`;
 }

@@ -46,16 +46,20 @@ function makeTile() {
   return /** @type {Tile} */ ({ li, img, missing, name, score, wait, waitText });
 }
 
-/** The note over a tile while its pose is on its way or being edited (none: hidden); screen
- * readers hear it after the tile's name. */
+/** Milliseconds between repaints of the time a pose has been on its way. */
+const TICK = 1000;
+
+/** The note over a tile while its pose is on its way or being edited (none: hidden), with
+ * the time it has taken so far; screen readers hear the status (not the clock) after the
+ * tile's name. */
 function paintWait(/** @type {Tile} */ tile, /** @type {PendingPose | undefined} */ entry) {
-  const words = entry ? pendingLabel(entry) : "";
   tile.wait.hidden = entry === undefined;
-  tile.waitText.textContent = words;
+  tile.waitText.textContent = entry ? pendingLabel(entry, Date.now()) : "";
   tile.li.classList.toggle("is-editing", entry !== undefined && tile.row !== undefined);
   tile.li.setAttribute("aria-busy", String(entry !== undefined));
   const label = tile.label ?? "";
-  tile.li.setAttribute("aria-label", words ? `${label}, ${words.toLowerCase()}` : label);
+  const words = entry ? pendingLabel(entry).toLowerCase() : "";
+  tile.li.setAttribute("aria-label", words ? `${label}, ${words}` : label);
 }
 
 /** A placeholder tile: the name of the pose on its way and its job's status. */
@@ -294,8 +298,27 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     paintSelection();
   }
 
+  /** @type {ReturnType<typeof setInterval> | null} */
+  let ticking = null;
+
+  /** The time on the tiles of poses on their way, every TICK while there are any. */
+  function tick() {
+    const waiting = pending();
+    const edits = editsByItem(waiting);
+    for (const [id, drawnTile] of drawn) {
+      const entry = store.rows.has(id) ? edits.get(id) : placeholderOf(waiting, id);
+      if (entry) drawnTile.waitText.textContent = pendingLabel(entry, Date.now());
+    }
+  }
+
   function rows() {
-    ids = [...store.rows.keys(), ...placeholderIds(pending())];
+    const waiting = pending();
+    ids = [...store.rows.keys(), ...placeholderIds(waiting)];
+    if (waiting.length > 0 && ticking === null) ticking = setInterval(tick, TICK);
+    else if (waiting.length === 0 && ticking !== null) {
+      clearInterval(ticking);
+      ticking = null;
+    }
     draw();
   }
 
@@ -377,6 +400,7 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     paintSelection,
     showSelected,
     dispose() {
+      if (ticking !== null) clearInterval(ticking);
       unlisten();
       unwatch();
     },

@@ -3,7 +3,7 @@
 // panel sends "edit"; every disabled button gives the reason that holds now.
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { mock, test } from "node:test";
 
 import { animateBlocker } from "../grid/animate.js";
 import { editBlocker, editPanel } from "../grid/edit.js";
@@ -11,6 +11,7 @@ import { generateBlocker } from "../grid/generate.js";
 import grid from "../grid/index.js";
 import {
   editsByItem,
+  elapsedWords,
   pendingLabel,
   placeholderIds,
   placeholderOf,
@@ -52,10 +53,14 @@ test("placeholders: one id per new pose, an edit shows on its pose", () => {
   assert.equal(placeholderOf(pending, "pending:j2"), undefined); // an edit has no placeholder
   assert.equal(placeholderOf(pending, ITEM), undefined);
   assert.deepEqual([...editsByItem(pending).keys()], [ITEM]);
-  assert.equal(statusWords("pending"), "Waiting to start");
-  assert.equal(statusWords("processing"), "Being drawn");
+  assert.equal(statusWords("pending"), "queued");
+  assert.equal(statusWords("processing"), "being drawn");
   assert.equal(pendingLabel(pending[1]), "Editing: being drawn");
-  assert.equal(pendingLabel(pending[0]), "New pose: waiting to start");
+  assert.equal(pendingLabel(pending[0]), "New pose: queued");
+  const started = { ...pending[0], started: 1000 };
+  assert.equal(pendingLabel(started, 1_012_900), "New pose: queued, 12 s");
+  assert.equal(pendingLabel(started, 999_000), "New pose: queued, 0 s"); // clocks apart
+  assert.equal(elapsedWords(125), "2 min 5 s");
 });
 
 function gridState(extra = {}) {
@@ -86,7 +91,7 @@ test("a pose on its way is a placeholder tile until its pose comes", () => {
   assert.ok(placeholder, "a placeholder tile");
   assert.equal(placeholder.dataset.job, "j1");
   assert.equal(placeholder.getAttribute("aria-disabled"), "true");
-  assert.match(placeholder.getAttribute("aria-label"), /^sit, new pose: waiting to start$/);
+  assert.match(placeholder.getAttribute("aria-label"), /^sit, new pose: queued$/);
   assert.ok(!placeholder.querySelector(".masko-wait").hidden);
   assert.ok(placeholder.querySelector("progress"));
   assert.match(el.querySelector(".masko-count").textContent, /1 pose, 1 on the way/);
@@ -112,13 +117,29 @@ test("a pose on its way is a placeholder tile until its pose comes", () => {
   cleanup();
 });
 
+test("a placeholder shows the time its job has run, and the time moves on", () => {
+  mock.timers.enable({ apis: ["setInterval", "Date"], now: 1_000_000 });
+  try {
+    const { model, el, cleanup } = mount(grid, gridState());
+    model.update({ pending: [{ ...coming("j1", "sit"), started: 995 }] });
+    const words = () => el.querySelector(".is-placeholder .masko-wait-text").textContent;
+    assert.equal(words(), "New pose: queued, 5 s");
+    mock.timers.tick(2000);
+    assert.equal(words(), "New pose: queued, 7 s");
+    model.update({ pending: [] });
+    cleanup();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
 test("a pose being edited says so on its tile, which stays selectable", () => {
   const { model, el, cleanup } = mount(grid, gridState());
   model.update({ pending: [editing("j2", ITEM)] });
   const tile = el.querySelector(`[data-item-id="${ITEM}"]`);
   assert.ok(tile.classList.contains("is-editing"));
   assert.equal(tile.getAttribute("aria-busy"), "true");
-  assert.equal(tile.querySelector(".masko-wait-text").textContent, "Editing: being drawn");
+  assert.match(tile.querySelector(".masko-wait-text").textContent, /^Editing: being drawn$/);
   assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100, editing: being drawn");
   assert.equal(el.querySelectorAll(".is-placeholder").length, 0);
   model.update({ pending: [] });

@@ -4,6 +4,7 @@ as a placeholder tile (a new pose) or over the pose's own tile (an edit) until i
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,8 @@ EDIT = "edit"
 
 
 class PendingPoses:
-    """Entries `{"job", "kind", "name", "item_id", "status"}` in the order they began;
+    """Entries `{"job", "kind", "name", "item_id", "status", "started"}` in the order they
+    began (`started`: seconds since the epoch, for the time the front end shows);
     `publish` gets the whole list after every change. Safe to call from any thread."""
 
     def __init__(self, publish: Callable[[list[dict[str, Any]]], None]) -> None:
@@ -30,6 +32,7 @@ class PendingPoses:
                 "name": name,
                 "item_id": item_id,
                 "status": status,
+                "started": round(time.time(), 1),
             }
             self._publish(self._list())
 
