@@ -35,7 +35,7 @@ export function editsByItem(/** @type {PendingPose[]} */ pending) {
 
 /** What a job's last known status means to the user. */
 export function statusWords(/** @type {string} */ status) {
-  if (status === "pending") return "queued";
+  if (status === "pending") return "on its way"; // all a 202 or a held long-poll tells
   if (status === "processing") return "being drawn";
   return status || "on its way";
 }

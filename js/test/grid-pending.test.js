@@ -53,13 +53,13 @@ test("placeholders: one id per new pose, an edit shows on its pose", () => {
   assert.equal(placeholderOf(pending, "pending:j2"), undefined); // an edit has no placeholder
   assert.equal(placeholderOf(pending, ITEM), undefined);
   assert.deepEqual([...editsByItem(pending).keys()], [ITEM]);
-  assert.equal(statusWords("pending"), "queued");
+  assert.equal(statusWords("pending"), "on its way");
   assert.equal(statusWords("processing"), "being drawn");
   assert.equal(pendingLabel(pending[1]), "Editing: being drawn");
-  assert.equal(pendingLabel(pending[0]), "New pose: queued");
+  assert.equal(pendingLabel(pending[0]), "New pose: on its way");
   const started = { ...pending[0], started: 1000 };
-  assert.equal(pendingLabel(started, 1_012_900), "New pose: queued, 12 s");
-  assert.equal(pendingLabel(started, 999_000), "New pose: queued, 0 s"); // clocks apart
+  assert.equal(pendingLabel(started, 1_012_900), "New pose: on its way, 12 s");
+  assert.equal(pendingLabel(started, 999_000), "New pose: on its way, 0 s"); // clocks apart
   assert.equal(elapsedWords(125), "2 min 5 s");
 });
 
@@ -91,7 +91,7 @@ test("a pose on its way is a placeholder tile until its pose comes", () => {
   assert.ok(placeholder, "a placeholder tile");
   assert.equal(placeholder.dataset.job, "j1");
   assert.equal(placeholder.getAttribute("aria-disabled"), "true");
-  assert.match(placeholder.getAttribute("aria-label"), /^sit, new pose: queued$/);
+  assert.match(placeholder.getAttribute("aria-label"), /^sit, new pose: on its way$/);
   assert.ok(!placeholder.querySelector(".masko-wait").hidden);
   assert.ok(placeholder.querySelector("progress"));
   assert.match(el.querySelector(".masko-count").textContent, /1 pose, 1 on the way/);
@@ -123,9 +123,9 @@ test("a placeholder shows the time its job has run, and the time moves on", () =
     const { model, el, cleanup } = mount(grid, gridState());
     model.update({ pending: [{ ...coming("j1", "sit"), started: 995 }] });
     const words = () => el.querySelector(".is-placeholder .masko-wait-text").textContent;
-    assert.equal(words(), "New pose: queued, 5 s");
+    assert.equal(words(), "New pose: on its way, 5 s");
     mock.timers.tick(2000);
-    assert.equal(words(), "New pose: queued, 7 s");
+    assert.equal(words(), "New pose: on its way, 7 s");
     model.update({ pending: [] });
     cleanup();
   } finally {
