@@ -4,11 +4,13 @@ disabled Generate button, and a pose that finishes after Cancel appearing by its
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser._axe import axe_violations
 from tests.browser._lab import DARK_THEME, LIGHT_THEME
 
 pytestmark = pytest.mark.browser
@@ -21,15 +23,18 @@ SLOW = (
 )
 ONE_POSE = "wave = client.jobs.wait(client.generations.image(collection, 'waving', 'waving'))"
 GRID = "grid = PoseGrid(client, collection)\ngrid"
-PAUSE = 20
+PAUSE = 30
 """Seconds a slow job takes: time to look at it, screenshot it and press Cancel."""
 
 
-def screenshots(nb, name: str, target) -> None:
-    """`target` in Lab's light and dark themes (test-artifacts/browser/<name>-light|dark)."""
+def looked_at(nb, name: str, target) -> None:
+    """`target` in Lab's light and dark themes: a screenshot of each
+    (test-artifacts/browser/<name>-light|dark), and no serious axe-core violation in either."""
     for theme, suffix in ((LIGHT_THEME, "light"), (DARK_THEME, "dark")):
         nb.set_theme(theme)
         nb.screenshot(f"{name}-{suffix}", target)
+        violations = axe_violations(nb.page)
+        assert violations == {}, f"{theme}:\n{json.dumps(violations, indent=1)}"
     nb.set_theme(LIGHT_THEME)
 
 
@@ -64,9 +69,8 @@ def test_edit_shows_progress_on_the_tile_and_changes_it_in_place(notebook) -> No
         expect(edit.locator(".masko-reason")).to_have_text(
             "This pose is being edited: wait for its new picture."
         )
-        panel = grid.locator("section[aria-label='Edit']")
-        screenshots(nb, "grid-edit-running", grid)
-        expect(panel).to_be_visible()
+        looked_at(nb, "grid-edit-running", grid)
+        expect(tile.locator(".masko-wait")).to_be_visible()  # still running: the pictures show it
 
         kernel.wait_for("grid.pending == [] and grid.tasks == []", timeout=PAUSE + 40)
         new = kernel.value("grid.poses[0].asset_id")
@@ -106,7 +110,7 @@ def test_poses_on_their_way_show_as_tiles_and_come_after_cancel(notebook) -> Non
         expect(form.locator(".masko-reason")).to_have_text(
             "Poses are on their way: wait for them, or Cancel."
         )
-        screenshots(nb, "grid-placeholder", grid)
+        looked_at(nb, "grid-placeholder", grid)
 
         form.get_by_role("button", name="Cancel Generating 1 pose").click()
         kernel.wait_for("[t['kind'] for t in grid.tasks] == ['late']")  # cancelled in time
