@@ -25,7 +25,10 @@ export function editBlocker(model, instructions) {
 }
 
 /** The Edit panel of `model`; `paint()` follows the selection and the poses on their way. */
-export function editPanel(/** @type {Model} */ model, /** @type {PoseStore} */ store) {
+export function editPanel(
+  /** @type {Model} */ model,
+  /** @type {Pick<PoseStore, "rows">} the poses by item id */ store,
+) {
   const selectedText = h("p", { class: "masko-selected", "aria-live": "polite" });
   const instructions = /** @type {HTMLInputElement} */ (
     h("input", {

@@ -20,8 +20,12 @@ import {
 import { FakeModel, installDom, mount } from "./fake-model.js";
 
 installDom();
+/** The element `selector` finds in `root` (each test knows what it is). @returns {any} */
+const find = (/** @type {ParentNode} */ root, /** @type {string} */ selector) =>
+  root.querySelector(selector);
 const ITEM = "9d2da32a-0000-4000-8000-000000000001";
 const ASSET = "5e6f7a8b-0000-4000-8000-000000000002";
+/** @param {string} job @param {string} name */
 const coming = (job, name, status = "pending") => ({
   job,
   kind: "new",
@@ -29,6 +33,7 @@ const coming = (job, name, status = "pending") => ({
   item_id: null,
   status,
 });
+/** @param {string} job @param {string} itemId */
 const editing = (job, itemId, status = "processing") => ({
   job,
   kind: "edit",
@@ -36,6 +41,7 @@ const editing = (job, itemId, status = "processing") => ({
   item_id: itemId,
   status,
 });
+/** @param {string} kind @param {string} label */
 const task = (kind, label, cancellable = true) => ({
   id: `t-${kind}`,
   label,
@@ -87,33 +93,33 @@ function gridState(extra = {}) {
 test("a pose on its way is a placeholder tile until its pose comes", () => {
   const { model, el, cleanup } = mount(grid, gridState());
   model.update({ pending: [coming("j1", "sit")] });
-  const placeholder = el.querySelector(".masko-pose.is-placeholder");
+  const placeholder = find(el, ".masko-pose.is-placeholder");
   assert.ok(placeholder, "a placeholder tile");
   assert.equal(placeholder.dataset.job, "j1");
   assert.equal(placeholder.getAttribute("aria-disabled"), "true");
   assert.match(placeholder.getAttribute("aria-label"), /^sit, new pose: on its way$/);
-  assert.ok(!placeholder.querySelector(".masko-wait").hidden);
-  assert.ok(placeholder.querySelector("progress"));
-  assert.match(el.querySelector(".masko-count").textContent, /1 pose, 1 on the way/);
-  assert.ok(el.querySelector(".masko-empty").hidden);
+  assert.ok(!find(placeholder, ".masko-wait").hidden);
+  assert.ok(find(placeholder, "progress"));
+  assert.match(find(el, ".masko-count").textContent, /1 pose, 1 on the way/);
+  assert.ok(find(el, ".masko-empty").hidden);
 
   placeholder.click(); // not a pose yet: nothing to select
   assert.equal(model.savedValue("selected_item_id"), undefined);
 
   model.update({ pending: [coming("j1", "sit", "processing")] });
-  assert.match(el.querySelector(".is-placeholder .masko-wait-text").textContent, /being drawn/);
+  assert.match(find(el, ".is-placeholder .masko-wait-text").textContent, /being drawn/);
 
   // the job ends: the pose comes (a patch), then the placeholder goes
   const newItem = "9d2da32a-0000-4000-8000-000000000009";
   model.emit("msg:custom", { event: "poses", upsert: [[newItem, "sit", null, "v9"]], remove: [] });
   model.update({ pending: [] });
-  assert.equal(el.querySelector(".is-placeholder"), null);
-  const tile = el.querySelector(`[data-item-id="${newItem}"]`);
-  assert.ok(tile && tile.querySelector(".masko-wait").hidden);
+  assert.equal(find(el, ".is-placeholder"), null);
+  const tile = find(el, `[data-item-id="${newItem}"]`);
+  assert.ok(tile && find(tile, ".masko-wait").hidden);
   assert.equal(tile.getAttribute("aria-disabled"), null);
   tile.click();
   assert.equal(model.savedValue("selected_item_id"), newItem);
-  assert.equal(el.querySelector(".masko-count").textContent, "2 poses");
+  assert.equal(find(el, ".masko-count").textContent, "2 poses");
   cleanup();
 });
 
@@ -122,7 +128,7 @@ test("a placeholder shows the time its job has run, and the time moves on", () =
   try {
     const { model, el, cleanup } = mount(grid, gridState());
     model.update({ pending: [{ ...coming("j1", "sit"), started: 995 }] });
-    const words = () => el.querySelector(".is-placeholder .masko-wait-text").textContent;
+    const words = () => find(el, ".is-placeholder .masko-wait-text").textContent;
     assert.equal(words(), "New pose: on its way, 5 s");
     mock.timers.tick(2000);
     assert.equal(words(), "New pose: on its way, 7 s");
@@ -136,14 +142,14 @@ test("a placeholder shows the time its job has run, and the time moves on", () =
 test("a pose being edited says so on its tile, which stays selectable", () => {
   const { model, el, cleanup } = mount(grid, gridState());
   model.update({ pending: [editing("j2", ITEM)] });
-  const tile = el.querySelector(`[data-item-id="${ITEM}"]`);
+  const tile = find(el, `[data-item-id="${ITEM}"]`);
   assert.ok(tile.classList.contains("is-editing"));
   assert.equal(tile.getAttribute("aria-busy"), "true");
-  assert.match(tile.querySelector(".masko-wait-text").textContent, /^Editing: being drawn$/);
+  assert.match(find(tile, ".masko-wait-text").textContent, /^Editing: being drawn$/);
   assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100, editing: being drawn");
   assert.equal(el.querySelectorAll(".is-placeholder").length, 0);
   model.update({ pending: [] });
-  assert.ok(!tile.classList.contains("is-editing") && tile.querySelector(".masko-wait").hidden);
+  assert.ok(!tile.classList.contains("is-editing") && find(tile, ".masko-wait").hidden);
   assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100");
   cleanup();
 });
@@ -160,20 +166,22 @@ function panelModel(extra = {}) {
 
 test("Edit sends the instruction for the selected pose, and says why when it cannot", () => {
   const model = panelModel();
-  const store = { rows: new Map([[ITEM, [ITEM, "wave", 80, "v1"]]]) };
+  /** @type {import("../grid/store.js").PoseRow} */
+  const wave = [ITEM, "wave", 80, "v1"];
+  const store = { rows: new Map([[ITEM, wave]]) };
   const panel = editPanel(model, store);
   panel.paint();
-  const button = panel.form.querySelector(".masko-edit-button");
-  const reason = panel.form.querySelector(".masko-reason");
+  const button = find(panel.form, ".masko-edit-button");
+  const reason = find(panel.form, ".masko-reason");
   assert.equal(button.disabled, true);
   assert.equal(reason.textContent, "Select a pose first.");
   assert.equal(button.getAttribute("aria-describedby"), reason.id);
 
   model.update({ selected_item_id: ITEM, source_image_asset_id: ASSET });
   panel.paint();
-  assert.match(panel.form.querySelector(".masko-selected").textContent, /Selected: wave/);
+  assert.match(find(panel.form, ".masko-selected").textContent, /Selected: wave/);
   assert.equal(reason.textContent, "Say what to change first.");
-  const input = panel.form.querySelector(".masko-edit-instructions");
+  const input = find(panel.form, ".masko-edit-instructions");
   input.value = "  add a red scarf ";
   input.dispatchEvent(new Event("input"));
   assert.equal(button.disabled, false);
@@ -187,9 +195,9 @@ test("Edit sends the instruction for the selected pose, and says why when it can
   model.update({ pending: [editing("j2", ITEM)], tasks: [task("edit", "Editing wave")] });
   panel.paint();
   assert.equal(reason.textContent, "This pose is being edited: wait for its new picture.");
-  const row = panel.form.querySelector(".masko-task");
+  const row = find(panel.form, ".masko-task");
   assert.match(row.textContent, /Editing wave/);
-  row.querySelector(".masko-cancel").click();
+  find(row, ".masko-cancel").click();
   assert.deepEqual(model.events("cancel")[0].content, { event: "cancel", task: "t-edit" });
 });
 

@@ -167,7 +167,7 @@ class DocsShapes(httpx.HTTPTransport):
         )
 
 
-def test_new_poses_from_answers_without_asset_ids(standin, collection):
+def test_new_poses_from_answers_without_asset_ids_can_be_animated(standin, collection):
     with MaskoClient(
         api_key=standin.api_key, base_url=standin.url, transport=DocsShapes()
     ) as client:
@@ -180,3 +180,5 @@ def test_new_poses_from_answers_without_asset_ids(standin, collection):
         grid.select(item.id)
         assert grid.source_image_asset_id == item.image_asset_id
         assert picture(grid, grid.poses[0]).size == (512, 512)
+        grid.animate("waves hello", duration=1).wait(60)  # the pose animates
+        assert grid.animation["item_id"] == item.id and grid.animation["data"]
