@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from masko_widgets import MaskoClient, PoseGrid, WaitCancelledError
+from masko_widgets import MascotStudio, MaskoClient, PoseGrid, WaitCancelledError
 from tests.widgets.wire import front_end_event
 
 
@@ -133,6 +133,33 @@ def test_an_edit_shows_on_its_tile_and_lands_after_cancel(held, collection, gene
     assert grid.pending == [] and grid.error == ""
     assert grid.poses[0].asset_id == client.items.get(wave.item_id).image_asset_id
     assert grid.poses[0].asset_id != wave.asset_ids["image"]
+
+
+def test_in_a_studio_the_poses_on_their_way_reach_the_grid_view(held, collection, wire):
+    client, gate = held
+    studio = MascotStudio(client, collection)
+    mark = wire.mark()
+    front_end_event(studio, {"part": "grid", "method": "custom", "content": {
+        "event": "generate", "actions": ["wave"]
+    }})  # fmt: skip
+
+    def shown():
+        tagged = [
+            sent.data["content"]
+            for sent in wire.since(mark)
+            if sent.comm_id == studio.model_id and "content" in sent.data
+        ]
+        return [
+            content["data"]["state"]["pending"]
+            for content in tagged
+            if content.get("part") == "grid" and "pending" in content["data"].get("state", {})
+        ]
+
+    (entry,) = wire.wait_for(shown)[0]
+    assert (entry["kind"], entry["name"]) == ("new", "wave")
+    gate.release.set()
+    studio.wait(60)
+    assert shown()[-1] == [] and [pose.name for pose in studio.grid.poses] == ["wave"]
 
 
 def test_closing_the_grid_stops_waiting_for_poses_on_their_way(held, collection, wire):
