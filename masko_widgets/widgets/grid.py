@@ -146,7 +146,7 @@ class PoseGrid(CollectionWidget):
     pending: t.List[dict[str, Any]] = t.List(
         t.Dict(),
         read_only=True,
-        help="Poses on their way: job, kind (new or edit), name, item_id, status; oldest first.",
+        help="Poses on their way: job, kind (new or edit), name, item_id, status, started.",
     ).tag(sync=True)
     suggestions: t.List[str] = t.List(t.Unicode(), read_only=True).tag(sync=True)
     max_batch: t.Int[int, int] = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
