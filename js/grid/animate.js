@@ -4,7 +4,7 @@
 import { copyButton } from "../lib/copy.js";
 import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { busy, taskList, tasksOf } from "../lib/status.js";
-import { LOADING } from "./store.js";
+import { LATE, LOADING } from "./store.js";
 
 /** @typedef {import("./store.js").Model} Model */
 /** @typedef {import("./store.js").PoseStore} PoseStore */
@@ -82,8 +82,10 @@ function animateForm(/** @type {Model} */ model) {
 export function animateBlocker(model, prompt) {
   if (!model.get("source_image_asset_id")) return "Select a pose first.";
   if (busy(model, ["animate"])) return "An animation is on its way.";
-  if (tasksOf(model).some((task) => task.kind !== LOADING)) {
-    return "Wait for the running step to finish."; // poses still loading do not stop it
+  // poses still loading, or still on their way after Cancel, do not stop it
+  const running = tasksOf(model).find((task) => task.kind !== LOADING && task.kind !== LATE);
+  if (running) {
+    return `Wait until “${running.label}” is done${running.cancellable ? ", or Cancel it" : ""}.`;
   }
   if (prompt.trim() === "") return "Describe the movement first.";
   return "";

@@ -19,9 +19,9 @@ export function generateLabel(/** @type {number} */ count, /** @type {number} */
  */
 export function generateBlocker(model, count) {
   const max = model.get("max_batch");
+  if (busy(model, ["generate"])) return "Poses are on their way: wait for them, or Cancel.";
   if (count === 0) return "Tick a suggestion or write a pose.";
   if (count > max) return `At most ${max} poses at once.`;
-  if (busy(model, ["generate"])) return "Poses are on their way.";
   return "";
 }
 

@@ -8,21 +8,28 @@ import { h, root, shown } from "../lib/dom.js";
 import { statusArea, taskList } from "../lib/status.js";
 import { ObjectUrls } from "../lib/urls.js";
 import { animatePanel, animationView } from "./animate.js";
+import { editPanel } from "./edit.js";
 import { generatePanel } from "./generate.js";
+import { placeholderIds } from "./pending.js";
 import { LOADING, poseStore } from "./store.js";
 import { poseList } from "./tiles.js";
 
 /** @typedef {import("./store.js").Model} Model */
 /** @typedef {import("../lib/status.js").TaskState} TaskState */
 
-/** "24 poses", or while the list loads, "loading 200 of 10,000 poses". */
-export function countText(/** @type {number} */ poses, /** @type {TaskState[]} */ tasks) {
+/** "24 poses" (", 2 on their way"), or while the list loads, "loading 200 of 10,000 poses". */
+export function countText(
+  /** @type {number} */ poses,
+  /** @type {TaskState[]} */ tasks,
+  /** @type {number} */ coming = 0,
+) {
   const loading = tasks.find((task) => task.kind === LOADING && task.total > 0);
   if (loading) {
     const total = Math.max(loading.total, poses);
     return `loading ${poses.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} poses`;
   }
-  return `${poses.toLocaleString("en-US")} pose${poses === 1 ? "" : "s"}`;
+  const count = `${poses.toLocaleString("en-US")} pose${poses === 1 ? "" : "s"}`;
+  return coming > 0 ? `${count}, ${coming} on the way` : count;
 }
 
 /** The header: title, pose count (and loading progress) and Refresh. */
@@ -41,8 +48,8 @@ function header(/** @type {Model} */ model) {
   ]);
   return {
     element,
-    paint(/** @type {number} */ poses) {
-      count.textContent = countText(poses, model.get("tasks") ?? []);
+    paint(/** @type {number} */ poses, /** @type {number} */ coming) {
+      count.textContent = countText(poses, model.get("tasks") ?? [], coming);
     },
   };
 }
@@ -67,25 +74,36 @@ function render({ model, el }) {
       model.set("selected_item_id", id);
       model.save_changes();
     },
+    pending: () => model.get("pending") ?? [],
   });
   const animate = animatePanel(model, store);
+  const edit = editPanel(model, store);
   const video = animationView(model, urls);
   const generate = generatePanel(model);
 
   function paintRows() {
-    head.paint(store.rows.size);
-    shown(empty, store.rows.size === 0);
+    const coming = placeholderIds(model.get("pending") ?? []).length;
+    head.paint(store.rows.size, coming);
+    shown(empty, store.rows.size === 0 && coming === 0);
     animate.paint();
+    edit.paint();
   }
+  const onPending = () => {
+    tiles.paintPending();
+    paintRows();
+  };
   const onSelection = () => {
     tiles.showSelected();
     animate.paint();
+    edit.paint();
   };
   const unlisten = store.listen({ rows: paintRows, picture: () => {} });
   model.on("change:selected_item_id", onSelection);
   model.on("change:source_image_asset_id", animate.paint);
+  model.on("change:source_image_asset_id", edit.paint);
   model.on("change:tasks", animate.paint);
   model.on("change:tasks", paintRows);
+  model.on("change:pending", onPending);
   model.on("change:animation", video.paint);
   model.on("change:suggestions", generate.paint);
   model.on("change:tasks", generate.paintButton);
@@ -98,6 +116,7 @@ function render({ model, el }) {
     empty,
     h("div", { class: "masko-panels" }, [
       panel("Animate", [animate.form, video.figure]),
+      panel("Edit", [edit.form]),
       panel("Generate new poses", [generate.form]),
     ]),
     statusArea(model, { tasks: false }), // each task shows beside the button that started it

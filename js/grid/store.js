@@ -13,6 +13,8 @@ import { ObjectUrls } from "../lib/urls.js";
 
 /** The kind of the kernel's task that loads the poses after the first page. */
 export const LOADING = "load";
+/** The kind of the kernel's quiet task that waits, after Cancel, for a pose on its way. */
+export const LATE = "late";
 
 /** Thumbnails asked for in one message, at most. */
 export const PAGE = 48;

@@ -1,15 +1,18 @@
 // @ts-check
 // The pose tiles: a virtual ARIA listbox that draws the tiles in view and asks the store for
-// their thumbnails.
+// their thumbnails; after the poses, a placeholder tile for each pose on its way.
 
 import { h } from "../lib/dom.js";
 import { nextIndex } from "../lib/keyboard.js";
+import { editsByItem, pendingLabel, placeholderIds, placeholderOf } from "./pending.js";
 import { scrollToShow, spacing, windowOf } from "./window.js";
 
 /** @typedef {import("./store.js").PoseStore} PoseStore */
 /** @typedef {import("./store.js").PoseRow} PoseRow */
+/** @typedef {import("./pending.js").PendingPose} PendingPose */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
- *   name: HTMLElement, score: HTMLElement, shown?: string | null, row?: PoseRow }} Tile */
+ *   name: HTMLElement, score: HTMLElement, wait: HTMLElement, waitText: HTMLElement,
+ *   label?: string, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -23,9 +26,15 @@ function makeTile() {
   const missing = h("span", { class: "masko-missing", text: "Image failed to load", hidden: true });
   const name = h("span", { class: "masko-pose-name" });
   const score = h("span", { class: "masko-score" });
+  const waitText = h("span", { class: "masko-wait-text" });
+  const wait = h("span", { class: "masko-wait", hidden: true }, [
+    waitText,
+    h("progress", { class: "masko-progress", "aria-hidden": "true" }),
+  ]);
   const li = h("li", { role: "option", class: "masko-pose", tabindex: "-1" }, [
     img,
     missing,
+    wait,
     name,
     score,
   ]);
@@ -34,7 +43,44 @@ function makeTile() {
     img.hidden = true;
     missing.hidden = false;
   };
-  return /** @type {Tile} */ ({ li, img, missing, name, score });
+  return /** @type {Tile} */ ({ li, img, missing, name, score, wait, waitText });
+}
+
+/** Milliseconds between repaints of the time a pose has been on its way. */
+const TICK = 1000;
+
+/** The note over a tile while its pose is on its way or being edited (none: hidden), with
+ * the time it has taken so far; screen readers hear the status (not the clock) after the
+ * tile's name. */
+function paintWait(/** @type {Tile} */ tile, /** @type {PendingPose | undefined} */ entry) {
+  tile.wait.hidden = entry === undefined;
+  tile.waitText.textContent = entry ? pendingLabel(entry, Date.now()) : "";
+  tile.li.classList.toggle("is-editing", entry !== undefined && tile.row !== undefined);
+  tile.li.setAttribute("aria-busy", String(entry !== undefined));
+  const label = tile.label ?? "";
+  const words = entry ? pendingLabel(entry).toLowerCase() : "";
+  tile.li.setAttribute("aria-label", words ? `${label}, ${words}` : label);
+}
+
+/** A placeholder tile: the name of the pose on its way and its job's status. */
+function paintPlaceholder(/** @type {Tile} */ tile, /** @type {PendingPose} */ entry) {
+  const label = entry.name || "New pose";
+  tile.row = undefined;
+  tile.shown = undefined;
+  tile.li.classList.add("is-placeholder");
+  tile.li.classList.remove("is-loading");
+  tile.li.dataset.itemId = "";
+  tile.li.dataset.job = entry.job;
+  tile.li.id = `masko-pending-${entry.job}`;
+  tile.li.setAttribute("aria-disabled", "true");
+  tile.img.hidden = true;
+  tile.img.removeAttribute("src");
+  tile.missing.hidden = true;
+  tile.name.textContent = label;
+  tile.name.title = label;
+  tile.score.hidden = true;
+  tile.label = label;
+  paintWait(tile, entry);
 }
 
 /** Words, score badge and data attributes of a tile from its row. */
@@ -43,6 +89,10 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.row = row;
   const label = poseName || "Untitled pose";
   const scored = value !== null && value !== undefined;
+  tile.li.classList.remove("is-placeholder");
+  tile.li.removeAttribute("aria-disabled");
+  delete tile.li.dataset.job;
+  tile.score.hidden = false;
   tile.li.dataset.itemId = itemId;
   tile.li.id = `masko-pose-${itemId}`;
   tile.name.textContent = label;
@@ -52,7 +102,8 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.score.title = scored
     ? `On-model score ${value} of 100 (palette closeness to the references)`
     : "On-model score: made when the picture loads (needs references)";
-  tile.li.setAttribute("aria-label", scored ? `${label}, on-model ${value} of 100` : label);
+  tile.label = scored ? `${label}, on-model ${value} of 100` : label;
+  tile.li.setAttribute("aria-label", tile.label);
   tile.img.alt = label;
 }
 
@@ -162,11 +213,15 @@ export function browserLayout(list) {
  * The listbox of pose tiles, in the store's order, virtual: only the tiles in and near view
  * are in the document (recycled as the list scrolls), and only their thumbnails are asked
  * for. Arrow keys, Home and End move the focus (scrolling to it), Enter or Space selects.
+ * The poses on their way (`selection.pending`) follow as placeholders, which cannot be
+ * selected; a pose being edited says so on its tile.
  * @param {PoseStore} store
- * @param {{ select: (id: string) => void, selected: () => string | null }} selection
+ * @param {{ select: (id: string) => void, selected: () => string | null,
+ *   pending?: () => PendingPose[] }} selection
  * @param {(list: HTMLElement) => Layout} [layoutOf]
  */
 export function poseList(store, selection, layoutOf = browserLayout) {
+  const pending = selection.pending ?? (() => []);
   /** @type {Map<string, Tile>} item id -> its tile, for the tiles drawn */
   const drawn = new Map();
   /** @type {Tile[]} tiles out of view, kept for reuse */
@@ -205,6 +260,8 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     size(below, after, layout.gap());
     const wanted = ids.slice(range.start, range.end);
     const keep = new Set(wanted);
+    const waiting = pending();
+    const edits = editsByItem(waiting);
     const active = focusedIn(list);
     for (const [id, old] of drawn) {
       if (keep.has(id)) continue;
@@ -220,9 +277,14 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     wanted.forEach((id, offset) => {
       const current = drawn.get(id) ?? tile();
       drawn.set(id, current);
-      const row = /** @type {PoseRow} */ (store.rows.get(id));
-      if (current.row !== row) paintRow(current, row); // a new row object when it changed
-      paintPicture(current, store, id);
+      const row = store.rows.get(id);
+      const coming = row === undefined ? placeholderOf(waiting, id) : undefined;
+      if (coming) paintPlaceholder(current, coming);
+      else if (row) {
+        if (current.row !== row) paintRow(current, row); // a new row object when it changed
+        paintPicture(current, store, id);
+        paintWait(current, edits.get(id));
+      }
       current.li.setAttribute("aria-posinset", String(range.start + offset + 1));
       current.li.setAttribute("aria-setsize", String(ids.length));
       if (current.li.previousElementSibling !== previous || !current.li.isConnected) {
@@ -236,8 +298,27 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     paintSelection();
   }
 
+  /** @type {ReturnType<typeof setInterval> | null} */
+  let ticking = null;
+
+  /** The time on the tiles of poses on their way, every TICK while there are any. */
+  function tick() {
+    const waiting = pending();
+    const edits = editsByItem(waiting);
+    for (const [id, drawnTile] of drawn) {
+      const entry = store.rows.has(id) ? edits.get(id) : placeholderOf(waiting, id);
+      if (entry) drawnTile.waitText.textContent = pendingLabel(entry, Date.now());
+    }
+  }
+
   function rows() {
-    ids = [...store.rows.keys()];
+    const waiting = pending();
+    ids = [...store.rows.keys(), ...placeholderIds(waiting)];
+    if (waiting.length > 0 && ticking === null) ticking = setInterval(tick, TICK);
+    else if (waiting.length === 0 && ticking !== null) {
+      clearInterval(ticking);
+      ticking = null;
+    }
     draw();
   }
 
@@ -247,10 +328,12 @@ export function poseList(store, selection, layoutOf = browserLayout) {
     if (shown && row) {
       paintRow(shown, row);
       paintPicture(shown, store, id);
+      paintWait(shown, editsByItem(pending()).get(id));
     }
   }
 
   function choose(/** @type {string} */ id) {
+    if (!store.rows.has(id)) return; // a placeholder: its pose is not there yet
     focus.index = ids.indexOf(id);
     selection.select(id);
     paintSelection();
@@ -310,13 +393,14 @@ export function poseList(store, selection, layoutOf = browserLayout) {
   });
   const unwatch = layout.watch(draw);
   const unlisten = store.listen({ rows, picture });
-  ids = [...store.rows.keys()];
-  draw();
+  rows();
   return {
     list,
+    paintPending: rows,
     paintSelection,
     showSelected,
     dispose() {
+      if (ticking !== null) clearInterval(ticking);
       unlisten();
       unwatch();
     },

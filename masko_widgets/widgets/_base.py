@@ -313,10 +313,7 @@ class MaskoWidget(ModelWidget):
             task.result = work(task)
         except api.WaitCancelledError as exc:
             task.exception = exc
-            self.notice = (
-                f"Stopped waiting: {task.label}. A job the server already accepted "
-                "may still finish; press Refresh later to see it."
-            )
+            self.notice = self._stopped_notice(task)
         except Exception as exc:  # everything reaches the user, in words
             task.exception = exc
             self.error = friendly_error(exc)
@@ -325,6 +322,13 @@ class MaskoWidget(ModelWidget):
                 self._running.pop(task.id, None)
             self._publish_tasks(task)
             task._done.set()
+
+    def _stopped_notice(self, task: Task) -> str:
+        """What the user reads when Cancel stopped `task`'s wait."""
+        return (
+            f"Stopped waiting: {task.label}. A job the server already accepted "
+            "may still finish; press Refresh later to see it."
+        )
 
     def _publish_tasks(self, _task: Task) -> None:
         with self._tasks_lock:

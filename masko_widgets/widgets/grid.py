@@ -1,4 +1,5 @@
-"""PoseGrid: a collection's poses as a selectable grid; animate one, or generate new ones.
+"""PoseGrid: a collection's poses as a selectable grid; animate or edit one, or generate new
+ones.
 
 The grid is one widget model, whatever the number of poses: the pose list travels as a compact
 trait (`pose_list`), and each thumbnail as a binary buffer in a custom message, made and sent
@@ -34,6 +35,7 @@ from masko_widgets.widgets._messages import (
     Whole,
     on_event,
 )
+from masko_widgets.widgets._pending import EDIT, NEW, PendingPoses
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
 from masko_widgets.widgets._thumbnails import THUMBNAIL_MIME
@@ -46,6 +48,8 @@ THUMBNAILS_PER_MESSAGE = 8
 """Thumbnails sent together: fewer message headers, and the first tiles still come early."""
 LOADING = "load"
 """The kind of the task that loads the poses after the first page."""
+LATE = "late"
+"""The kind of the quiet task that waits, after Cancel, for a pose still on its way."""
 _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
 
 
@@ -117,9 +121,9 @@ class Pose:
 
 class PoseGrid(CollectionWidget):
     """The collection's poses. Click (or arrow keys + Enter) selects one; its `image` asset
-    becomes `source_image_asset_id`, the input of Animate. "New poses" generates suggested
-    actions as a batch; each tile appears when its job finishes. Each tile shows an
-    on-model score: how close its palette stays to the references' (0-100).
+    becomes `source_image_asset_id`, the input of Animate and Edit. "New poses" generates
+    suggested actions as a batch; a placeholder tile stands for each until its job finishes.
+    Each tile shows an on-model score: how close its palette stays to the references' (0-100).
     """
 
     _esm = front_end_trait(static_file("grid.js"))
@@ -144,6 +148,11 @@ class PoseGrid(CollectionWidget):
         read_only=True,
         help="The last animation: item_id, prompt, duration, loop, mime, and data (bytes) or url.",
     ).tag(sync=True)
+    pending: t.List[dict[str, Any]] = t.List(
+        t.Dict(),
+        read_only=True,
+        help="Poses on their way: job, kind (new or edit), name, item_id, status, started.",
+    ).tag(sync=True)
     suggestions: t.List[str] = t.List(t.Unicode(), read_only=True).tag(sync=True)
     max_batch: t.Int[int, int] = t.Int(MAX_BATCH, read_only=True).tag(sync=True)
     min_duration: t.Int[int, int] = t.Int(MIN_DURATION, read_only=True).tag(sync=True)
@@ -163,6 +172,8 @@ class PoseGrid(CollectionWidget):
         self._pages: Iterator[tuple[list[api.Item], int | None]] | None = None
         self._loader: Task | None = None
         self._first: tuple[int, int | None] = (0, 0)  # items on the first page, and in all
+        self._pending = PendingPoses(lambda entries: self.set_trait("pending", entries))
+        self._closing = threading.Event()
         super().__init__(client, collection, **kwargs)
         if self._pages is not None:  # the comm is open: what the loader adds reaches views
             self._loader = self._start(
@@ -347,7 +358,9 @@ class PoseGrid(CollectionWidget):
         self._rows.finish_loading()
 
     def close(self) -> None:
-        """Close the widget; poses still loading stop loading."""
+        """Close the widget; poses still loading stop loading, and poses on their way are
+        no longer waited for."""
+        self._closing.set()
         self._stop_loading()
         super().close()
 
@@ -395,7 +408,7 @@ class PoseGrid(CollectionWidget):
         changes made before it started (marimo starts its views after the cell)."""
         with self._rows.changing():
             self.send({"event": "poses", "all": self._rows.snapshot()})
-        self.send_state("tasks")
+        self.send_state(["tasks", "pending"])
 
     def _selection_follows(self) -> None:
         """The selected pose's picture may have changed, or the pose gone."""
@@ -452,6 +465,80 @@ class PoseGrid(CollectionWidget):
 
         return self._start(f"Animating {pose.name}", work, kind="animate")
 
+    # --- edit ---------------------------------------------------------------------------
+    def edit(self, instructions: str) -> Task:
+        """Change the selected pose's picture as `instructions` say (e.g. "add a red scarf"),
+        in the background; its tile shows the progress, then the new picture in place.
+
+        Returns the Task (`task.wait()` gives the changed Pose); Cancel stops the wait, and
+        the new picture still appears when the job ends.
+        """
+        source = self.source_image_asset_id
+        pose = self._rows.get(self.selected_item_id)
+        if source is None or pose is None:
+            raise ValueError("Select a pose to edit first: click a tile, or grid.select(id).")
+        if not instructions or not instructions.strip():
+            raise ValueError("Write what to change first, e.g. 'add a red scarf'.")
+
+        def work(task: Task) -> Pose:
+            job = self._client.generations.edit(
+                self._needed_collection_id(), source, instructions.strip()
+            )
+            self._pending.add(job.id, EDIT, pose.name, pose.item_id, job.status)
+            edited = self._await_pose(task, job, pose.name)
+            self._after_generation()
+            return edited
+
+        return self._start(f"Editing {pose.name or 'the pose'}", work, kind="edit")
+
+    # --- poses on their way ------------------------------------------------------------
+    def _await_pose(self, task: Task, job: api.Job, name: str) -> Pose:
+        """Wait for a job that makes or changes a pose, its tile (or placeholder) showing the
+        job's status; then show the pose. Cancel stops this wait but not the job: a quiet
+        task waits on, and the pose appears by itself when the job ends (until the grid
+        closes)."""
+        handed_over = False
+        try:
+            done = self._client.jobs.wait(
+                job,
+                on_progress=lambda seen: self._pending.status(job.id, seen.status),
+                cancel=task.cancel_event,
+            )
+            if done.item_id is None:
+                raise api.MaskoError(f"the finished job {done.id} names no pose: press Refresh")
+            return self._put_pose(done.item_id, done.item_name or name, self._image_of(done))
+        except api.WaitCancelledError:
+            if task.kind != LATE and not self._closing.is_set():
+                self._start(
+                    f"{name or 'A pose'}: still on its way",
+                    lambda late: self._await_pose(late, job, name),
+                    cancellable=False,
+                    kind=LATE,
+                )
+                handed_over = True
+            raise
+        finally:
+            if not handed_over:
+                self._pending.drop(job.id)
+
+    def _image_of(self, done: api.Job) -> str:
+        """The `image` asset id a finished job made: from its answers, or (when they named
+        no asset ids, as the jobs docs print them) from its item as it is now."""
+        image = done.asset_ids.get("image")
+        if image is None and done.item_id is not None:
+            image = self._client.items.get(done.item_id).image_asset_id
+        if image is None:
+            raise api.MaskoError(f"the finished job {done.id} names no picture: press Refresh")
+        return image
+
+    def _stopped_notice(self, task: Task) -> str:
+        if task.kind in ("generate", "edit"):
+            return (
+                f"Stopped waiting: {task.label}. What the server already accepted still "
+                "appears here when it is done."
+            )
+        return super()._stopped_notice(task)
+
     # --- new poses -------------------------------------------------------------------
     def suggest(self) -> list[str]:
         """Ask for pose names that suit the character (free); shown as choices, without the
@@ -488,6 +575,8 @@ class PoseGrid(CollectionWidget):
             if not isinstance(answer, api.Job)
         ]
         jobs = [answer for answer in answers if isinstance(answer, api.Job)]
+        for job in jobs:
+            self._pending.add(job.id, NEW, job.item_name or "", None, job.status)
         task.progress("waiting for the jobs", done=0, total=len(jobs))
         finished: list[Pose] = []
         cancelled: list[api.WaitCancelledError] = []
@@ -497,12 +586,7 @@ class PoseGrid(CollectionWidget):
         def follow(job: api.Job) -> None:
             nonlocal ended
             try:
-                done = self._client.jobs.wait(job, cancel=task.cancel_event)
-                if done.item_id is None:
-                    raise api.MaskoError(f"the finished job {done.id} names no pose: press Refresh")
-                pose = self._put_pose(
-                    done.item_id, done.item_name or job.item_name or "", done.asset_ids["image"]
-                )
+                pose = self._await_pose(task, job, job.item_name or "")
                 with lock:
                     finished.append(pose)
             except api.WaitCancelledError as exc:
@@ -546,6 +630,10 @@ class PoseGrid(CollectionWidget):
     )
     def _on_animate(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         self.animate(message["prompt"], message["duration"], message["loop"])
+
+    @on_event("edit", instructions=Text(min_chars=1))
+    def _on_edit(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        self.edit(message["instructions"])
 
     @on_event("generate", actions=Many(item=Checked(checker=pose_name)))  # generate() says 10
     def _on_generate(self, message: dict[str, Any], _buffers: list[Any]) -> None:

@@ -108,6 +108,8 @@ BAD_MESSAGES = [
     (PoseGrid, {"event": "animate", "prompt": "waves", "duration": 99}, "from 1 to 15"),
     (PoseGrid, {"event": "animate", "prompt": "waves", "loop": "no"}, "true or false"),
     (PoseGrid, {"event": "generate", "actions": "wave"}, "actions must be a list"),
+    (PoseGrid, {"event": "edit", "instructions": ["add a hat"]}, "instructions must be text"),
+    (PoseGrid, {"event": "edit", "instructions": "x" * 5000}, "characters long"),
     (PoseGrid, {"event": "thumbnails", "ids": "all"}, "ids must be a list"),
     (PoseGrid, {"event": "thumbnails", "ids": [["x"]]}, "entry 1"),
     (PreviewPanel, {"event": "keep", "index": "y"}, "index must be a whole number"),
