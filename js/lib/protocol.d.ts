@@ -4,6 +4,7 @@
 
 import type { Slot } from "../gallery/slots.js";
 import type { Candidate, Trial } from "../gallery/trial.js";
+import type { PendingPose } from "../grid/pending.js";
 import type { PoseRow } from "../grid/store.js";
 import type { Hint } from "../preview/hints.js";
 import type { ResultSet } from "../preview/results.js";
@@ -66,6 +67,7 @@ export type GridMessage =
   | { event: "refresh" }
   | { event: "suggest" }
   | { event: "animate"; prompt: string; duration?: number; loop?: boolean }
+  | { event: "edit"; instructions: string }
   | { event: "generate"; actions: string[] };
 
 /** The studio's own events; its parts' messages travel tagged (js/studio/facade.js). */
@@ -140,6 +142,8 @@ export interface GridTraits extends CollectionTraits {
   max_batch: number;
   min_duration: number;
   max_duration: number;
+  /** Poses on their way (new ones as placeholders, edits as a note on their tile). */
+  pending: PendingPose[];
   /** Only in a saved page, which has no kernel to ask for thumbnails (export_html). */
   pose_pictures?: EmbeddedPicture[];
 }

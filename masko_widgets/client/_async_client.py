@@ -345,10 +345,6 @@ class AsyncItems(_Area):
         """The collection's items one page at a time, each with the number of items in all."""
         return self._http.iterate(op.item_pages(collection_id))
 
-    async def get(self, item_id: Item | str) -> Item:
-        """One item as it is now: its name and the newest asset of each type."""
-        return await self._run(op.get_item(item_id))
-
 
 class AsyncAssets(_Area):
     """`client.assets`: file metadata."""

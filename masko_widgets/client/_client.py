@@ -340,10 +340,6 @@ class Items(_Area):
         items in all (None when the API does not say); for showing a long list as it comes."""
         return self._http.iterate(op.item_pages(collection_id))
 
-    def get(self, item_id: Item | str) -> Item:
-        """One item as it is now: its name and the newest asset of each type."""
-        return self._run(op.get_item(item_id))
-
 
 class Assets(_Area):
     """`client.assets`: file metadata."""

@@ -219,10 +219,6 @@ def list_items(collection_id: Collection | str) -> Pages[Item]:
     return pages(f"/collections/{object_id(collection_id)}/items", "items", Item.from_api)
 
 
-def get_item(item_id: Item | str) -> Plan[Item]:
-    return one("GET", f"/items/{object_id(item_id)}", Item.from_api)
-
-
 ItemPage: TypeAlias = tuple[list[Item], int | None]
 """A page of a collection's items, with the number of items in all (None when not said)."""
 

@@ -523,10 +523,13 @@ class PoseGrid(CollectionWidget):
 
     def _image_of(self, done: api.Job) -> str:
         """The `image` asset id a finished job made: from its answers, or (when they named
-        no asset ids, as the jobs docs print them) from its item as it is now."""
+        no asset ids, as the jobs docs print them) from its item as the collection's item
+        listing shows it now (the contract has no path for one item)."""
         image = done.asset_ids.get("image")
-        if image is None and done.item_id is not None:
-            image = self._client.items.get(done.item_id).image_asset_id
+        if image is None and done.item_id is not None and self.collection_id is not None:
+            listed = self._client.items.iter(self.collection_id)
+            item = next((item for item in listed if item.id == done.item_id), None)
+            image = item.image_asset_id if item else None
         if image is None:
             raise api.MaskoError(f"the finished job {done.id} names no picture: press Refresh")
         return image

@@ -52,8 +52,9 @@ async def test_the_readme_flow_awaited(standin, make_png, tmp_path):
         picture = await client.assets.get(image_job.asset_ids["image"])
         assert (await picture.to_pil()).size == (picture.width, picture.height)
         assert [item.name async for item in client.items.iter(collection)] == ["waving"]
-        item = await client.items.get(image_job.item_id)
-        assert item.image_asset_id == image_job.asset_ids["image"]
+        assert (await client.items.list(collection))[0].image_asset_id == image_job.asset_ids[
+            "image"
+        ]
 
 
 async def test_a_wait_leaves_the_event_loop_free(slow_server):

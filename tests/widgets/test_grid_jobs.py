@@ -21,6 +21,12 @@ def picture(grid, pose):
     return image.convert("RGB")
 
 
+def image_of(client, job):
+    """The `image` asset id of the job's item as the collection's listing shows it now."""
+    items = client.items.list(job.collection_id)
+    return next(item.image_asset_id for item in items if item.id == job.item_id)
+
+
 def test_edit_changes_the_selected_pose_in_place(client, collection, generate, wire):
     wave, sit = generate(collection, "wave", "sit")
     grid = PoseGrid(client, collection)
@@ -36,7 +42,7 @@ def test_edit_changes_the_selected_pose_in_place(client, collection, generate, w
     assert (first.item_id, first.name, second.item_id) == (wave.item_id, "wave", sit.item_id)
     assert first.asset_id != wave.asset_ids["image"]  # a new picture on the same item
     assert grid.source_image_asset_id == first.asset_id  # what Animate and Edit use next
-    assert client.items.get(wave.item_id).image_asset_id == first.asset_id
+    assert image_of(client, wave) == first.asset_id
     after = picture(grid, first)
     assert after.size == before.size and after.tobytes() != before.tobytes()
     # the tile changed in place: same order, the pose's version is new, the other untouched
@@ -131,7 +137,7 @@ def test_an_edit_shows_on_its_tile_and_lands_after_cancel(held, collection, gene
     gate.release.set()
     grid.wait(60)
     assert grid.pending == [] and grid.error == ""
-    assert grid.poses[0].asset_id == client.items.get(wave.item_id).image_asset_id
+    assert grid.poses[0].asset_id == image_of(client, wave)
     assert grid.poses[0].asset_id != wave.asset_ids["image"]
 
 
