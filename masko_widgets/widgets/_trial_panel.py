@@ -37,8 +37,8 @@ class TrialPanel(CollectionWidget):
     trial: t.Dict[str, Any] = t.Dict(
         read_only=True,
         help="The last trial: prompt, current (asset ids), replace (the current references the "
-        "candidates took the place of), sides {candidates (current + candidates), current}: "
-        "previews (thumbnail, mime) and scores {candidates, current}.",
+        "candidates took the place of), candidate_count, sides {candidates (current + "
+        "candidates), current}: previews (thumbnail, mime) and scores {candidates, current}.",
     ).tag(sync=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -204,5 +204,6 @@ def _trial_state(result: Trial) -> dict[str, Any]:
         "prompt": result.prompt,
         "current": list(result.current),
         "replace": list(result.replace),
+        "candidate_count": len(result.candidates),
         "sides": sides,
     }
