@@ -8,6 +8,7 @@ import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { assetForm } from "./add.js";
 import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
+import { openReplaceChooser, replaceNeeded } from "../lib/replace.js";
 import { busy, taskList } from "../lib/status.js";
 
 /**
@@ -34,7 +35,7 @@ const candidatesOf = (model) => /** @type {Candidate[]} */ (model.get("trial_can
 export function replaceCount(model) {
   const current = /** @type {string[]} */ (model.get("reference_asset_ids") ?? []);
   const fresh = candidatesOf(model).filter((c) => !c.asset_id || !current.includes(c.asset_id));
-  return Math.max(0, current.length + fresh.length - model.get("max_slots"));
+  return replaceNeeded(current.length, fresh.length, model.get("max_slots"));
 }
 
 /**
@@ -322,55 +323,10 @@ function side(urls, name, title, note, data) {
  * @param {Model} model
  * @param {ObjectUrls} urls
  * @param {HTMLElement} chooser
- * @param {{ action: string, confirm: string, choose: (replace: string[]) => void }} how
+ * @param {import("../lib/replace.js").How} how
  */
 function openChooser(model, urls, chooser, how) {
-  const needed = replaceCount(model);
-  const slots = /** @type {import("./slots.js").Slot[]} */ (model.get("slots") ?? []);
-  const boxes = slots.map((slot, index) =>
-    h("input", {
-      type: "checkbox",
-      value: slot.asset_id,
-      "aria-label": `Replace reference ${index + 1}`,
-    }),
-  );
-  const confirm = h("button", { type: "button", class: "masko-primary", text: how.confirm });
-  const count = () => boxes.filter((box) => box.checked).length;
-  const paint = () => {
-    confirm.disabled = count() < needed;
-  };
-  for (const box of boxes) box.addEventListener("change", paint);
-  confirm.addEventListener("click", () => {
-    const replace = boxes.filter((box) => box.checked).map((box) => box.value);
-    chooser.replaceChildren();
-    how.choose(replace);
-  });
-  const cancel = h("button", {
-    type: "button",
-    text: "Cancel",
-    onclick: () => chooser.replaceChildren(),
-  });
-  const legend = `All ${model.get("max_slots")} slots would be used: choose ${needed} reference${needed === 1 ? "" : "s"} to replace`;
-  chooser.replaceChildren(
-    h("fieldset", { class: "masko-replace", "data-action": how.action }, [
-      h("legend", { text: legend }),
-      h(
-        "ul",
-        { class: "masko-hint-list" },
-        slots.map((slot, index) => {
-          const src = urls.set(`replace:${slot.asset_id}`, slot.thumbnail, slot.mime);
-          return h("li", { class: "masko-replace-choice", title: slot.asset_id }, [
-            h("label", {}, [
-              boxes[index],
-              src ? h("img", { src, alt: "" }) : null,
-              h("span", { text: `Reference ${index + 1}` }),
-            ]),
-          ]);
-        }),
-      ),
-      h("div", { class: "masko-add-row" }, [confirm, cancel]),
-    ]),
-  );
-  paint();
-  boxes[0]?.focus();
+  const pictures = /** @type {import("./slots.js").Slot[]} */ (model.get("slots") ?? []);
+  const what = { pictures, needed: replaceCount(model), max: model.get("max_slots") };
+  openReplaceChooser(chooser, urls, what, how);
 }
