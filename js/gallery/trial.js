@@ -56,8 +56,8 @@ export function triedReplace(model, trial) {
 export function scoreFigures(scores) {
   const figure = (/** @type {number | null} */ value) => (value === null ? "–" : String(value));
   return [
-    { label: "on-model, current", value: figure(scores.current), set: "current" },
-    { label: "on-model, candidates", value: figure(scores.candidates), set: "candidates" },
+    { label: "current", value: figure(scores.current), set: "current" },
+    { label: "candidates", value: figure(scores.candidates), set: "candidates" },
   ];
 }
 
@@ -313,7 +313,14 @@ function side(urls, name, title, note, data) {
       h("h4", { text: title }),
       h("p", { class: "masko-set-prompt", text: note }),
       h("ul", { class: "masko-results" }, images),
-      h("dl", { class: "masko-figures", "aria-label": "On-model scores, 0 to 100" }, figures),
+      h("div", { class: "masko-figures-row" }, [
+        h("span", {
+          class: "masko-figures-title",
+          text: "On-model",
+          title: "How close these previews stay to each set's colours, 0 to 100",
+        }),
+        h("dl", { class: "masko-figures", "aria-label": "On-model scores, 0 to 100" }, figures),
+      ]),
     ],
   );
 }

@@ -57,8 +57,8 @@ test("both previews side by side, each with its scores as labelled figures", () 
     [...side.querySelectorAll(".masko-figure")].map(
       (f) => `${f.querySelector("dt").textContent} ${f.querySelector("dd").textContent}`,
     );
-  assert.deepEqual(figures(sides[0]), ["on-model, current 40", "on-model, candidates 91"]);
-  assert.deepEqual(figures(sides[1]), ["on-model, current 88", "on-model, candidates 38"]);
+  assert.deepEqual(figures(sides[0]), ["current 40", "candidates 91"]);
+  assert.deepEqual(figures(sides[1]), ["current 88", "candidates 38"]);
   assert.match(
     sides[0].querySelector(".masko-set-prompt").textContent,
     /^2 current \+ 1 candidate$/,
@@ -70,8 +70,8 @@ test("score figures and side notes, as a table", () => {
   assert.deepEqual(
     scoreFigures({ candidates: 91, current: null }).map((f) => [f.label, f.value]),
     [
-      ["on-model, current", "–"],
-      ["on-model, candidates", "91"],
+      ["current", "–"],
+      ["candidates", "91"],
     ],
   );
   const rows = [

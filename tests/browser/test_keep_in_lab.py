@@ -1,6 +1,7 @@
 """Keeping a hinted preview, clicked in the studio in JupyterLab: the two honest choices. "Keep
 with the collection's look" leaves the references alone and shows the kept pose beside the
-preview; "Pin 1 hint, then keep" pins the hint first. The Python side and the server follow."""
+preview; "Pin 1 hint, then keep" asks which of the six references the hint replaces and pins it
+first. The Python side and the server follow."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ SETUP = (
     "    ImageDraw.Draw(image).ellipse((40, 24, 120, 144), fill=color, outline=(20, 20, 20),"
     " width=4)\n"
     "    return image\n"
-    "oranges = [character((240, 100 + 12 * n, 40)) for n in range(3)]\n"
+    "oranges = [character((240, 100 + 12 * n, 40)) for n in range(6)]\n"
     "collection = client.collections.create('Pip', references=oranges)\n"
     "before = list(client.references.list(collection).asset_ids)"
 )
@@ -64,12 +65,20 @@ def test_keep_a_hinted_preview_with_the_collections_look_then_with_its_hint_pinn
         nb.set_theme(LIGHT_THEME)
 
         result.get_by_role("button", name="Pin the 1 hint of").click()
+        chooser = result.locator(".masko-replace[data-action=keep]")
+        expect(chooser.locator("legend")).to_contain_text("choose 1 reference to replace")
+        expect(chooser.locator("img")).to_have_count(6)
+        confirm = chooser.get_by_role("button", name="Pin in their place, then keep")
+        expect(confirm).to_be_disabled()
+        chooser.get_by_label("Replace reference 1").check()
+        nb.screenshot("keep-replace-light", result)
+        confirm.click()
         expect(kept).to_have_count(2, timeout=60_000)
         expect(kept.nth(1).locator("figcaption")).to_have_text("Kept, hints pinned")
         pinned = kernel.value("list(client.references.list(collection).asset_ids)")
-        assert pinned[:3] == before and len(pinned) == 4
+        assert pinned[:5] == before[1:] and len(pinned) == 6
         assert kernel.value("studio.gallery.reference_asset_ids") == pinned
-        expect(page.locator(".masko-gallery .masko-slot.is-filled")).to_have_count(4)
+        expect(page.locator(f".masko-slot[data-asset-id='{pinned[5]}']")).to_be_visible()
         assert kernel.value("[k['look'] for k in studio.preview.kept]") == [
             "collection",
             "hints pinned",
