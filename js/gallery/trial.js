@@ -301,9 +301,9 @@ function side(urls, name, title, note, data) {
     ]);
   });
   const figures = scoreFigures(data.scores).map((figure) =>
-    h("div", { class: "masko-figure", "data-against": figure.set }, [
-      h("dt", { text: figure.label }),
-      h("dd", { text: figure.value }),
+    h("span", { class: "masko-figure", "data-against": figure.set }, [
+      h("span", { class: "masko-figure-label", text: figure.label }),
+      h("strong", { text: figure.value }),
     ]),
   );
   return h(
@@ -313,13 +313,13 @@ function side(urls, name, title, note, data) {
       h("h4", { text: title }),
       h("p", { class: "masko-set-prompt", text: note }),
       h("ul", { class: "masko-results" }, images),
-      h("div", { class: "masko-figures-row" }, [
+      h("p", { class: "masko-figures-row" }, [
         h("span", {
           class: "masko-figures-title",
           text: "On-model",
           title: "How close these previews stay to each set's colours, 0 to 100",
         }),
-        h("dl", { class: "masko-figures", "aria-label": "On-model scores, 0 to 100" }, figures),
+        ...figures,
       ]),
     ],
   );

@@ -202,7 +202,10 @@ function keptFigure(urls, k) {
 function keepActions(model, urls, chooser, { set, i, title, busy }) {
   const canKeep = Boolean(model.get("can_keep"));
   const image = `${title.toLowerCase()} image ${i + 1}`;
-  const send = (/** @type {string} */ look, /** @type {string[]} */ replace = []) =>
+  /** @type {HTMLButtonElement[]} */
+  const buttons = [];
+  const send = (/** @type {string} */ look, /** @type {string[]} */ replace = []) => {
+    for (const b of buttons) b.disabled = true; // until `keeping` says it is on its way
     model.send({
       event: "keep",
       set: set.id,
@@ -210,17 +213,17 @@ function keepActions(model, urls, chooser, { set, i, title, busy }) {
       ...(look === COLLECTION_LOOK ? {} : { look }),
       ...(replace.length ? { replace } : {}),
     });
-  const button = (/** @type {Record<string, any>} */ attrs) =>
-    h("button", {
+  };
+  const button = (/** @type {Record<string, any>} */ attrs) => {
+    const made = h("button", {
       type: "button",
       disabled: !canKeep || busy,
       ...attrs,
       title: canKeep ? attrs.title : "Keeping needs a collection",
-      onclick: (/** @type {MouseEvent} */ event) => {
-        /** @type {HTMLButtonElement} */ (event.currentTarget).disabled = true;
-        attrs.onclick();
-      },
     });
+    buttons.push(made);
+    return made;
+  };
   if (set.hint_count === 0) {
     return button({
       class: "masko-keep",

@@ -170,7 +170,15 @@ test("pinning hints into a full collection asks which references to replace", ()
     { render },
     panel({ result_sets: [hinted], reference_asset_ids: ids, reference_pictures: pictures }),
   );
-  el.querySelector(".masko-keep[data-look='hints pinned']").click();
+  const pinThenKeep = el.querySelector(".masko-keep[data-look='hints pinned']");
+  pinThenKeep.click();
+  const cancel = [...el.querySelectorAll(".masko-replace button")].find(
+    (b) => b.textContent === "Cancel",
+  );
+  cancel.click(); // changed their mind: nothing sent, the choice stays open to them
+  assert.equal(el.querySelector(".masko-replace"), null);
+  assert.equal(pinThenKeep.disabled, false);
+  pinThenKeep.click();
   assert.equal(model.events("keep").length, 0);
   const chooser = el.querySelector(".masko-result .masko-replace");
   assert.match(chooser.querySelector("legend").textContent, /choose 1 reference to replace/);

@@ -55,7 +55,8 @@ test("both previews side by side, each with its scores as labelled figures", () 
   );
   const figures = (side) =>
     [...side.querySelectorAll(".masko-figure")].map(
-      (f) => `${f.querySelector("dt").textContent} ${f.querySelector("dd").textContent}`,
+      (f) =>
+        `${f.querySelector(".masko-figure-label").textContent} ${f.querySelector("strong").textContent}`,
     );
   assert.deepEqual(figures(sides[0]), ["current 40", "candidates 91"]);
   assert.deepEqual(figures(sides[1]), ["current 88", "candidates 38"]);
