@@ -31,6 +31,13 @@ SETUP = (
     "before = list(client.references.list(collection).asset_ids)"
 )
 
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+"""How many lines an element's text takes."""
+
 
 def test_try_a_candidate_then_pin_it_in_place_of_a_reference(
     notebook, make_png, tmp_path: Path
@@ -67,10 +74,16 @@ def test_try_a_candidate_then_pin_it_in_place_of_a_reference(
         assert kernel.value("studio.gallery.trial['replace']") == [before[1]]
         scores = kernel.value("{k: v['scores'] for k, v in studio.gallery.trial['sides'].items()}")
         assert scores["candidates"]["candidates"] > scores["current"]["candidates"]
-        # The two columns line up row by row: titles, notes, previews and scores.
-        for part in ("h4", ".masko-set-prompt", ".masko-results", ".masko-figures"):
+        # The two columns line up row by row (titles, notes, previews, scores), also when a
+        # narrow page wraps one column's note onto more lines than the other's.
+        page.set_viewport_size({"width": 640, "height": 2000})
+        lines = [sides.nth(n).locator(".masko-set-prompt").evaluate(LINES) for n in range(2)]
+        assert lines[0] > lines[1], lines
+        for part in ("h4", ".masko-set-prompt", ".masko-results", ".masko-figures-row"):
             tops = [sides.nth(n).locator(part).bounding_box()["y"] for n in range(2)]
             assert abs(tops[0] - tops[1]) < 1, (part, tops)
+        nb.screenshot("trial-columns-narrow-light", trial.locator(".masko-trial-result"))
+        page.set_viewport_size({"width": 1024, "height": 2000})
         assert kernel.value("list(client.references.list(collection).asset_ids)") == before
         assert axe_violations(page) == {}
         result = trial.locator(".masko-trial-result")
