@@ -246,7 +246,11 @@ function tryRow(model, urls, cleanups) {
 function trialResult(model, urls, cleanups) {
   const chooser = h("div", { class: "masko-pin-chooser" });
   const sides = h("div", { class: "masko-trial-sides" });
-  const pinButton = h("button", { type: "button", class: "masko-pin", text: "Pin these" });
+  const pinButton = h("button", {
+    type: "button",
+    class: "masko-pin masko-primary",
+    text: "Pin these",
+  });
   pinButton.addEventListener("click", () => {
     const trial = /** @type {Trial | null} */ (model.get("trial") ?? null);
     const needed = replaceCount(model);
