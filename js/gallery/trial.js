@@ -1,11 +1,14 @@
 // @ts-check
-// "Try before you pin": candidate references previewed as one-off hints beside the current
-// set, with on-model scores, and "Pin these" (asking which references to replace when full).
+// "Try before you pin": a preview with the current references plus the candidates (what pinning
+// would give) beside one with the current set, with on-model scores as short labelled figures,
+// and "Pin these". When the candidates do not fit in the slots, Try and Pin ask which current
+// references they replace.
 
 import { filePicker, localError, sendImages, urlForm } from "../lib/add.js";
 import { assetForm } from "./add.js";
 import { explainDisabled, h, shown, uniqueId } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
+import { openReplaceChooser, replaceNeeded } from "../lib/replace.js";
 import { busy, taskList } from "../lib/status.js";
 
 /**
@@ -16,7 +19,8 @@ import { busy, taskList } from "../lib/status.js";
  *   thumbnail: DataView<ArrayBuffer>, mime: string }} Candidate
  * @typedef {{ previews: { thumbnail: DataView<ArrayBuffer>, mime: string }[],
  *   scores: { candidates: number | null, current: number | null } }} Side
- * @typedef {{ prompt: string, current: string[], sides: { candidates: Side, current: Side } }} Trial
+ * @typedef {{ prompt: string, current: string[], replace?: string[], candidate_count?: number,
+ *   sides: { candidates: Side, current: Side } }} Trial
  */
 
 const WORK = ["candidate", "trial", "pin"];
@@ -31,7 +35,49 @@ const candidatesOf = (model) => /** @type {Candidate[]} */ (model.get("trial_can
 export function replaceCount(model) {
   const current = /** @type {string[]} */ (model.get("reference_asset_ids") ?? []);
   const fresh = candidatesOf(model).filter((c) => !c.asset_id || !current.includes(c.asset_id));
-  return Math.max(0, current.length + fresh.length - model.get("max_slots"));
+  return replaceNeeded(current.length, fresh.length, model.get("max_slots"));
+}
+
+/**
+ * The current references a trial left out that are still pinned: what Pin replaces without
+ * asking again (when they are enough).
+ * @param {Model} model
+ * @param {Trial | null} trial
+ */
+export function triedReplace(model, trial) {
+  const current = /** @type {string[]} */ (model.get("reference_asset_ids") ?? []);
+  return (trial?.replace ?? []).filter((id) => current.includes(id));
+}
+
+/**
+ * A side's scores as short labelled figures: how close its previews stay to each set.
+ * @param {Side["scores"]} scores
+ */
+export function scoreFigures(scores) {
+  const figure = (/** @type {number | null} */ value) => (value === null ? "–" : String(value));
+  return [
+    { label: "current", value: figure(scores.current), set: "current" },
+    { label: "candidates", value: figure(scores.candidates), set: "candidates" },
+  ];
+}
+
+/**
+ * What each side was made with, in a few words.
+ * @param {Trial} trial
+ */
+export function sideNotes(trial) {
+  const plural = (/** @type {number} */ n, /** @type {string} */ word) =>
+    `${n} ${word}${n === 1 ? "" : "s"}`;
+  const kept = trial.current.length - (trial.replace ?? []).length;
+  const added = trial.candidate_count ?? 0;
+  const left = (trial.replace ?? []).length;
+  const candidates = [kept > 0 ? `${kept} current` : "", plural(added, "candidate")].filter(
+    Boolean,
+  );
+  return {
+    candidates: `${candidates.join(" + ")}${left ? ` (${left} replaced)` : ""}`,
+    current: trial.current.length ? plural(trial.current.length, "reference") : "no references",
+  };
 }
 
 /**
@@ -58,11 +104,11 @@ export function trialPanel(model, urls, cleanups) {
     h("div", { class: "masko-trial-body" }, [
       h("p", {
         class: "masko-trial-intro",
-        text: "Candidates are tried as one-off hints beside the current references; nothing is pinned until you press Pin these.",
+        text: "Try shows what pinning the candidates would give (the current references plus the candidates) beside the current references; nothing is pinned until you press Pin these.",
       }),
       candidateList(model, urls, cleanups),
       candidateAdders(model),
-      tryRow(model, cleanups),
+      tryRow(model, urls, cleanups),
       taskList(model, { kinds: WORK, cleanups }),
       trialResult(model, urls, cleanups),
     ]),
@@ -148,11 +194,14 @@ function candidateAdders(model) {
 }
 
 /**
- * The trial prompt, Try, and the reason Try is disabled.
+ * The trial prompt, Try, and the reason Try is disabled. When the candidates do not fit, Try
+ * first asks which current references they would replace.
  * @param {Model} model
+ * @param {ObjectUrls} urls
  * @param {Cleanup[]} cleanups
  */
-function tryRow(model, cleanups) {
+function tryRow(model, urls, cleanups) {
+  const chooser = h("div", { class: "masko-pin-chooser" });
   const prompt = h("input", {
     type: "text",
     class: "masko-trial-prompt",
@@ -165,7 +214,13 @@ function tryRow(model, cleanups) {
   button.addEventListener("click", () => {
     model.set("trial_prompt", prompt.value);
     model.save_changes();
-    model.send({ event: "try", prompt: prompt.value });
+    const text = prompt.value;
+    if (replaceCount(model) === 0) return model.send({ event: "try", prompt: text });
+    openChooser(model, urls, chooser, {
+      action: "try",
+      confirm: "Try in their place",
+      choose: (replace) => model.send({ event: "try", prompt: text, replace }),
+    });
   });
   function paint() {
     const why = tryBlocker(model, prompt.value);
@@ -174,23 +229,39 @@ function tryRow(model, cleanups) {
   prompt.addEventListener("input", paint);
   cleanups.push(() => prompt.removeEventListener("input", paint));
   cleanups.push(listen(model, ["trial_candidates", "tasks"], paint));
+  cleanups.push(listen(model, ["trial_candidates", "trial"], () => chooser.replaceChildren()));
   paint();
-  return h("div", { class: "masko-add-row masko-action-row" }, [prompt, button, reason]);
+  return h("div", { class: "masko-trial-try" }, [
+    h("div", { class: "masko-add-row masko-action-row" }, [prompt, button, reason]),
+    chooser,
+  ]);
 }
 
 /**
- * Both previews side by side with their scores, and Pin these.
+ * Both previews in two aligned columns with their scores, and Pin these.
  * @param {Model} model
  * @param {ObjectUrls} urls
  * @param {Cleanup[]} cleanups
  */
 function trialResult(model, urls, cleanups) {
-  const sides = h("div", { class: "masko-result-sets is-comparing" });
   const chooser = h("div", { class: "masko-pin-chooser" });
-  const pinButton = h("button", { type: "button", class: "masko-pin", text: "Pin these" });
+  const sides = h("div", { class: "masko-trial-sides" });
+  const pinButton = h("button", {
+    type: "button",
+    class: "masko-pin masko-primary",
+    text: "Pin these",
+  });
   pinButton.addEventListener("click", () => {
-    if (replaceCount(model) === 0) model.send({ event: "pin" });
-    else openChooser(model, urls, chooser);
+    const trial = /** @type {Trial | null} */ (model.get("trial") ?? null);
+    const needed = replaceCount(model);
+    const replace = triedReplace(model, trial);
+    if (needed === 0) return model.send({ event: "pin" });
+    if (replace.length >= needed) return model.send({ event: "pin", replace });
+    openChooser(model, urls, chooser, {
+      action: "pin",
+      confirm: "Pin and replace",
+      choose: (chosen) => model.send({ event: "pin", replace: chosen }),
+    });
   });
   const box = h("section", { class: "masko-trial-result", "aria-label": "Trial result" }, [
     sides,
@@ -199,16 +270,18 @@ function trialResult(model, urls, cleanups) {
   ]);
   function paint() {
     const trial = /** @type {Trial | null} */ (model.get("trial") ?? null);
-    const ready = Boolean(trial?.sides);
-    shown(box, ready);
+    shown(box, Boolean(trial?.sides));
     chooser.replaceChildren();
     if (!trial?.sides) return sides.replaceChildren();
     urls.retain(new Set(candidatesOf(model).map((c) => `candidate:${c.id}`)));
+    const notes = sideNotes(trial);
     sides.replaceChildren(
-      side(urls, "candidates", "With the candidates", trial.sides.candidates),
-      side(urls, "current", "With the current references", trial.sides.current),
+      side(urls, "candidates", "If pinned", notes.candidates, trial.sides.candidates),
+      side(urls, "current", "Now", notes.current, trial.sides.current),
     );
     pinButton.disabled = busy(model, WORK);
+    const replaced = triedReplace(model, trial).length;
+    pinButton.textContent = replaced ? "Pin these in their place" : "Pin these";
   }
   cleanups.push(listen(model, ["trial", "tasks"], paint));
   paint();
@@ -216,84 +289,55 @@ function trialResult(model, urls, cleanups) {
 }
 
 /**
- * One side of a trial: its previews and its scores against both sets.
+ * One column of a trial: its title, what it was made with, its previews, its scores.
  * @param {ObjectUrls} urls
  * @param {"candidates" | "current"} name
  * @param {string} title
+ * @param {string} note
  * @param {Side} data
  */
-function side(urls, name, title, data) {
-  const score = (/** @type {number | null} */ value) => (value === null ? "–" : String(value));
+function side(urls, name, title, note, data) {
   const images = data.previews.map((preview, i) => {
     const key = `trial:${name}:${i}`;
     const src = urls.set(key, preview.thumbnail, preview.mime);
     return h("li", { class: "masko-result" }, [
-      h("img", { src, alt: `${title}, preview ${i + 1}` }),
+      h("img", { src, alt: `${title} (${note}), preview ${i + 1}` }),
     ]);
   });
-  return h("section", { class: "masko-result-set", "data-side": name, "aria-label": title }, [
-    h("h4", { text: title }),
-    h("ul", { class: "masko-results" }, images),
-    h("p", {
-      class: "masko-trial-scores",
-      text: `On-model: ${score(data.scores.candidates)} against the candidates, ${score(data.scores.current)} against the current references`,
-    }),
-  ]);
+  const figures = scoreFigures(data.scores).map((figure) =>
+    h("span", { class: "masko-figure", "data-against": figure.set }, [
+      h("span", { class: "masko-figure-label", text: figure.label }),
+      h("strong", { text: figure.value }),
+    ]),
+  );
+  return h(
+    "section",
+    { class: "masko-trial-side", "data-side": name, "aria-label": `${title}: ${note}` },
+    [
+      h("h4", { text: title }),
+      h("p", { class: "masko-set-prompt", text: note }),
+      h("ul", { class: "masko-results" }, images),
+      h("p", { class: "masko-figures-row" }, [
+        h("span", {
+          class: "masko-figures-title",
+          text: "On-model",
+          title: "How close these previews stay to each set's colours, 0 to 100",
+        }),
+        ...figures,
+      ]),
+    ],
+  );
 }
 
 /**
- * Ask which current references the candidates replace, then pin.
+ * Ask which current references the candidates replace, then try or pin with them.
  * @param {Model} model
  * @param {ObjectUrls} urls
  * @param {HTMLElement} chooser
+ * @param {import("../lib/replace.js").How} how
  */
-function openChooser(model, urls, chooser) {
-  const needed = replaceCount(model);
-  const slots = /** @type {import("./slots.js").Slot[]} */ (model.get("slots") ?? []);
-  const boxes = slots.map((slot, index) =>
-    h("input", {
-      type: "checkbox",
-      value: slot.asset_id,
-      "aria-label": `Replace reference ${index + 1}`,
-    }),
-  );
-  const confirm = h("button", { type: "button", class: "masko-primary", text: "Pin and replace" });
-  const count = () => boxes.filter((box) => box.checked).length;
-  const paint = () => {
-    confirm.disabled = count() < needed;
-  };
-  for (const box of boxes) box.addEventListener("change", paint);
-  confirm.addEventListener("click", () => {
-    const replace = boxes.filter((box) => box.checked).map((box) => box.value);
-    model.send({ event: "pin", replace });
-    chooser.replaceChildren();
-  });
-  const cancel = h("button", {
-    type: "button",
-    text: "Cancel",
-    onclick: () => chooser.replaceChildren(),
-  });
-  const legend = `All ${model.get("max_slots")} slots would be used: choose ${needed} reference${needed === 1 ? "" : "s"} to replace`;
-  chooser.replaceChildren(
-    h("fieldset", { class: "masko-replace" }, [
-      h("legend", { text: legend }),
-      h(
-        "ul",
-        { class: "masko-hint-list" },
-        slots.map((slot, index) => {
-          const src = urls.set(`replace:${slot.asset_id}`, slot.thumbnail, slot.mime);
-          return h("li", { class: "masko-replace-choice", title: slot.asset_id }, [
-            h("label", {}, [
-              boxes[index],
-              src ? h("img", { src, alt: "" }) : null,
-              h("span", { text: `Reference ${index + 1}` }),
-            ]),
-          ]);
-        }),
-      ),
-      h("div", { class: "masko-add-row" }, [confirm, cancel]),
-    ]),
-  );
-  paint();
-  boxes[0]?.focus();
+function openChooser(model, urls, chooser, how) {
+  const pictures = /** @type {import("./slots.js").Slot[]} */ (model.get("slots") ?? []);
+  const what = { pictures, needed: replaceCount(model), max: model.get("max_slots") };
+  openReplaceChooser(chooser, urls, what, how);
 }

@@ -7,7 +7,8 @@ import type { Candidate, Trial } from "../gallery/trial.js";
 import type { PendingPose } from "../grid/pending.js";
 import type { PoseRow } from "../grid/store.js";
 import type { Hint } from "../preview/hints.js";
-import type { ResultSet } from "../preview/results.js";
+import type { Keep, ResultSet } from "../preview/results.js";
+import type { Picture } from "./replace.js";
 import type { TaskState } from "./status.js";
 
 type Callback = (...args: any[]) => void;
@@ -34,13 +35,16 @@ export type WidgetMessage = { event: "cancel"; task: string } | { event: "dismis
 /** An image file: its bytes travel as the message's one buffer. */
 export type FileMessage<E extends string> = { event: E; name: string };
 
+/** How a kept preview is made: from the collection's references, or with its hints pinned. */
+export type Look = "collection" | "hints pinned";
+
 /** TrialPanel: candidates tried as one-off hints, then pinned. */
 export type TrialMessage =
   | FileMessage<"add_candidate_file">
   | { event: "add_candidate_url"; url: string }
   | { event: "add_candidate_asset"; asset_id: string }
   | { event: "remove_candidate"; id: string }
-  | { event: "try"; prompt?: string | null }
+  | { event: "try"; prompt?: string | null; replace?: string[] }
   | { event: "pin"; replace?: string[] };
 
 export type GalleryMessage =
@@ -58,7 +62,13 @@ export type PreviewMessage =
   | { event: "add_hint_url"; url: string }
   | { event: "remove_hint"; id: string }
   | { event: "preview"; prompt?: string | null }
-  | { event: "keep"; index: number; set?: number | null };
+  | {
+      event: "keep";
+      index: number;
+      set?: number | null;
+      look?: Look;
+      replace?: string[];
+    };
 
 export type GridMessage =
   | WidgetMessage
@@ -99,6 +109,9 @@ export interface UploadTraits {
   upload_types: string[];
 }
 
+/** How a kept preview is made: from the collection's references, or with its hints pinned. */
+export type Look = "collection" | "hints pinned";
+
 /** TrialPanel: candidates tried before they are pinned. */
 export interface TrialTraits extends CollectionTraits {
   trial_prompt: string;
@@ -118,7 +131,11 @@ export interface PreviewTraits extends CollectionTraits, UploadTraits {
   result_sets: ResultSet[];
   compare: boolean;
   can_keep: boolean;
-  kept: { item_id: string; name: string; asset_id: string }[];
+  kept: Keep[];
+  /** Keeps on their way. */
+  keeping: Keep[];
+  /** The references' pictures, to choose which to replace when pinning hints. */
+  reference_pictures: Picture[];
 }
 
 /** The last animation: its video as bytes, or its URL when large. */

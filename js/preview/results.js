@@ -1,9 +1,12 @@
 // @ts-check
 // The preview's results: the newest set, or the last two side by side, each image with
-// "Keep this"; and the poses kept so far.
+// "Keep this"; and the poses kept so far. A pose is made from the collection's references only,
+// so a hinted preview offers the two honest choices: keep it with the collection's look (the
+// kept pose then shows beside the preview), or pin its hints first and then keep.
 
 import { h, shown } from "../lib/dom.js";
 import { listen } from "../lib/model.js";
+import { openReplaceChooser, replaceNeeded } from "../lib/replace.js";
 
 /**
  * @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").PreviewTraits, import("../lib/protocol.js").PreviewMessage>} Model
@@ -12,7 +15,43 @@ import { listen } from "../lib/model.js";
  * @typedef {{ thumbnail: DataView<ArrayBuffer>, mime: string, width: number, height: number,
  *   expires_at: string }} PreviewImage
  * @typedef {{ id: number, prompt: string, hint_count: number, previews: PreviewImage[] }} ResultSet
+ * @typedef {{ set: number, index: number, look: string, name?: string, item_id?: string,
+ *   thumbnail?: DataView<ArrayBuffer>, mime?: string }} Keep
  */
+
+export const COLLECTION_LOOK = "collection";
+export const HINTS_PINNED = "hints pinned";
+
+/**
+ * The kept poses and the keeps on their way for one preview image.
+ * @param {Model} model
+ * @param {number} set
+ * @param {number} index
+ */
+export function keepsOf(model, set, index) {
+  const mine = (/** @type {Keep} */ k) => k.set === set && k.index === index;
+  return {
+    kept: /** @type {Keep[]} */ (model.get("kept") ?? []).filter(mine),
+    keeping: /** @type {Keep[]} */ (model.get("keeping") ?? []).filter(mine),
+  };
+}
+
+/**
+ * How many references pinning `hints` hints must replace (0 when they fit).
+ * @param {Model} model
+ * @param {number} hints
+ */
+export function pinReplaceCount(model, hints) {
+  const current = (model.get("reference_asset_ids") ?? []).length;
+  return replaceNeeded(current, hints, model.get("max_hints"));
+}
+
+/**
+ * The caption of a kept pose: how it was made.
+ * @param {string} look
+ */
+export const keptCaption = (look) =>
+  look === HINTS_PINNED ? "Kept, hints pinned" : "Kept, collection's look";
 
 /**
  * The result sets and the Compare toggle (placed by the caller next to Preview).
@@ -38,6 +77,7 @@ export function resultSets(model, urls, cleanups) {
     const visible = all.slice(0, comparing ? 2 : 1);
     const keys = new Set();
     for (const set of all) set.previews.forEach((_, i) => keys.add(`result:${set.id}:${i}`));
+    for (const k of /** @type {Keep[]} */ (model.get("kept") ?? [])) keys.add(keptKey(k));
     urls.retain(keys);
     el.replaceChildren(...visible.map((set, index) => resultSet(model, urls, set, index)));
     shown(el, visible.length > 0);
@@ -47,7 +87,13 @@ export function resultSets(model, urls, cleanups) {
     compare.title = all.length < 2 ? "Preview twice to compare" : "";
     shown(compare, all.length > 0);
   }
-  cleanups.push(listen(model, ["result_sets", "compare", "can_keep"], paint));
+  cleanups.push(
+    listen(
+      model,
+      ["result_sets", "compare", "can_keep", "kept", "keeping", "reference_asset_ids"],
+      paint,
+    ),
+  );
   paint();
   return { el, compare };
 }
@@ -82,8 +128,11 @@ function resultSet(model, urls, set, index) {
   );
 }
 
+/** @param {Keep} k */
+const keptKey = (k) => `kept:${k.item_id}`;
+
 /**
- * One preview image and its "Keep this" button.
+ * One preview image and its Keep choices, with the poses kept from it beside it.
  * @param {Model} model
  * @param {ObjectUrls} urls
  * @param {ResultSet} set
@@ -100,22 +149,125 @@ function resultImage(model, urls, set, i, { preview, title }) {
   });
   picture.onerror = () =>
     picture.replaceWith(h("span", { class: "masko-missing", text: "Image failed to load" }));
+  const { kept, keeping } = keepsOf(model, set.id, i);
+  const hinted = set.hint_count > 0;
+  const figures = [
+    h("figure", { class: "masko-result-figure" }, [
+      picture,
+      ...(hinted || kept.length || keeping.length
+        ? [h("figcaption", { text: hinted ? "Preview, with hints" : "Preview" })]
+        : []),
+    ]),
+    ...kept.map((k) => keptFigure(urls, k)),
+    ...keeping.map(() =>
+      h("figure", { class: "masko-result-figure is-on-its-way", role: "status" }, [
+        h("div", { class: "masko-on-its-way", text: "Keeping…" }),
+        h("figcaption", { text: "The kept pose appears here" }),
+      ]),
+    ),
+  ];
+  const chooser = h("div", { class: "masko-pin-chooser" });
+  return h("li", { class: "masko-result", "data-hinted": String(hinted) }, [
+    h("div", { class: "masko-result-figures" }, figures),
+    keepActions(model, urls, chooser, { set, i, title, busy: keeping.length > 0 }),
+    chooser,
+  ]);
+}
+
+/**
+ * A pose kept from a preview, with how it was made.
+ * @param {ObjectUrls} urls
+ * @param {Keep} k
+ */
+function keptFigure(urls, k) {
+  const src = k.thumbnail?.byteLength
+    ? (urls.get(keptKey(k)) ?? urls.set(keptKey(k), k.thumbnail, k.mime ?? ""))
+    : "";
+  const caption = keptCaption(k.look);
+  return h("figure", { class: "masko-result-figure is-kept", "data-look": k.look }, [
+    src
+      ? h("img", { src, alt: `${caption}: ${k.name ?? "the kept pose"}`, decoding: "async" })
+      : h("span", { class: "masko-missing", text: "Picture not loaded yet" }),
+    h("figcaption", { text: caption }),
+  ]);
+}
+
+/**
+ * "Keep this" for a preview without hints; for a hinted one, the two honest choices.
+ * @param {Model} model
+ * @param {ObjectUrls} urls
+ * @param {HTMLElement} chooser
+ * @param {{ set: ResultSet, i: number, title: string, busy: boolean }} what
+ */
+function keepActions(model, urls, chooser, { set, i, title, busy }) {
   const canKeep = Boolean(model.get("can_keep"));
-  const keep = h("button", {
-    type: "button",
+  const image = `${title.toLowerCase()} image ${i + 1}`;
+  /** @type {HTMLButtonElement[]} */
+  const buttons = [];
+  const send = (
+    /** @type {import("../lib/protocol.js").Look} */ look,
+    /** @type {string[]} */ replace = [],
+  ) => {
+    for (const b of buttons) b.disabled = true; // until `keeping` says it is on its way
+    model.send({
+      event: "keep",
+      set: set.id,
+      index: i,
+      ...(look === COLLECTION_LOOK ? {} : { look }),
+      ...(replace.length ? { replace } : {}),
+    });
+  };
+  const button = (/** @type {Record<string, any>} */ attrs) => {
+    const made = h("button", {
+      type: "button",
+      disabled: !canKeep || busy,
+      ...attrs,
+      title: canKeep ? attrs.title : "Keeping needs a collection",
+    });
+    buttons.push(made);
+    return made;
+  };
+  if (set.hint_count === 0) {
+    return button({
+      class: "masko-keep",
+      "aria-label": `Keep ${image} as a pose`,
+      text: "Keep this",
+      title: "Generate this preview as a real pose in the collection",
+      onclick: () => send(COLLECTION_LOOK),
+    });
+  }
+  const hints = `${set.hint_count} hint${set.hint_count === 1 ? "" : "s"}`;
+  const asIs = button({
     class: "masko-keep",
-    "aria-label": `Keep ${title.toLowerCase()} image ${i + 1} as a pose`,
-    text: "Keep this",
-    disabled: !canKeep,
-    title: canKeep
-      ? "Generate this preview as a real pose in the collection"
-      : "Keeping needs a collection",
-    onclick: (/** @type {MouseEvent} */ event) => {
-      /** @type {HTMLButtonElement} */ (event.currentTarget).disabled = true;
-      model.send({ event: "keep", set: set.id, index: i });
+    "data-look": COLLECTION_LOOK,
+    "aria-label": `Keep ${image} with the collection's look`,
+    text: "Keep with the collection's look",
+    title:
+      "Poses are made from the collection's references only: the kept pose can look different from this preview",
+    onclick: () => send(COLLECTION_LOOK),
+  });
+  const pinned = button({
+    class: "masko-keep",
+    "data-look": HINTS_PINNED,
+    "aria-label": `Pin the ${hints} of ${image}, then keep it`,
+    text: `Pin ${hints}, then keep`,
+    title: `Adds the ${hints} to the collection's references (every later pose uses them), then keeps`,
+    onclick: () => {
+      const needed = pinReplaceCount(model, set.hint_count);
+      if (needed === 0) return send(HINTS_PINNED);
+      const pictures = model.get("reference_pictures") ?? [];
+      const what = { pictures, needed, max: model.get("max_hints") };
+      openReplaceChooser(chooser, urls, what, {
+        action: "keep",
+        confirm: "Pin in their place, then keep",
+        choose: (replace) => send(HINTS_PINNED, replace),
+      });
     },
   });
-  return h("li", { class: "masko-result" }, [picture, keep]);
+  return h("div", { class: "masko-keep-choices", role: "group", "aria-label": "Keep" }, [
+    asIs,
+    pinned,
+  ]);
 }
 
 /**

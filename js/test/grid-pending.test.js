@@ -1,3 +1,4 @@
+// @ts-check
 // The poses on their way and the Edit panel on a fake model: a placeholder tile per new pose
 // (not selectable) until its pose comes; a note on the tile of a pose being edited; the Edit
 // panel sends "edit"; every disabled button gives the reason that holds now.
@@ -17,12 +18,12 @@ import {
   placeholderOf,
   statusWords,
 } from "../grid/pending.js";
-import { FakeModel, installDom, mount } from "./fake-model.js";
+import { FakeModel, installDom, mount, query, queryAll } from "./fake-model.js";
 
 installDom();
 /** The element `selector` finds in `root` (each test knows what it is). @returns {any} */
 const find = (/** @type {ParentNode} */ root, /** @type {string} */ selector) =>
-  root.querySelector(selector);
+  query(root, selector);
 const ITEM = "9d2da32a-0000-4000-8000-000000000001";
 const ASSET = "5e6f7a8b-0000-4000-8000-000000000002";
 /** @param {string} job @param {string} name */
@@ -147,7 +148,7 @@ test("a pose being edited says so on its tile, which stays selectable", () => {
   assert.equal(tile.getAttribute("aria-busy"), "true");
   assert.match(find(tile, ".masko-wait-text").textContent, /^Editing: being drawn$/);
   assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100, editing: being drawn");
-  assert.equal(el.querySelectorAll(".is-placeholder").length, 0);
+  assert.equal(queryAll(el, ".is-placeholder").length, 0);
   model.update({ pending: [] });
   assert.ok(!tile.classList.contains("is-editing") && find(tile, ".masko-wait").hidden);
   assert.equal(tile.getAttribute("aria-label"), "wave, on-model 91 of 100");

@@ -31,6 +31,9 @@ function panel(extra = {}) {
     compare: false,
     can_keep: true,
     kept: [],
+    keeping: [],
+    reference_asset_ids: [],
+    reference_pictures: [],
     tasks: [],
     error: "",
     notice: "",
@@ -115,7 +118,8 @@ test("results: the newest set, Keep sends its place, Compare shows the last two"
   const { model, el } = mount({ render }, panel({ result_sets: sets }));
   assert.equal(queryAll(el, ".masko-result-set").length, 1);
   assert.match(query(el, ".masko-set-prompt").textContent, /“jumping”, 1 hint/);
-  queryAll(el, ".masko-keep")[1].click();
+  const second = queryAll(el, ".masko-result")[1];
+  query(second, ".masko-keep[data-look='collection']").click();
   assert.deepEqual(model.events("keep")[0].content, { event: "keep", set: 2, index: 1 });
 
   const compare = query(el, ".masko-compare");
@@ -124,6 +128,89 @@ test("results: the newest set, Keep sends its place, Compare shows the last two"
   assert.equal(model.get("compare"), true);
   assert.equal(queryAll(el, ".masko-result-set").length, 2);
   assert.equal(compare.getAttribute("aria-pressed"), "true");
+});
+
+test("Keep is one click without hints; a hinted preview offers the two honest choices", () => {
+  const plain = { id: 1, prompt: "waving", hint_count: 0, previews: [image] };
+  const hinted = { id: 2, prompt: "jumping", hint_count: 2, previews: [image] };
+  const one = mount({ render }, panel({ result_sets: [plain] }));
+  const keeps = queryAll(one.el, ".masko-keep");
+  assert.deepEqual(
+    [...keeps].map((b) => b.textContent),
+    ["Keep this"],
+  );
+  keeps[0].click();
+  assert.deepEqual(one.model.events("keep")[0].content, { event: "keep", set: 1, index: 0 });
+
+  const { model, el } = mount(
+    { render },
+    panel({ result_sets: [hinted], reference_asset_ids: ["r1", "r2"] }),
+  );
+  const choices = [...queryAll(el, ".masko-keep-choices .masko-keep")];
+  assert.deepEqual(
+    choices.map((b) => b.textContent),
+    ["Keep with the collection's look", "Pin 2 hints, then keep"],
+  );
+  assert.equal(query(el, ".masko-result figcaption").textContent, "Preview, with hints");
+  choices[1].click(); // 2 + 2 references fit in 6: no question
+  assert.deepEqual(model.events("keep")[0].content, {
+    event: "keep",
+    set: 2,
+    index: 0,
+    look: "hints pinned",
+  });
+});
+
+test("pinning hints into a full collection asks which references to replace", () => {
+  const hinted = { id: 3, prompt: "jumping", hint_count: 2, previews: [image] };
+  const ids = ["r1", "r2", "r3", "r4", "r5"];
+  const pictures = ids.map((asset_id) => ({ asset_id, thumbnail: png, mime: "image/png" }));
+  const { model, el } = mount(
+    { render },
+    panel({ result_sets: [hinted], reference_asset_ids: ids, reference_pictures: pictures }),
+  );
+  const pinThenKeep = query(el, ".masko-keep[data-look='hints pinned']");
+  pinThenKeep.click();
+  const cancel = [...queryAll(el, ".masko-replace button")].find((b) => b.textContent === "Cancel");
+  cancel.click(); // changed their mind: nothing sent, the choice stays open to them
+  assert.equal(query(el, ".masko-replace"), null);
+  assert.equal(pinThenKeep.disabled, false);
+  pinThenKeep.click();
+  assert.equal(model.events("keep").length, 0);
+  const chooser = query(el, ".masko-result .masko-replace");
+  assert.match(query(chooser, "legend").textContent, /choose 1 reference to replace/);
+  assert.equal(queryAll(chooser, "img").length, 5);
+  const boxes = queryAll(chooser, "input[type=checkbox]");
+  boxes[4].checked = true;
+  boxes[4].dispatchEvent(new Event("change"));
+  [...queryAll(chooser, "button")].find((b) => /then keep/.test(b.textContent)).click();
+  assert.deepEqual(model.events("keep")[0].content, {
+    event: "keep",
+    set: 3,
+    index: 0,
+    look: "hints pinned",
+    replace: ["r5"],
+  });
+});
+
+test("the kept pose shows beside the preview, and a keep on its way holds its place", () => {
+  const hinted = { id: 4, prompt: "jumping", hint_count: 1, previews: [image, image] };
+  const kept = [{ set: 4, index: 0, look: "collection", name: "jumping", item_id: "i1", ...image }];
+  const keeping = [{ id: "k1", set: 4, index: 1, look: "hints pinned" }];
+  const { model, el } = mount({ render }, panel({ result_sets: [hinted], kept, keeping }));
+  const [first, second] = queryAll(el, ".masko-result");
+  const captions = (li) => [...queryAll(li, "figcaption")].map((c) => c.textContent);
+  assert.deepEqual(captions(first), ["Preview, with hints", "Kept, collection's look"]);
+  assert.equal(
+    query(first, ".is-kept img").getAttribute("alt"),
+    "Kept, collection's look: jumping",
+  );
+  assert.deepEqual(captions(second), ["Preview, with hints", "The kept pose appears here"]);
+  assert.ok([...queryAll(second, ".masko-keep")].every((b) => b.disabled));
+
+  model.update({ keeping: [], kept: [...kept, { ...kept[0], index: 1, look: "hints pinned" }] });
+  const again = queryAll(el, ".masko-result")[1];
+  assert.deepEqual(captions(again), ["Preview, with hints", "Kept, hints pinned"]);
 });
 
 test("Compare is hidden before the first preview", () => {

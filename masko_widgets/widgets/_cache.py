@@ -23,13 +23,20 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from masko_widgets.client import MaskoError
 from masko_widgets.widgets._picture_folder import SALT_BYTES, PictureFolder
-from masko_widgets.widgets._thumbnails import AssetPicture, picture_of
+from masko_widgets.widgets._thumbnails import AssetPicture, Thumbnail, picture_of
 
 if TYPE_CHECKING:
     from masko_widgets.client import MaskoClient
 
-__all__ = ["AssetNotReadyError", "AssetPicture", "PictureCache", "shared_cache"]
+__all__ = [
+    "AssetNotReadyError",
+    "AssetPicture",
+    "PictureCache",
+    "shared_cache",
+    "thumbnail_or_none",
+]
 
 WORKERS = 4
 MEMORY_BYTES = 32 * 1024 * 1024
@@ -175,3 +182,11 @@ def shared_cache() -> PictureCache:
         if _shared is None:
             _shared = PictureCache(default_directory(), disk_bytes=disk_bytes_from_environment())
         return _shared
+
+
+def thumbnail_or_none(client: MaskoClient, asset_id: str) -> Thumbnail | None:
+    """An asset's thumbnail from the shared cache; None when it cannot be fetched (yet)."""
+    try:
+        return shared_cache().get(client, asset_id).thumbnail
+    except (MaskoError, OSError, AssetNotReadyError):
+        return None

@@ -1,9 +1,10 @@
-"""Try before you pin: preview candidate references as one-off hints beside the collection's
-persistent set, score each preview against each set, and pin the chosen set only when asked.
+"""Try before you pin: preview what pinning candidate references would give (the current
+references plus the candidates) beside the collection's persistent set, score each preview
+against each set, and pin the chosen set only when asked.
 
-`try_references` leaves the collection's references as they are: the candidates travel as
-`reference_image_urls` of one preview request (a local file is uploaded once to get the URL the
-request needs, and `pin` reuses that upload). `pin` makes them persistent within the 6 slots;
+`try_references` leaves the collection's references as they are: the set a pin would make travels
+as `reference_image_urls` of one preview request (a local file is uploaded once to get the URL
+the request needs, and `pin` reuses that upload). `pin` makes them persistent within the 6 slots;
 when they do not fit it needs `replace=` (which current references to unpin). A failure
 half-way, a lost answer included, ends in the old set or the new one, never a mix.
 """
@@ -57,8 +58,9 @@ class Candidate:
 class Trial:
     """Both previews of one prompt and their on-model scores.
 
-    `previews[CANDIDATES]` used the candidates alone as one-off hints; `previews[CURRENT]` used
-    the collection's persistent references (`current`, as they were when tried).
+    `previews[CANDIDATES]` used the set pinning would make (the current references but those in
+    `replace`, plus the candidates) as one-off hints; `previews[CURRENT]` used the collection's
+    persistent references (`current`, as they were when tried).
     `scores[preview][reference_set]` is 0-100 (None when that set has no references): e.g.
     `scores["candidates"]["current"]` says how well the candidate previews keep the current
     look. Nothing in the collection changes until `pin`.
@@ -71,6 +73,8 @@ class Trial:
     scores: Mapping[str, Mapping[str, int | None]]
     images: Mapping[str, list[Image.Image]] = field(repr=False, compare=False, default_factory=dict)
     """The previews decoded (downloaded once, for the scores and for thumbnails)."""
+    replace: tuple[str, ...] = ()
+    """The current references the candidates were tried in place of (pass them to `pin`)."""
 
 
 def candidate(client: api.MaskoClient, value: Any) -> Candidate:
@@ -95,18 +99,26 @@ def try_references(
     collection: api.Collection | str,
     candidates: Iterable[Any],
     prompt: str,
+    replace: Sequence[api.Asset | str] = (),
 ) -> Trial:
-    """Preview `prompt` with `candidates` (1 to 6 images, URLs or assets, or Candidates) as
-    one-off hints, and with the collection's current references; score both previews against
-    both sets. The collection is not changed."""
+    """Preview `prompt` with the set pinning `candidates` (1 to 6 images, URLs or assets, or
+    Candidates) would make, and with the collection's current references; score both previews
+    against the candidates and the current set. The collection is not changed.
+
+    The set must fit in the 6 slots: when it does not, `replace` names the current references
+    the candidates take the place of (else ReplaceNeededError says how many and which)."""
     chosen = _resolved(client, candidates)
     if not 1 <= len(chosen) <= MAX_REFERENCES:
         raise api.ReferenceLimitError(
             f"try 1 to {MAX_REFERENCES} candidate references at once, got {len(chosen)}"
         )
     current = client.references.list(collection).asset_ids
+    unpin = [id_of(value) for value in replace]
+    _check_fit(collection, chosen, current, unpin)
+    kept = [asset_id for asset_id in current if asset_id not in unpin]
+    fresh = [c.url for c in chosen if c.asset_id is None or c.asset_id not in kept]
     previews = {
-        CANDIDATES: client.previews.create(prompt, hints=[c.url for c in chosen]),
+        CANDIDATES: client.previews.create(prompt, hints=[*kept, *fresh]),
         CURRENT: client.previews.create(prompt, collection_id=collection),
     }
     palettes = {
@@ -120,7 +132,7 @@ def try_references(
         side: {against: _mean_score(palettes[against], shown) for against in SETS}
         for side, shown in images.items()
     }
-    return Trial(prompt, chosen, tuple(current), previews, scores, images)
+    return Trial(prompt, chosen, tuple(current), previews, scores, images, tuple(unpin))
 
 
 def pin(

@@ -1,5 +1,6 @@
-"""The gallery's "try before you pin" panel: candidate references, both previews side by side
-with their on-model scores, and "Pin these" (see `_trial` for the requests themselves)."""
+"""The gallery's "try before you pin" panel: candidate references, a preview with the set
+pinning them would make beside one with the current set, their on-model scores, and "Pin these"
+(see `_trial` for the requests themselves)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from masko_widgets.widgets._trial import Candidate, Trial, candidate, pin, try_r
 class TrialPanel(CollectionWidget):
     """Candidates to try as references, the last trial, and pinning the candidates.
 
-    Nothing changes in the collection until `pin`: `try_references` previews the candidates as
-    one-off hints beside a preview with the current references.
+    Nothing changes in the collection until `pin`: `try_references` previews the current
+    references plus the candidates as one-off hints beside a preview with the current references.
     """
 
     trial_prompt: t.Unicode[str, str | bytes] = t.Unicode(
@@ -35,8 +36,9 @@ class TrialPanel(CollectionWidget):
     ).tag(sync=True)
     trial: t.Dict[str, Any] = t.Dict(
         read_only=True,
-        help="The last trial: prompt, current (asset ids), sides {candidates, current}: "
-        "previews (thumbnail, mime) and scores {candidates, current}.",
+        help="The last trial: prompt, current (asset ids), replace (the current references the "
+        "candidates took the place of), candidate_count, sides {candidates (current + "
+        "candidates), current}: previews (thumbnail, mime) and scores {candidates, current}.",
     ).tag(sync=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -77,10 +79,14 @@ class TrialPanel(CollectionWidget):
             self.set_trait("trial_candidates", kept)
 
     def try_references(
-        self, candidates: Iterable[Any] | None = None, prompt: str | None = None
+        self,
+        candidates: Iterable[Any] | None = None,
+        prompt: str | None = None,
+        replace: Sequence[api.Asset | str] = (),
     ) -> Trial:
-        """Preview `prompt` (default: `trial_prompt`) with the candidates as one-off hints and
-        with the current references; returns both previews and their scores (also shown).
+        """Preview `prompt` (default: `trial_prompt`) with the set pinning the candidates would
+        make and with the current references; returns both previews and their scores (also
+        shown). When the set would pass 6, `replace` names the current references to leave out.
 
         `candidates` (images, URLs or assets) replace the candidate list first.
         """
@@ -102,6 +108,7 @@ class TrialPanel(CollectionWidget):
                 self._needed_collection_id(),
                 list(self._candidates.values()),
                 self.trial_prompt,
+                replace,
             )
         except Exception as exc:
             self._fail(exc)
@@ -154,10 +161,14 @@ class TrialPanel(CollectionWidget):
     def _on_remove_candidate(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         self.remove_candidate(message["id"])
 
-    @on_event("try", prompt=OPTIONAL_TEXT)
+    @on_event(
+        "try", prompt=OPTIONAL_TEXT, replace=Many(item=ID, max_items=MAX_REFERENCES, default=())
+    )
     def _on_try(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        replace = list(message["replace"])
+
         def work(_task: Task) -> Trial:
-            return self.try_references(prompt=message["prompt"])
+            return self.try_references(prompt=message["prompt"], replace=replace)
 
         self._start("Trying the candidates", work, cancellable=False, kind="trial")
 
@@ -189,4 +200,10 @@ def _trial_state(result: Trial) -> dict[str, Any]:
         }
         for side in result.images
     }
-    return {"prompt": result.prompt, "current": list(result.current), "sides": sides}
+    return {
+        "prompt": result.prompt,
+        "current": list(result.current),
+        "replace": list(result.replace),
+        "candidate_count": len(result.candidates),
+        "sides": sides,
+    }

@@ -16,7 +16,7 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
-from masko_widgets.widgets._cache import AssetNotReadyError, shared_cache
+from masko_widgets.widgets._cache import thumbnail_or_none
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import FILE_NAME, ID, URL, on_event
 from masko_widgets.widgets._thumbnails import Thumbnail
@@ -106,11 +106,10 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
     def _fetch_thumbnail(self, asset_id: str) -> Thumbnail | None:
         """The reference's picture (shared with the grid, which scores against its
         palette); None (the slot says so) if it cannot be fetched."""
-        try:
-            return shared_cache().get(self._client, asset_id).thumbnail
-        except (api.MaskoError, OSError, AssetNotReadyError):
+        thumbnail = thumbnail_or_none(self._client, asset_id)
+        if thumbnail is None:
             self.notice = f"The picture of reference {asset_id} could not be loaded."
-            return None
+        return thumbnail
 
     # Front-end events (fields checked by on_event): each runs in the background; failures
     # land in `error`.

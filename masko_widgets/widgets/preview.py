@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import traitlets as t
@@ -17,13 +18,32 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
+from masko_widgets.widgets._cache import thumbnail_or_none
 from masko_widgets.widgets._front_end import front_end_trait
-from masko_widgets.widgets._messages import FILE_NAME, ID, OPTIONAL_TEXT, URL, Whole, on_event
-from masko_widgets.widgets._thumbnails import make_thumbnail
+from masko_widgets.widgets._messages import (
+    FILE_NAME,
+    ID,
+    OPTIONAL_TEXT,
+    URL,
+    Choice,
+    Many,
+    Whole,
+    on_event,
+)
+from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
+from masko_widgets.widgets._trial import Candidate, candidate, pin
 from masko_widgets.widgets._uploads import AcceptsUploads
 
 MAX_HINTS = MAX_REFERENCES
 _KEPT_NAME_WORDS = 6
+COLLECTION_LOOK = "collection"
+HINTS_PINNED = "hints pinned"
+LOOKS = (COLLECTION_LOOK, HINTS_PINNED)
+"""How a kept pose was made: with the collection's references as they were, or after pinning
+the preview's hints as references."""
+
+Hint = api.ImageFile | str | Candidate
+"""What a hint sends: a file not uploaded yet, a URL, or an upload (reused when pinned)."""
 
 
 class PreviewPanel(AcceptsUploads, CollectionWidget):
@@ -31,7 +51,10 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     are sent as `reference_image_urls` (a local file is uploaded to get its URL), never
     pinned to the collection, and leave the widget state once the request is done.
 
-    "Keep this" generates a preview's prompt as a real pose (a preview has no asset id).
+    "Keep this" generates a preview's prompt as a real pose (a preview has no asset id). The
+    API makes a pose from the collection's references only, so a hinted preview is kept either
+    with the collection's look (the kept pose can look different; `kept` holds its picture to
+    show beside the preview) or after pinning its hints as references (`pin_hints=True`).
     The last two result sets can be compared side by side.
     """
 
@@ -56,7 +79,19 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     ).tag(sync=True, from_front_end=True)
     can_keep: t.Bool[bool, bool | int] = t.Bool(False, read_only=True).tag(sync=True)
     kept: t.List[dict[str, Any]] = t.List(
-        t.Dict(), read_only=True, help="Poses made with Keep this: item_id, name, asset_id."
+        t.Dict(),
+        read_only=True,
+        help="Poses made with Keep this: item_id, name, asset_id, set and index (the preview "
+        "kept), look ('collection' or 'hints pinned'), and the pose's thumbnail and mime.",
+    ).tag(sync=True)
+    keeping: t.List[dict[str, Any]] = t.List(
+        t.Dict(), read_only=True, help="Keeps on their way: id, set, index, look."
+    ).tag(sync=True)
+    reference_pictures: t.List[dict[str, Any]] = t.List(
+        t.Dict(),
+        read_only=True,
+        help="The references' pictures (asset_id, thumbnail, mime), to choose which to replace "
+        "when pinning hints would pass the six slots.",
     ).tag(sync=True)
 
     def __init__(
@@ -65,9 +100,12 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         collection: api.Collection | str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._hint_sources: dict[str, api.ImageFile | str] = {}  # hint id -> what is sent
+        self._hint_sources: dict[str, Hint] = {}  # hint id -> what is sent
         self._hints_lock = threading.RLock()
         self._previews: dict[int, list[api.Preview]] = {}  # result set id -> its previews
+        self._set_hints: dict[int, list[Hint]] = {}  # result set id -> the hints it used
+        self._pictures: dict[str, Thumbnail | None] = {}  # reference asset id -> its picture
+        self._keep_lock = threading.Lock()  # guards `kept` and `keeping`
         self._next_set = 1
         super().__init__(client, collection, **kwargs)
         self.set_trait("can_keep", collection is not None)
@@ -90,7 +128,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             self._fail(error)
             raise error
         hint_id = uuid.uuid4().hex[:12]
-        source: api.ImageFile | str
+        source: Hint
         hint: dict[str, Any]
         if api.is_url(image_or_url):
             source = image_or_url
@@ -140,12 +178,14 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         if prompt is not None:
             self.prompt = prompt
         used = [hint["id"] for hint in self.hints]
-        sources = [self._hint_sources[hint_id] for hint_id in used]
         try:
             if not self.prompt.strip():
                 raise ValueError("Write a prompt first, e.g. 'the mascot waving'.")
+            sources = [self._uploaded(hint_id) for hint_id in used]
             previews = self._client.previews.create(
-                self.prompt, hints=sources, collection_id=self.collection_id
+                self.prompt,
+                hints=[s.url if isinstance(s, Candidate) else s for s in sources],
+                collection_id=self.collection_id,
             )
             tiles = [_tile(preview) for preview in previews]
         except Exception as exc:
@@ -160,8 +200,9 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             "previews": tiles,
         }
         shown = [result, *self.result_sets[:1]]
-        earlier = {entry["id"]: self._previews[entry["id"]] for entry in shown[1:]}
-        self._previews = {set_id: previews, **earlier}
+        earlier = [entry["id"] for entry in shown[1:]]
+        self._previews = {set_id: previews, **{i: self._previews[i] for i in earlier}}
+        self._set_hints = {set_id: sources, **{i: self._set_hints[i] for i in earlier}}
         with self._hints_lock, self.hold_sync():
             for hint_id in used:
                 self._hint_sources.pop(hint_id, None)
@@ -170,11 +211,37 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             self.error = ""
         return previews
 
-    def keep(self, index: int, name: str | None = None, *, result_set: int | None = None) -> Task:
+    def _uploaded(self, hint_id: str) -> Hint:
+        """A hint as the request sends it: a file is uploaded once (a retried preview, and
+        pinning the hints, reuse that upload); a URL as it is."""
+        with self._hints_lock:
+            source = self._hint_sources[hint_id]
+        if isinstance(source, api.ImageFile):
+            source = candidate(self._client, source)
+            with self._hints_lock:
+                if hint_id in self._hint_sources:
+                    self._hint_sources[hint_id] = source
+        return source
+
+    def keep(
+        self,
+        index: int,
+        name: str | None = None,
+        *,
+        result_set: int | None = None,
+        pin_hints: bool = False,
+        replace: Sequence[api.Asset | str] = (),
+    ) -> Task:
         """Generate preview `index` of a result set (default: the newest) as a real pose.
 
+        The API makes poses from the collection's references only, never from one-off hints:
+        by default the pose takes the collection's look, which can differ from a hinted
+        preview. `pin_hints=True` first pins the set's hints as persistent references (as
+        the gallery's Pin does, all or none; when they do not fit in the six slots `replace`
+        names the references to unpin), so the pose is made with them.
+
         Runs in the background; `task.wait()` gives the finished Job. The pose is listed in
-        `kept` (and appears in a studio's grid).
+        `kept` with its picture (and appears in a studio's grid).
         """
         if self.collection_id is None:
             raise ValueError(
@@ -186,24 +253,59 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             else next((entry["id"] for entry in self.result_sets), None)
         )
         previews = self._previews.get(set_id) if set_id is not None else None
-        if not previews or not 0 <= index < len(previews):
+        if set_id is None or not previews or not 0 <= index < len(previews):
             raise ValueError(f"There is no preview {index} to keep; press Preview first.")
+        hints = self._set_hints.get(set_id, [])
+        if pin_hints and not hints:
+            raise ValueError("That preview used no hints: there is nothing to pin.")
         preview = previews[index]
         pose_name = name or " ".join((preview.prompt or "").split()[:_KEPT_NAME_WORDS])
+        look = HINTS_PINNED if pin_hints else COLLECTION_LOOK
+        on_its_way = {"set": set_id, "index": index, "look": look}
+        keep_id = uuid.uuid4().hex[:12]
 
         def work(task: Task) -> api.Job:
-            job = self._client.generations.keep(self._needed_collection_id(), preview, pose_name)
-            done = self._wait_job(task, job, "Keeping")
-            entry = {
-                "item_id": done.item_id,
-                "name": pose_name,
-                "asset_id": done.asset_ids.get("image"),
-            }
-            self.set_trait("kept", [*self.kept, entry])
+            collection = self._needed_collection_id()
+            try:
+                if pin_hints:
+                    task.progress("Pinning the hints as references")
+                    references = pin(self._client, collection, hints, replace)
+                    self._set_references(references.asset_ids, references.style_card)
+                job = self._client.generations.keep(collection, preview, pose_name)
+                done = self._wait_job(task, job, "Keeping")
+                asset_id = done.asset_ids.get("image")
+                picture = thumbnail_or_none(self._client, asset_id) if asset_id else None
+                entry = {
+                    "item_id": done.item_id,
+                    "name": pose_name,
+                    "asset_id": asset_id,
+                    **on_its_way,
+                    "thumbnail": picture.data if picture else b"",
+                    "mime": picture.mime if picture else "",
+                }
+                with self._keep_lock:
+                    self.set_trait("kept", [*self.kept, entry])
+            finally:
+                with self._keep_lock:
+                    self.set_trait("keeping", [k for k in self.keeping if k["id"] != keep_id])
             self.reload_collection()  # the generation re-extracted a cleared style card
             return done
 
+        with self._keep_lock:
+            self.set_trait("keeping", [*self.keeping, {"id": keep_id, **on_its_way}])
         return self._start(f"Keeping “{pose_name}”", work, kind="keep")
+
+    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        for asset_id in asset_ids:
+            if asset_id not in self._pictures:
+                self._pictures[asset_id] = thumbnail_or_none(self._client, asset_id)
+        pictures = [
+            {"asset_id": i, **({"thumbnail": p.data, "mime": p.mime} if p else {})}
+            for i, p in ((i, self._pictures[i]) for i in asset_ids)
+        ]
+        with self.hold_sync():
+            super()._set_references(asset_ids, style_card)
+            self.set_trait("reference_pictures", pictures)
 
     # --- front-end events (fields checked by on_event; see _messages) ---------------------
     @on_event("add_hint_file", buffers=1, name=FILE_NAME)
@@ -233,9 +335,20 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             kind="preview",
         )
 
-    @on_event("keep", index=Whole(), set=Whole(default=None))
+    @on_event(
+        "keep",
+        index=Whole(),
+        set=Whole(default=None),
+        look=Choice(options=LOOKS, default=COLLECTION_LOOK),
+        replace=Many(item=ID, max_items=MAX_REFERENCES, default=()),
+    )
     def _on_keep(self, message: dict[str, Any], _buffers: list[Any]) -> None:
-        self.keep(message["index"], result_set=message["set"])
+        self.keep(
+            message["index"],
+            result_set=message["set"],
+            pin_hints=message["look"] == HINTS_PINNED,
+            replace=list(message["replace"]),
+        )
 
 
 def _tile(preview: api.Preview) -> dict[str, Any]:

@@ -134,12 +134,17 @@ class MascotStudio(ModelWidget):
         self._refresh_credits()
 
     def try_references(
-        self, candidates: Iterable[Any] | None = None, prompt: str | None = None
+        self,
+        candidates: Iterable[Any] | None = None,
+        prompt: str | None = None,
+        replace: Sequence[api.Asset | str] = (),
     ) -> Trial:
         """Try candidate references (images, URLs or assets) before pinning them: a preview
-        with them as one-off hints beside one with the current references, and the on-model
-        score of each against each set. Nothing is pinned; see `pin`."""
-        return self.gallery.try_references(candidates, prompt)
+        with the current references plus the candidates (what pinning would give; `replace`
+        names the references they take the place of when the six slots would overflow)
+        beside one with the current references, and the on-model score of each against each
+        set. Nothing is pinned; see `pin`."""
+        return self.gallery.try_references(candidates, prompt, replace)
 
     def pin(self, replace: Sequence[api.Asset | str] = ()) -> tuple[str, ...]:
         """Make the tried candidates persistent references; `replace` names the current

@@ -28,13 +28,40 @@ def test_a_trial_previews_both_sets_and_scores_each_against_each(client, orange,
         assert trial.previews[side], side
         assert trial.previews[side][0].to_pil().size[0] > 0
     scores = trial.scores
-    # Each preview is closer to the set it was made with than to the other set.
-    assert scores[CANDIDATES][CANDIDATES] > scores[CANDIDATES][CURRENT]
-    assert scores[CURRENT][CURRENT] > scores[CURRENT][CANDIDATES]
+    # Adding the candidates moves the look towards them and away from the current set.
+    assert scores[CANDIDATES][CANDIDATES] > scores[CURRENT][CANDIDATES]
+    assert scores[CURRENT][CURRENT] > scores[CANDIDATES][CURRENT]
     after = client.collections.get(orange)
     assert after.reference_asset_ids == before.reference_asset_ids  # nothing pinned
     # The card (extracted for the current preview) is the current set's: no blue in it.
     assert "#285ac8" not in (after.style_card or "") and "#e66432" in after.style_card
+
+
+def test_the_trial_shows_what_pinning_would_give(client, orange, make_png):
+    trial = try_references(client, orange, [make_png(color=BLUE)], "the mascot waving")
+    (tried,) = trial.candidates
+    pinned = client.collections.create("Pinned", references=[*trial.current, tried.asset_id])
+    after_pin = client.previews.create("the mascot waving", collection_id=pinned)
+    assert _pixels(trial.previews[CANDIDATES]) == _pixels(after_pin)
+    assert _pixels(trial.previews[CURRENT]) != _pixels(after_pin)
+
+
+def test_a_trial_in_a_full_collection_needs_replace_and_leaves_it_out(client, make_png):
+    colours = [(200, 40 * i, 40) for i in range(6)]
+    full = client.collections.create("Full", references=[make_png(color=c) for c in colours])
+    current = client.collections.get(full).reference_asset_ids
+    blue = make_png(color=BLUE)
+    with pytest.raises(ReplaceNeededError) as refused:
+        try_references(client, full, [blue], "waving")
+    assert refused.value.needed == 1 and refused.value.current == tuple(current)
+
+    trial = try_references(client, full, [blue], "waving", replace=[current[5]])
+    assert trial.replace == (current[5],) and trial.current == tuple(current)
+    (tried,) = trial.candidates
+    pinned = client.collections.create("Pinned", references=[*current[:5], tried.asset_id])
+    after_pin = client.previews.create("waving", collection_id=pinned)
+    assert _pixels(trial.previews[CANDIDATES]) == _pixels(after_pin)
+    assert client.collections.get(full).reference_asset_ids == current  # nothing changed
 
 
 def test_candidates_can_be_an_existing_asset_or_a_url(client, orange, reference):
@@ -66,7 +93,7 @@ def test_pin_into_a_full_collection_needs_replace_and_says_so(client, make_png):
     colours = [(200, 40 * i, 40) for i in range(6)]
     full = client.collections.create("Full", references=[make_png(color=c) for c in colours])
     current = client.collections.get(full).reference_asset_ids
-    trial = try_references(client, full, [make_png(color=BLUE)], "waving")
+    trial = try_references(client, full, [make_png(color=BLUE)], "waving", replace=[current[2]])
 
     with pytest.raises(ReplaceNeededError) as refused:  # a ReferenceLimitError
         pin(client, full, trial.candidates)
@@ -96,3 +123,7 @@ def test_more_than_six_candidates_are_refused_before_any_request(client, orange,
     seven = [Candidate(str(i), "https://example.org/x.png", None, None) for i in range(7)]
     with pytest.raises(api.ReferenceLimitError, match="1 to 6"):
         try_references(client, orange, seven, "waving")
+
+
+def _pixels(previews: list[api.Preview]) -> list[bytes]:
+    return [preview.to_pil().convert("RGBA").tobytes() for preview in previews]

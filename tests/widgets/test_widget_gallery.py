@@ -141,13 +141,18 @@ def test_try_then_pin_through_the_front_end_replacing_one_of_six(client, make_pn
     (entry,) = gallery.trial_candidates
     assert entry["label"] == "blue.png" and Image.open(io.BytesIO(entry["thumbnail"])).width
 
-    front_end_event(gallery, {"event": "try", "prompt": "waving"})
+    front_end_event(gallery, {"event": "try", "prompt": "waving"})  # seven would not fit
+    gallery.wait(60)
+    assert "replace" in gallery.error and gallery.trial == {}
+
+    front_end_event(gallery, {"event": "try", "prompt": "waving", "replace": [before[0]]})
     gallery.wait(60)
     assert gallery.error == ""
     sides = gallery.trial["sides"]
     assert set(sides) == {"candidates", "current"} and gallery.trial["current"] == before
     assert all(side["previews"] and side["previews"][0]["thumbnail"] for side in sides.values())
-    assert sides["candidates"]["scores"]["candidates"] > sides["candidates"]["scores"]["current"]
+    assert sides["candidates"]["scores"]["candidates"] > sides["current"]["scores"]["candidates"]
+    assert gallery.trial["replace"] == [before[0]]
     # Nothing is pinned by trying.
     assert list(client.references.list(full).asset_ids) == before
 

@@ -8,6 +8,8 @@ import pytest
 from PIL import Image
 
 from masko_widgets import PreviewPanel
+from masko_widgets._palette import dominant_palette
+from masko_widgets.widgets._score import on_model_score
 from tests.widgets.wire import front_end_event, front_end_update
 
 
@@ -117,3 +119,81 @@ def test_keeping_needs_a_collection(client):
     assert panel.can_keep is False
     with pytest.raises(ValueError, match="needs a collection"):
         panel.keep(0)
+
+
+ORANGE = [(240, 120, 40), (230, 100, 50), (250, 140, 30)]
+BLUE = (40, 90, 200)
+
+
+def _palette(client, asset_id):
+    return dominant_palette(Image.open(io.BytesIO(client.assets.get(asset_id).read())))
+
+
+def test_a_hinted_preview_is_kept_with_the_collections_look_or_with_its_hints_pinned(
+    client, make_png
+):
+    orange = client.collections.create("Pip", references=[make_png(color=c) for c in ORANGE])
+    before = list(client.references.list(orange).asset_ids)
+    panel = PreviewPanel(client, orange)
+    assert [p["asset_id"] for p in panel.reference_pictures] == before
+    assert all(Image.open(io.BytesIO(p["thumbnail"])).width for p in panel.reference_pictures)
+    hint = make_png(color=BLUE)
+    panel.add_hint(hint, "blue.png")
+    panel.preview("the mascot waving")
+    (hinted,) = panel.result_sets
+    assert hinted["hint_count"] == 1
+
+    front_end_event(panel, {"event": "keep", "set": hinted["id"], "index": 0})
+    panel.wait(60)
+    assert panel.error == "" and panel.keeping == []
+    (as_is,) = panel.kept
+    assert (as_is["set"], as_is["index"], as_is["look"]) == (hinted["id"], 0, "collection")
+    assert Image.open(io.BytesIO(as_is["thumbnail"])).width > 0  # shown beside the preview
+    assert list(client.references.list(orange).asset_ids) == before  # the hint stayed one-off
+
+    keep = {"event": "keep", "set": hinted["id"], "index": 0, "look": "hints pinned"}
+    front_end_event(panel, keep)
+    panel.wait(60)
+    assert panel.error == "" and panel.keeping == []
+    pinned = list(client.references.list(orange).asset_ids)
+    assert pinned[:3] == before and len(pinned) == 4  # the hint, pinned
+    assert panel.reference_asset_ids == pinned and len(panel.reference_pictures) == 4
+    with_hint = panel.kept[1]
+    assert with_hint["look"] == "hints pinned"
+    blue = dominant_palette(Image.open(io.BytesIO(hint)))
+    # The pose kept after pinning the hint takes the hint's colour; the other one does not.
+    assert on_model_score(blue, _palette(client, with_hint["asset_id"])) > on_model_score(
+        blue, _palette(client, as_is["asset_id"])
+    )
+
+
+def test_pinning_hints_into_a_full_collection_asks_which_reference_to_replace(client, make_png):
+    colours = [(200, 40 * i, 40) for i in range(6)]
+    full = client.collections.create("Six", references=[make_png(color=c) for c in colours])
+    before = list(client.references.list(full).asset_ids)
+    panel = PreviewPanel(client, full)
+    panel.add_hint(make_png(color=BLUE))
+    panel.preview("waving")
+    set_id = panel.result_sets[0]["id"]
+
+    keep = {"event": "keep", "set": set_id, "index": 0, "look": "hints pinned"}
+    front_end_event(panel, keep)
+    panel.wait(60)
+    assert "replace" in panel.error and panel.kept == [] and panel.keeping == []
+    assert list(client.references.list(full).asset_ids) == before
+    assert list(client.items.list(full)) == []  # nothing generated
+
+    front_end_event(panel, {**keep, "replace": [before[1]]})
+    panel.wait(60)
+    assert panel.error == ""
+    after = list(client.references.list(full).asset_ids)
+    assert after[:5] == [before[0], *before[2:]] and len(after) == 6
+    assert panel.kept[0]["look"] == "hints pinned"
+
+
+def test_only_a_hinted_preview_has_hints_to_pin(client, collection):
+    panel = PreviewPanel(client, collection)
+    panel.preview("waving")
+    with pytest.raises(ValueError, match="no hints"):
+        panel.keep(0, pin_hints=True)
+    assert panel.keeping == []
