@@ -16,9 +16,8 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from masko_widgets._palette import (
     Palette,
-    _fold,
-    _normalise,
     dominant_palette,
+    fold_colours,
     hex_to_rgb,
     rgb_to_hex,
 )
@@ -209,8 +208,9 @@ def merge_palettes(weighted: Sequence[tuple[Palette, float]]) -> Palette:
     ]
     if not entries:
         return ()
-    folded = _fold(entries, _PALETTE_COLOURS)  # type: ignore[arg-type]
-    return tuple((colour, round(share, 3)) for colour, share in _normalise(folded))
+    return tuple(
+        (colour, round(share, 3)) for colour, share in fold_colours(entries, _PALETTE_COLOURS)
+    )
 
 
 def dark_cut(grey: Image.Image, body: Image.Image) -> float:
