@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._faults import FaultDice
-from masko_widgets.local._render import Draw
-from masko_widgets.local._render_pool import RenderPool
 from masko_widgets.local._store import Row, Store
+from masko_widgets.local.render import Draw, RenderPool
 
 log = logging.getLogger("masko_widgets.local")
 

@@ -17,7 +17,6 @@ from masko_widgets.local._errors import ApiError, bad_request, validation_messag
 from masko_widgets.local._generation import plan, required
 from masko_widgets.local._imports import decode, fetch
 from masko_widgets.local._middleware import idempotency
-from masko_widgets.local._render import render_preview
 from masko_widgets.local._routes_jobs import job_urls
 from masko_widgets.local._schemas import (
     Batch,
@@ -30,6 +29,7 @@ from masko_widgets.local._schemas import (
     SuggestedActions,
 )
 from masko_widgets.local._store import Claim, InsufficientCredits, Row
+from masko_widgets.local.render import render_preview
 
 router = APIRouter()
 

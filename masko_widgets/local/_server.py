@@ -18,8 +18,8 @@ from masko_widgets.local._app import create_app
 from masko_widgets.local._deps import Context
 from masko_widgets.local._faults import FaultDice, Faults, quiet_dropped_connections
 from masko_widgets.local._jobs import JobRunner
-from masko_widgets.local._render import render_job
 from masko_widgets.local._store import Store
+from masko_widgets.local.render import render_job
 
 JOB_TYPES = ("image", "animation", "edit")
 PREVIEW_TTL = 15 * 60.0

@@ -21,7 +21,7 @@ from masko_widgets._palette import (
     hex_to_rgb,
     rgb_to_hex,
 )
-from masko_widgets.local._imaging import cut_out
+from masko_widgets.local.render._imaging import cut_out
 
 ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
 _EDGE_SLACK = 2  # light anti-aliased pixels allowed before the outline starts
