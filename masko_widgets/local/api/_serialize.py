@@ -1,4 +1,4 @@
-"""Public JSON shapes of stored rows, as the contract spells them."""
+"""Serialisers: stored rows turned into the JSON shapes the contract spells."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from masko_widgets.local._errors import bad_request
-from masko_widgets.local._schemas import GenerateRequest
 from masko_widgets.local._store import NewJob, Row, Store
+from masko_widgets.local.api._errors import bad_request
+from masko_widgets.local.api._schemas import GenerateRequest
 
 IMAGE_COST = 1
 COST_PER_SECOND = 5
