@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._faults import FaultDice
-from masko_widgets.local._store import Row, Store
 from masko_widgets.local.render import Draw, RenderPool
+from masko_widgets.local.store import Row, Store
 
 log = logging.getLogger("masko_widgets.local")
 

@@ -14,8 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from masko_widgets.local._faults import FaultDice
 from masko_widgets.local._jobs import JobRunner
-from masko_widgets.local._store import Row, Store, hash_key
 from masko_widgets.local.api._errors import ApiError, bad_request
+from masko_widgets.local.store import Row, Store, hash_key
 
 _KEY = re.compile(r"masko_[0-9a-f]{64}")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local._store import Claim, InsufficientCredits, Row
 from masko_widgets.local.api._deps import Context, Ctx, Workspace, base_url, ok, owned
 from masko_widgets.local.api._errors import ApiError, bad_request, validation_message
 from masko_widgets.local.api._generation import plan, required
@@ -30,6 +29,7 @@ from masko_widgets.local.api._schemas import (
     SuggestedActions,
 )
 from masko_widgets.local.render import render_preview
+from masko_widgets.local.store import Claim, InsufficientCredits, Row
 
 router = APIRouter()
 

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from masko_widgets.local._store import Row
 from masko_widgets.local.api import _serialize as serialize
 from masko_widgets.local.api._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
 from masko_widgets.local.api._schemas import Envelope, Job, JobStatus, JobType, ListEnvelope
+from masko_widgets.local.store import Row
 
 router = APIRouter()
 

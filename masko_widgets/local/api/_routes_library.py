@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from masko_widgets.local._store import Row, Upload
 from masko_widgets.local.api import _serialize as serialize
 from masko_widgets.local.api._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
 from masko_widgets.local.api._errors import ApiError, bad_request
@@ -31,6 +30,7 @@ from masko_widgets.local.api._schemas import (
     References,
     UrlImport,
 )
+from masko_widgets.local.store import Row, Upload
 
 router = APIRouter()
 

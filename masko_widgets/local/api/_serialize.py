@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from masko_widgets.local._store import Row
+from masko_widgets.local.store import Row
 
 
 def project(row: Row) -> dict[str, Any]:
