@@ -43,7 +43,7 @@ class FaultDice:
 
     def __init__(self, faults: Faults | None = None) -> None:
         self._lock = threading.Lock()
-        self.faults = faults or Faults()
+        self.faults: Faults = faults or Faults()
         self._random = random.Random(self.faults.seed)
 
     def set(self, faults: Faults | None = None, **changes: Any) -> Faults:

@@ -15,7 +15,7 @@ from typing import Any
 import uvicorn
 
 from masko_widgets.local._faults import FaultDice, Faults
-from masko_widgets.local._jobs import JobRunner
+from masko_widgets.local._job_runner import JobRunner
 from masko_widgets.local.api import Context, create_app, quiet_dropped_connections
 from masko_widgets.local.render import render_job
 from masko_widgets.local.store import Store

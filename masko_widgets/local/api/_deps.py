@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from masko_widgets.local._faults import FaultDice
-from masko_widgets.local._jobs import JobRunner
+from masko_widgets.local._job_runner import JobRunner
 from masko_widgets.local.api._errors import ApiError, bad_request
 from masko_widgets.local.store import Row, Store, hash_key
 

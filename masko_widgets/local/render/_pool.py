@@ -49,7 +49,7 @@ class RenderPool:
         recycle_after: int = RECYCLE_AFTER,
         idle_stop: float = IDLE_STOP,
     ) -> None:
-        self.workers = workers or render_workers()
+        self.workers: int = workers or render_workers()
         self._recycle_after = recycle_after
         self._idle_stop = idle_stop
         self._lock = threading.Lock()

@@ -36,5 +36,5 @@ class Store(Jobs):
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__(data_dir)
-        self.swept = self._sweep()
+        self.swept: int = self._sweep()
         """How many files an interrupted write had left, removed at start."""

@@ -73,9 +73,9 @@ class Database:
     """The connections to one data folder's database, and its `files` and `previews` folders."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
-        self.files_dir = self.data_dir / "files"
-        self.previews_dir = self.data_dir / "previews"
+        self.data_dir: Path = Path(data_dir)
+        self.files_dir: Path = self.data_dir / "files"
+        self.previews_dir: Path = self.data_dir / "previews"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self.previews_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()

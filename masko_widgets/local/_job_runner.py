@@ -45,7 +45,7 @@ class JobRunner:
     ) -> None:
         self.store = store
         self.render = render
-        self.latency = dict(latency)
+        self.latency: dict[str, float] = dict(latency)
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
         self._requests = concurrent.futures.ThreadPoolExecutor(REQUEST_WORKERS, "masko-work")
