@@ -37,7 +37,7 @@ import httpx
 from PIL import Image, ImageDraw
 
 from masko_widgets import MaskoClient
-from masko_widgets.local._generation import COST_PER_SECOND, IMAGE_COST
+from masko_widgets.local.api._generation import COST_PER_SECOND, IMAGE_COST
 from tests.local.processes import TreeMemory, tree_memory
 
 POSES = ("waving", "jumping", "thinking", "sitting")

@@ -21,11 +21,11 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
-from masko_widgets.local._drawings import render_edit, render_pose
-from masko_widgets.local._imaging import png_bytes
-from masko_widgets.local._poses import POSES
-from masko_widgets.local._style_card import ANALYSIS_SIDE, StyleCard, extract_style_card
-from masko_widgets.local._video import render_animation
+from masko_widgets.local.render._imaging import png_bytes
+from masko_widgets.local.render._pictures import render_edit, render_pose
+from masko_widgets.local.render._pose_words import POSES
+from masko_widgets.local.render._style_card import ANALYSIS_SIDE, StyleCard, extract_style_card
+from masko_widgets.local.render._video import render_animation
 
 
 def reference(index: int, side: int = 1024) -> Image.Image:

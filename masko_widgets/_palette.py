@@ -96,7 +96,7 @@ def dominant_palette(image: Image.Image, colors: int = 6) -> Palette:
         ((flat[3 * index], flat[3 * index + 1], flat[3 * index + 2]), count)
         for count, index in cast("list[tuple[int, int]]", quantized.getcolors(256) or [])
     ]
-    return _normalise(_fold(entries, max(1, colors)))
+    return fold_colours(entries, max(1, colors))
 
 
 def palette_distance(a: Palette, b: Palette) -> float:
@@ -159,13 +159,19 @@ def _sample(image: Image.Image, area: int) -> Image.Image:
     return rgba.resize(size, Image.Resampling.NEAREST)
 
 
-def _fold(entries: list[tuple[RGB, int]], colors: int) -> list[tuple[RGB, int]]:
+def fold_colours(entries: Sequence[tuple[RGB, float]], colors: int) -> Palette:
+    """A palette of at most `colors` colours from counted colours (pixel counts or weights):
+    near-duplicates and rare colours count toward their nearest kept one; shares sum to 1."""
+    return _normalise(_fold(entries, colors))
+
+
+def _fold(entries: Sequence[tuple[RGB, float]], colors: int) -> list[tuple[RGB, float]]:
     """Keep at most `colors` main colours: each colour within _MERGE_DELTA_E of a bigger one,
     rarer than _MIN_SHARE, or beyond the count limit adds its pixels to its nearest kept one."""
     total = sum(count for _, count in entries)
     ordered = sorted(entries, key=lambda entry: (-entry[1], entry[0]))
-    kept: list[tuple[RGB, int]] = []
-    folded: list[tuple[RGB, int]] = []
+    kept: list[tuple[RGB, float]] = []
+    folded: list[tuple[RGB, float]] = []
     for colour, count in ordered:
         distinct = all(delta_e(colour, other) >= _MERGE_DELTA_E for other, _ in kept)
         if distinct and count >= total * _MIN_SHARE and len(kept) < colors:
@@ -179,7 +185,7 @@ def _fold(entries: list[tuple[RGB, int]], colors: int) -> list[tuple[RGB, int]]:
     return [(colour, count) for (colour, _), count in zip(kept, counts, strict=True)]
 
 
-def _normalise(entries: list[tuple[RGB, int]]) -> Palette:
+def _normalise(entries: list[tuple[RGB, float]]) -> Palette:
     total = sum(count for _, count in entries)
     ordered = sorted(entries, key=lambda entry: (-entry[1], entry[0]))
     return tuple((rgb_to_hex(colour), count / total) for colour, count in ordered)

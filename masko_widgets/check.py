@@ -26,9 +26,15 @@ import httpx
 
 from masko_widgets._check_http import Redactor, bounded_get
 from masko_widgets._contract import RESOURCE_FIELDS
-from masko_widgets.client._auth import ApiKey, BearerAuth, origin
+from masko_widgets.client._auth import (
+    ApiKey,
+    BearerAuth,
+    origin,
+    read_base_url,
+    read_key,
+)
+from masko_widgets.client._errors import MissingAPIKeyError
 
-DEFAULT_BASE_URL = "https://api.masko.ai/v1"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 PAGE = 2  # small pages: enough to see the shape and the pagination
 DEFAULT_TIMEOUT = 30.0  # seconds for the whole run
@@ -329,17 +335,17 @@ def main(
         code, text = options
         print(text, file=out)
         return code
-    key = environ.get("MASKO_API_KEY", "").strip()
-    base_url = (environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if not key:
+    base_url = read_base_url(None, environ).rstrip("/")
+    try:
+        api_key = read_key(None, environ)
+    except MissingAPIKeyError:
         print(
             "masko-check: set MASKO_API_KEY to your workspace's API key (masko_...) first; "
             "the check only reads and spends no credits.",
             file=out,
         )
         return 2
-    redact, api_key = Redactor(key), ApiKey(key)
-    del key  # from here on only in `api_key` and `redact`, which never show it
+    redact = Redactor(environ["MASKO_API_KEY"].strip())  # shows no key, as `api_key` does
     try:
         report = asyncio.run(_run(base_url, api_key, options, transport))
     except Exception as error:  # a server can be odd in ways not foreseen: say so, calmly

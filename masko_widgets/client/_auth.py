@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from urllib.parse import urlsplit
 
 import httpx
@@ -65,9 +65,9 @@ def origin(url: str) -> str:
 DEFAULT_BASE_URL = "https://api.masko.ai/v1"
 
 
-def read_key(api_key: str | None) -> ApiKey:
+def read_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> ApiKey:
     """The key from the argument, else MASKO_API_KEY (read now); a teaching error if none."""
-    key = ApiKey((api_key if api_key is not None else os.environ.get("MASKO_API_KEY", "")).strip())
+    key = ApiKey((api_key if api_key is not None else environ.get("MASKO_API_KEY", "")).strip())
     if not key:
         raise MissingAPIKeyError(
             "no Masko API key: pass MaskoClient(api_key=...) or set the MASKO_API_KEY "
@@ -79,6 +79,6 @@ def read_key(api_key: str | None) -> ApiKey:
     return key
 
 
-def read_base_url(base_url: str | None) -> str:
+def read_base_url(base_url: str | None, environ: Mapping[str, str] = os.environ) -> str:
     """The base URL from the argument, else MASKO_BASE_URL, else the real API's."""
-    return base_url or os.environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL
+    return base_url or environ.get("MASKO_BASE_URL") or DEFAULT_BASE_URL

@@ -29,6 +29,6 @@ if _missing:
 
 from masko_widgets.local._faults import Faults  # noqa: E402
 from masko_widgets.local._server import LocalServer, start  # noqa: E402
-from masko_widgets.local._store import DamagedDataFolderError  # noqa: E402
+from masko_widgets.local.store import DamagedDataFolderError  # noqa: E402
 
 __all__ = ["DamagedDataFolderError", "Faults", "LocalServer", "start"]

@@ -14,12 +14,11 @@ from typing import Any
 
 import uvicorn
 
-from masko_widgets.local._app import create_app
-from masko_widgets.local._deps import Context
-from masko_widgets.local._faults import FaultDice, Faults, quiet_dropped_connections
-from masko_widgets.local._jobs import JobRunner
-from masko_widgets.local._render import render_job
-from masko_widgets.local._store import Store
+from masko_widgets.local._faults import FaultDice, Faults
+from masko_widgets.local._job_runner import JobRunner
+from masko_widgets.local.api import Context, create_app, quiet_dropped_connections
+from masko_widgets.local.render import render_job
+from masko_widgets.local.store import Store
 
 JOB_TYPES = ("image", "animation", "edit")
 PREVIEW_TTL = 15 * 60.0

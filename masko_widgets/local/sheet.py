@@ -16,10 +16,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from masko_widgets.local._drawings import render_pose
-from masko_widgets.local._imaging import ImageRejected, flatten, load_upload
-from masko_widgets.local._poses import POSES
-from masko_widgets.local._style_card import extract_style_card
+from masko_widgets.local._uploads import ImageRejected, load_upload
+from masko_widgets.local.render._imaging import flatten
+from masko_widgets.local.render._pictures import render_pose
+from masko_widgets.local.render._pose_words import POSES
+from masko_widgets.local.render._style_card import extract_style_card
 
 _COLUMNS = 7
 _LABEL = 22  # pixels under each tile for its word

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from masko_widgets._palette import delta_e, dominant_palette, hex_to_rgb
-from masko_widgets.local._drawings import render_edit, render_pose
-from masko_widgets.local._style_card import StyleCard, extract_style_card
+from masko_widgets.local.render._pictures import render_edit, render_pose
+from masko_widgets.local.render._style_card import StyleCard, extract_style_card
 
 RED = (220, 50, 47)
 

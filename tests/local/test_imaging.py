@@ -8,13 +8,8 @@ import struct
 import pytest
 from PIL import Image, ImageDraw
 
-from masko_widgets.local._imaging import (
-    ImageRejected,
-    cut_out,
-    load_upload,
-    placeholder_png,
-    png_bytes,
-)
+from masko_widgets.local._uploads import ImageRejected, load_upload
+from masko_widgets.local.render._imaging import cut_out, placeholder_png, png_bytes
 from tests.local.conftest import png_bomb
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from masko_widgets import local
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local._render_pool import RenderPool, render_workers
+from masko_widgets.local.render._pool import RenderPool, render_workers
 from tests.local.processes import descendants, stat
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

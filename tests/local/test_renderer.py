@@ -12,10 +12,10 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from masko_widgets._palette import delta_e, dominant_palette, hex_to_rgb, palette_distance
-from masko_widgets.local._drawings import render_pose
-from masko_widgets.local._imaging import png_bytes
-from masko_widgets.local._poses import POSES, pose_for
-from masko_widgets.local._style_card import Face, StyleCard, extract_style_card
+from masko_widgets.local.render._imaging import png_bytes
+from masko_widgets.local.render._pictures import render_pose
+from masko_widgets.local.render._pose_words import POSES, pose_for
+from masko_widgets.local.render._style_card import Face, StyleCard, extract_style_card
 from tests.local.measure import body_colour, iou, iou_matrix, moved_share, silhouette
 
 ORANGE, PURPLE = (240, 120, 40), (140, 60, 200)
@@ -83,8 +83,8 @@ def test_same_inputs_same_pixels(card):
 
 def test_pose_pixels_do_not_depend_on_the_process_hash_seed():
     script = (
-        "import hashlib; from masko_widgets.local._drawings import render_pose;"
-        "from masko_widgets.local._imaging import png_bytes;"
+        "import hashlib; from masko_widgets.local.render._pictures import render_pose;"
+        "from masko_widgets.local.render._imaging import png_bytes;"
         "print(hashlib.sha256(png_bytes(render_pose('a teal robot', None, 64)[0])).hexdigest())"
     )
     digests = {

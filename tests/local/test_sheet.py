@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from masko_widgets._palette import delta_e, dominant_palette, hex_to_rgb
-from masko_widgets.local._poses import POSES
+from masko_widgets.local.render._pose_words import POSES
 from masko_widgets.local.sheet import contact_sheet, sample_character
 from tests.conftest import draw_character
 

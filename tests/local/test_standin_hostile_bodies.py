@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from masko_widgets.local._middleware import MAX_BODY
+from masko_widgets.local.api._middleware import MAX_BODY
 from tests.conftest import draw_character
 
 MB = 2**20

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from masko_widgets._palette import delta_e, hex_to_rgb
-from masko_widgets.local._style_card import Face, StyleCard, extract_style_card, with_hints
+from masko_widgets.local.render._style_card import Face, StyleCard, extract_style_card, with_hints
 
 ORANGE = (240, 120, 40)
 BLUE = (40, 90, 220)

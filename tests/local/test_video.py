@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from masko_widgets._palette import dominant_palette, hex_to_rgb
-from masko_widgets.local._imaging import cut_out
-from masko_widgets.local._video import render_animation
+from masko_widgets.local.render._imaging import cut_out
+from masko_widgets.local.render._video import render_animation
 
 SIZE = 96
 NOISE = 3  # mean difference of two frames that should be the same, after lossy encoding

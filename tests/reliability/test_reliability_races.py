@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from masko_widgets import MaskoClient, ReferenceGallery, ReferenceLimitError
-from masko_widgets.local._store import Store
+from masko_widgets.local.store import Store
 from tests.conftest import draw_character
 
 HOLD = 30.0

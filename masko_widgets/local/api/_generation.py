@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from masko_widgets.local._errors import bad_request
-from masko_widgets.local._schemas import GenerateRequest
-from masko_widgets.local._store import NewJob, Row, Store
+from masko_widgets.local.api._errors import bad_request
+from masko_widgets.local.api._schemas import GenerateRequest
+from masko_widgets.local.store import NewJob, Row, Store
 
 IMAGE_COST = 1
 COST_PER_SECOND = 5
@@ -94,36 +94,55 @@ def _animation(store: Store, workspace_id: str, collection: Row, body: GenerateR
     prompt = required(body.animation_prompt, "animation_prompt", 'the motion, e.g. "bounce"')
     motion: dict[str, Any] = {"animation_prompt": prompt, "duration": duration, "loop": body.loop}
     if body.source_image_asset_id is None:
-        if body.end_image_asset_id is not None:
-            raise bad_request(
-                "end_image_asset_id",
-                "`end_image_asset_id` needs"
-                " `source_image_asset_id`: a transition goes from one image to another.",
-            )
-        _no_reverse(body)
-        item = _item(store, workspace_id, collection, body.item_id)
-        name = item["name"] if item else required(body.name, "name", _NAME_HINT)
-        image_prompt = required(
-            body.image_prompt, "image_prompt", "the pose to draw before animating it"
-        )
-        return NewJob(
-            type="animation",
-            collection_id=collection["id"],
-            cost=IMAGE_COST + COST_PER_SECOND * duration,
-            item_id=item["id"] if item else None,
-            item_name=name,
-            item_type="animation",
-            image_prompt=image_prompt,
-            roles={**_IMAGES, **_VIDEOS},
-            size=SIZE,
-            params={
-                "kind": "animation",
-                "image_prompt": image_prompt,
-                **motion,
-                "reference_asset_ids": collection["reference_asset_ids"],
-            },
-        )
+        return _drawn_then_animated(store, workspace_id, collection, body, motion)
     source = source_image(store, workspace_id, "source_image_asset_id", body.source_image_asset_id)
+    return _animated_image(store, workspace_id, collection, body, motion, source)
+
+
+def _drawn_then_animated(
+    store: Store, workspace_id: str, collection: Row, body: GenerateRequest, motion: dict[str, Any]
+) -> NewJob:
+    """An animation of a pose drawn first: it costs the image and the seconds."""
+    if body.end_image_asset_id is not None:
+        raise bad_request(
+            "end_image_asset_id",
+            "`end_image_asset_id` needs"
+            " `source_image_asset_id`: a transition goes from one image to another.",
+        )
+    _no_reverse(body)
+    item = _item(store, workspace_id, collection, body.item_id)
+    name = item["name"] if item else required(body.name, "name", _NAME_HINT)
+    image_prompt = required(
+        body.image_prompt, "image_prompt", "the pose to draw before animating it"
+    )
+    return NewJob(
+        type="animation",
+        collection_id=collection["id"],
+        cost=IMAGE_COST + COST_PER_SECOND * motion["duration"],
+        item_id=item["id"] if item else None,
+        item_name=name,
+        item_type="animation",
+        image_prompt=image_prompt,
+        roles={**_IMAGES, **_VIDEOS},
+        size=SIZE,
+        params={
+            "kind": "animation",
+            "image_prompt": image_prompt,
+            **motion,
+            "reference_asset_ids": collection["reference_asset_ids"],
+        },
+    )
+
+
+def _animated_image(
+    store: Store,
+    workspace_id: str,
+    collection: Row,
+    body: GenerateRequest,
+    motion: dict[str, Any],
+    source: Row,
+) -> NewJob:
+    """An animation of a stored image (`source`), or a transition from it to another."""
     roles = dict(_VIDEOS)
     kind = "animate"
     if body.end_image_asset_id is not None:
@@ -143,9 +162,9 @@ def _animation(store: Store, workspace_id: str, collection: Row, body: GenerateR
     return NewJob(
         type="animation",
         collection_id=collection["id"],
-        cost=COST_PER_SECOND * duration,
+        cost=COST_PER_SECOND * motion["duration"],
         item_id=item["id"] if item else None,
-        item_name=item["name"] if item else body.name or prompt,
+        item_name=item["name"] if item else body.name or motion["animation_prompt"],
         item_type=item["type"] if item else "animation",
         image_prompt=item["image_prompt"] if item else None,
         roles=roles,

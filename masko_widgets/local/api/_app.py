@@ -7,17 +7,17 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from masko_widgets.local import _routes_files, _routes_generate, _routes_jobs, _routes_library
-from masko_widgets.local._deps import Context
-from masko_widgets.local._errors import install_error_handlers
-from masko_widgets.local._faults import FaultMiddleware
-from masko_widgets.local._middleware import (
+from masko_widgets.local.api import _routes_files, _routes_generate, _routes_jobs, _routes_library
+from masko_widgets.local.api._deps import Context
+from masko_widgets.local.api._errors import install_error_handlers
+from masko_widgets.local.api._fault_layer import FaultMiddleware
+from masko_widgets.local.api._middleware import (
     BodyLimitMiddleware,
     IdempotencyMiddleware,
     RateLimitMiddleware,
     RequestIdMiddleware,
 )
-from masko_widgets.local._schemas import ErrorBody
+from masko_widgets.local.api._schemas import ErrorBody
 
 DESCRIPTION = """Offline stand-in for the Masko mascot API.
 

@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
-from masko_widgets.local._drawings import render_edit, render_pose
-from masko_widgets.local._imaging import png_bytes
-from masko_widgets.local._store import Store
-from masko_widgets.local._style_card import StyleCard, extract_style_card, with_hints
-from masko_widgets.local._video import render_animation
+from masko_widgets.local.render._imaging import png_bytes
+from masko_widgets.local.render._pictures import render_edit, render_pose
+from masko_widgets.local.render._style_card import StyleCard, extract_style_card, with_hints
+from masko_widgets.local.render._video import render_animation
+from masko_widgets.local.store import Store
 
 T = TypeVar("T")
 Files = dict[str, tuple[bytes, int, int]]

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from masko_widgets.local._imaging import prompt_random
+from masko_widgets.local.render._imaging import prompt_random
 
 _NEAR = 0.85  # similarity (difflib ratio) at which a misspelt word counts as a pose word
 

@@ -16,7 +16,7 @@ import av
 from PIL import Image
 
 from masko_widgets._palette import RGB
-from masko_widgets.local._imaging import background_of, cut_out, flatten, prompt_random
+from masko_widgets.local.render._imaging import background_of, cut_out, flatten, prompt_random
 
 Pose = tuple[float, float, float, float, float]
 """(dx, dy, angle in degrees, x scale, y scale), offsets in canvas sizes."""

@@ -28,7 +28,7 @@ RECYCLE_AFTER = 200
 IDLE_STOP = 10.0
 """Seconds without a render after which the workers end."""
 MAX_WORKERS = 4
-_PRELOAD = ["masko_widgets.local._render"]
+_PRELOAD = ["masko_widgets.local.render._outputs"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
 _PARENT_CHECK = 0.5
 """Seconds between a worker's checks that the server it serves is still alive."""
@@ -49,7 +49,7 @@ class RenderPool:
         recycle_after: int = RECYCLE_AFTER,
         idle_stop: float = IDLE_STOP,
     ) -> None:
-        self.workers = workers or render_workers()
+        self.workers: int = workers or render_workers()
         self._recycle_after = recycle_after
         self._idle_stop = idle_stop
         self._lock = threading.Lock()

@@ -16,13 +16,12 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from masko_widgets._palette import (
     Palette,
-    _fold,
-    _normalise,
     dominant_palette,
+    fold_colours,
     hex_to_rgb,
     rgb_to_hex,
 )
-from masko_widgets.local._imaging import cut_out
+from masko_widgets.local.render._imaging import cut_out
 
 ANALYSIS_SIDE = 512  # references are measured on a copy at most this large
 _EDGE_SLACK = 2  # light anti-aliased pixels allowed before the outline starts
@@ -209,8 +208,9 @@ def merge_palettes(weighted: Sequence[tuple[Palette, float]]) -> Palette:
     ]
     if not entries:
         return ()
-    folded = _fold(entries, _PALETTE_COLOURS)  # type: ignore[arg-type]
-    return tuple((colour, round(share, 3)) for colour, share in _normalise(folded))
+    return tuple(
+        (colour, round(share, 3)) for colour, share in fold_colours(entries, _PALETTE_COLOURS)
+    )
 
 
 def dark_cut(grey: Image.Image, body: Image.Image) -> float:

@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 
 from masko_widgets._palette import RGB, delta_e, hex_to_rgb, rgb_to_hex
-from masko_widgets.local._imaging import COLOUR_WORDS, prompt_random
-from masko_widgets.local._style_card import SILHOUETTE_ROWS, StyleCard
+from masko_widgets.local.render._imaging import COLOUR_WORDS, prompt_random
+from masko_widgets.local.render._style_card import SILHOUETTE_ROWS, StyleCard
 
 _OUTLINE_LIKE = 18.0  # Delta E within which a palette colour is the outline's, not a fill
 _SHAPES: dict[str, Callable[[float], float]] = {

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from masko_widgets.local import _views as views
-from masko_widgets.local._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
-from masko_widgets.local._schemas import Envelope, Job, JobStatus, JobType, ListEnvelope
-from masko_widgets.local._store import Row
+from masko_widgets.local.api import _serialize as serialize
+from masko_widgets.local.api._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
+from masko_widgets.local.api._schemas import Envelope, Job, JobStatus, JobType, ListEnvelope
+from masko_widgets.local.store import Row
 
 router = APIRouter()
 
@@ -59,7 +59,7 @@ async def get_job(
 
 
 def job_view(ctx: Context, request: Request, job: Row) -> dict[str, Any]:
-    return views.job(job, job_urls(ctx, request, job))
+    return serialize.job(job, job_urls(ctx, request, job))
 
 
 def job_urls(ctx: Context, request: Request, job: Row) -> dict[str, str]:
@@ -67,5 +67,6 @@ def job_urls(ctx: Context, request: Request, job: Row) -> dict[str, str]:
     base = base_url(request)
     assets = ctx.store.assets(job["asset_ids"].values())
     return {
-        role: views.file_url(base, assets[asset_id]) for role, asset_id in job["asset_ids"].items()
+        role: serialize.file_url(base, assets[asset_id])
+        for role, asset_id in job["asset_ids"].items()
     }

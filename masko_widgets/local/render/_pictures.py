@@ -7,10 +7,10 @@ import re
 from PIL import Image, ImageOps
 
 from masko_widgets._palette import hex_to_rgb
-from masko_widgets.local._accessories import ACCESSORY_WORDS, add_accessories
-from masko_widgets.local._character import body_colour, fill_colours, prompt_card
-from masko_widgets.local._figure import draw_figure
-from masko_widgets.local._imaging import (
+from masko_widgets.local.render._accessories import ACCESSORY_WORDS, add_accessories
+from masko_widgets.local.render._character import body_colour, fill_colours, prompt_card
+from masko_widgets.local.render._figure import draw_figure
+from masko_widgets.local.render._imaging import (
     COLOUR_WORDS,
     background_of,
     cut_out,
@@ -20,8 +20,8 @@ from masko_widgets.local._imaging import (
     prompt_random,
     tint,
 )
-from masko_widgets.local._poses import pose_for
-from masko_widgets.local._style_card import DEFAULT_OUTLINE, StyleCard
+from masko_widgets.local.render._pose_words import pose_for
+from masko_widgets.local.render._style_card import DEFAULT_OUTLINE, StyleCard
 
 _BACKGROUND_LIGHTNESS = 0.86  # the background is the main colour this far toward white
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw, ImageOps
 
 from masko_widgets._palette import RGB
-from masko_widgets.local._style_card import Face, erode, measure_face
+from masko_widgets.local.render._style_card import Face, erode, measure_face
 
 ACCESSORY_WORDS = {
     "hat": "hat",

@@ -12,10 +12,10 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from masko_widgets.local._errors import ApiError, bad_request
 from masko_widgets.local._faults import FaultDice
-from masko_widgets.local._jobs import JobRunner
-from masko_widgets.local._store import Row, Store, hash_key
+from masko_widgets.local._job_runner import JobRunner
+from masko_widgets.local.api._errors import ApiError, bad_request
+from masko_widgets.local.store import Row, Store, hash_key
 
 _KEY = re.compile(r"masko_[0-9a-f]{64}")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)

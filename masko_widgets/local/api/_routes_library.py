@@ -11,11 +11,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from masko_widgets.local import _views as views
-from masko_widgets.local._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
-from masko_widgets.local._errors import ApiError, bad_request
-from masko_widgets.local._imports import decode, fetch
-from masko_widgets.local._schemas import (
+from masko_widgets.local.api import _serialize as serialize
+from masko_widgets.local.api._deps import Context, Ctx, Paging, Workspace, base_url, ok, owned
+from masko_widgets.local.api._errors import ApiError, bad_request
+from masko_widgets.local.api._image_urls import decode, fetch
+from masko_widgets.local.api._schemas import (
     MAX_REFERENCES,
     Asset,
     Collection,
@@ -30,7 +30,7 @@ from masko_widgets.local._schemas import (
     References,
     UrlImport,
 )
-from masko_widgets.local._store import Row, Upload
+from masko_widgets.local.store import Row, Upload
 
 router = APIRouter()
 
@@ -45,7 +45,7 @@ def list_projects(request: Request, ctx: Ctx, workspace: Workspace, paging: Pagi
     rows, total = ctx.store.list(
         "projects", {"workspace_id": workspace}, paging.limit, paging.offset
     )
-    return ok(request, [views.project(row) for row in rows], page=paging, total=total)
+    return ok(request, [serialize.project(row) for row in rows], page=paging, total=total)
 
 
 @router.post(
@@ -54,7 +54,9 @@ def list_projects(request: Request, ctx: Ctx, workspace: Workspace, paging: Pagi
 def create_project(
     request: Request, ctx: Ctx, workspace: Workspace, body: ProjectCreate
 ) -> JSONResponse:
-    return ok(request, views.project(ctx.store.create_project(workspace, body.name)), status=201)
+    return ok(
+        request, serialize.project(ctx.store.create_project(workspace, body.name)), status=201
+    )
 
 
 @router.get("/collections", response_model=ListEnvelope[Collection], summary="List collections")
@@ -67,7 +69,7 @@ def list_collections(
 ) -> JSONResponse:
     where = {"workspace_id": workspace, "project_id": project_id}
     rows, total = ctx.store.list("collections", where, paging.limit, paging.offset)
-    return ok(request, [views.collection(row) for row in rows], page=paging, total=total)
+    return ok(request, [serialize.collection(row) for row in rows], page=paging, total=total)
 
 
 @router.post(
@@ -116,7 +118,7 @@ async def create_collection(
         body.description,
         refs,
     )
-    return ok(request, views.collection(row), status=201)
+    return ok(request, serialize.collection(row), status=201)
 
 
 @router.get(
@@ -129,7 +131,9 @@ def get_collection(
 ) -> JSONResponse:
     return ok(
         request,
-        views.collection(owned(ctx.store, "collections", collection_id, workspace, "collection")),
+        serialize.collection(
+            owned(ctx.store, "collections", collection_id, workspace, "collection")
+        ),
     )
 
 
@@ -142,7 +146,7 @@ def list_references(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
     row = owned(ctx.store, "collections", collection_id, workspace, "collection")
-    return ok(request, views.references(row))
+    return ok(request, serialize.references(row))
 
 
 @router.post(
@@ -170,7 +174,7 @@ async def add_reference(
         asset = imported.asset if _reusable(imported.asset, workspace) else None
         data = imported.data
     if asset is not None and asset["id"] in collection["reference_asset_ids"]:
-        return ok(request, views.references(collection))
+        return ok(request, serialize.references(collection))
     if len(collection["reference_asset_ids"]) >= MAX_REFERENCES:
         raise _full(field)
     upload = None if asset is not None else await _checked_upload(ctx, data, field)
@@ -184,7 +188,7 @@ async def add_reference(
         )
     except OverflowError:
         raise _full(field) from None
-    return ok(request, views.references(row), status=201 if changed else 200)
+    return ok(request, serialize.references(row), status=201 if changed else 200)
 
 
 @router.delete(
@@ -200,7 +204,7 @@ def remove_reference(
         row, _ = ctx.store.change_references(collection["id"], remove=asset_id)
     except ValueError:  # not among the references, checked inside the store's transaction
         raise ApiError(404, f"Asset {asset_id!r} is not a reference of this collection.") from None
-    return ok(request, views.references(row))
+    return ok(request, serialize.references(row))
 
 
 @router.post(
@@ -263,7 +267,7 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
     asset = await run_in_threadpool(
         ctx.store.add_upload, workspace, image_data, mime, width, height
     )
-    return ok(request, views.asset(asset, base_url(request)), status=201)
+    return ok(request, serialize.asset(asset, base_url(request)), status=201)
 
 
 @router.get(
@@ -278,18 +282,18 @@ def list_items(
     rows, total = ctx.store.list(
         "items", {"collection_id": collection_id}, paging.limit, paging.offset
     )
-    return ok(request, [views.item(row) for row in rows], page=paging, total=total)
+    return ok(request, [serialize.item(row) for row in rows], page=paging, total=total)
 
 
 @router.get("/items/{item_id}", response_model=Envelope[Item], summary="One item")
 def get_item(request: Request, ctx: Ctx, workspace: Workspace, item_id: str) -> JSONResponse:
-    return ok(request, views.item(owned(ctx.store, "items", item_id, workspace, "item")))
+    return ok(request, serialize.item(owned(ctx.store, "items", item_id, workspace, "item")))
 
 
 @router.get("/assets/{asset_id}", response_model=Envelope[Asset], summary="One asset's metadata")
 def get_asset(request: Request, ctx: Ctx, workspace: Workspace, asset_id: str) -> JSONResponse:
     row = owned(ctx.store, "assets", asset_id, workspace, "asset")
-    return ok(request, views.asset(row, base_url(request)))
+    return ok(request, serialize.asset(row, base_url(request)))
 
 
 def reference_asset(ctx: Context, workspace: str, field: str, asset_id: str) -> Row:

@@ -12,14 +12,13 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local._deps import Context, Ctx, Workspace, base_url, ok, owned
-from masko_widgets.local._errors import ApiError, bad_request, validation_message
-from masko_widgets.local._generation import plan, required
-from masko_widgets.local._imports import decode, fetch
-from masko_widgets.local._middleware import idempotency
-from masko_widgets.local._render import render_preview
-from masko_widgets.local._routes_jobs import job_urls
-from masko_widgets.local._schemas import (
+from masko_widgets.local.api._deps import Context, Ctx, Workspace, base_url, ok, owned
+from masko_widgets.local.api._errors import ApiError, bad_request, validation_message
+from masko_widgets.local.api._generation import plan, required
+from masko_widgets.local.api._image_urls import decode, fetch
+from masko_widgets.local.api._middleware import idempotency
+from masko_widgets.local.api._routes_jobs import job_urls
+from masko_widgets.local.api._schemas import (
     Batch,
     BatchRequest,
     Envelope,
@@ -29,7 +28,8 @@ from masko_widgets.local._schemas import (
     Previews,
     SuggestedActions,
 )
-from masko_widgets.local._store import Claim, InsufficientCredits, Row
+from masko_widgets.local.render import render_preview
+from masko_widgets.local.store import Claim, InsufficientCredits, Row
 
 router = APIRouter()
 

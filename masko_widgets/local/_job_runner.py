@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local._faults import FaultDice
-from masko_widgets.local._render import Draw
-from masko_widgets.local._render_pool import RenderPool
-from masko_widgets.local._store import Row, Store
+from masko_widgets.local.render import Draw, RenderPool
+from masko_widgets.local.store import Row, Store
 
 log = logging.getLogger("masko_widgets.local")
 
@@ -46,7 +45,7 @@ class JobRunner:
     ) -> None:
         self.store = store
         self.render = render
-        self.latency = dict(latency)
+        self.latency: dict[str, float] = dict(latency)
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
         self._requests = concurrent.futures.ThreadPoolExecutor(REQUEST_WORKERS, "masko-work")

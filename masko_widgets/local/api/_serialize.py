@@ -1,10 +1,10 @@
-"""Public JSON shapes of stored rows, as the contract spells them."""
+"""Serialisers: stored rows turned into the JSON shapes the contract spells."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from masko_widgets.local._store import Row
+from masko_widgets.local.store import Row
 
 
 def project(row: Row) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
-from masko_widgets.local._deps import Ctx
-from masko_widgets.local._errors import ApiError
-from masko_widgets.local._imaging import placeholder_png
-from masko_widgets.local._store import FILE_MEDIA_TYPES, FILE_NAME, URL_KEY
+from masko_widgets.local.api._deps import Ctx
+from masko_widgets.local.api._errors import ApiError
+from masko_widgets.local.render import placeholder_png
+from masko_widgets.local.store import FILE_MEDIA_TYPES, FILE_NAME, URL_KEY
 
 router = APIRouter()
 

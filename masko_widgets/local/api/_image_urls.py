@@ -14,9 +14,9 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from PIL import Image
 from starlette.datastructures import URL
 
-from masko_widgets.local._errors import ApiError, bad_request
-from masko_widgets.local._imaging import ImageRejected, load_upload
-from masko_widgets.local._store import FILE_NAME, Row, Store
+from masko_widgets.local._uploads import ImageRejected, load_upload
+from masko_widgets.local.api._errors import ApiError, bad_request
+from masko_widgets.local.store import FILE_NAME, Row, Store
 
 _OWN_FILE = re.compile(rf"/v1/(files|previews)/{FILE_NAME}")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from PIL import Image, ImageChops, ImageDraw
 
 from masko_widgets._palette import RGB, hex_to_rgb
-from masko_widgets.local._character import fill_colours
-from masko_widgets.local._imaging import crop_to_content, place
-from masko_widgets.local._poses import Limb, Pose
-from masko_widgets.local._props import Point, disc, draw_props
-from masko_widgets.local._style_card import StyleCard
+from masko_widgets.local.render._character import fill_colours
+from masko_widgets.local.render._imaging import crop_to_content, place
+from masko_widgets.local.render._pose_words import Limb, Pose
+from masko_widgets.local.render._props import Point, disc, draw_props
+from masko_widgets.local.render._style_card import StyleCard
 
 _SUPERSAMPLE = 2  # drawn at twice the size, then reduced: smooth edges
 _BODY = 0.44  # body height as a share of the canvas side, before the pose's stretch

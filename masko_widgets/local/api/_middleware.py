@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local._errors import ApiError, bad_request
-from masko_widgets.local._store import Store, hash_key
+from masko_widgets.local.api._errors import ApiError, bad_request
+from masko_widgets.local.store import Store, hash_key
 
 MAX_BODY = 15 * 1024 * 1024
 """Largest request body: a 10 MB image as a base64 `data:` URI fits."""
