@@ -150,25 +150,27 @@ if __name__ == "__main__":
 """
 
 
-def marimo_server(base: Path, probe: Path) -> Any:
-    """`marimo run` of an app whose one cell shows `mo.ui.anywidget(studio)`."""
+def marimo_server(base: Path, probe: Path, code: str | None = None, mode: str = "run") -> Any:
+    """marimo (`run`, or `edit` where a reload rejoins the same kernel) on an app whose one
+    cell runs `code` (default: make the studio) and shows `mo.ui.anywidget(studio)`."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    code = textwrap.indent(studio_code(probe), "    ")
-    (root / "app.py").write_text(MARIMO_APP.format(code=code))
+    cell = textwrap.indent(code or studio_code(probe), "    ")
+    (root / "app.py").write_text(MARIMO_APP.format(code=cell))
     port = free_port()
     command = [
-        sys.executable, "-m", "marimo", "run", "app.py", "--headless", "--host", "127.0.0.1",
+        sys.executable, "-m", "marimo", mode, "app.py", "--headless", "--host", "127.0.0.1",
         "--port", str(port), "--no-token", "--no-sandbox", "--no-skew-protection",
     ]  # fmt: skip
-    return _serving("marimo", base, command, "/", port)
+    return _serving(f"marimo-{mode}" if mode != "run" else "marimo", base, command, "/", port)
 
 
-def voila_server(base: Path, probe: Path) -> Any:
-    """Voila on a notebook whose one cell shows the studio."""
+def voila_server(base: Path, probe: Path, code: str | None = None) -> Any:
+    """Voila on a notebook whose one cell runs `code` (default: make the studio) and shows
+    the studio."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", studio_code(probe))
+    _notebook(root / "studio.ipynb", code or studio_code(probe))
     port = free_port()
     command = [
         sys.executable, "-m", "voila", "studio.ipynb", "--no-browser", f"--port={port}",
@@ -177,11 +179,12 @@ def voila_server(base: Path, probe: Path) -> Any:
     return _serving("voila", base, command, "/", port)
 
 
-def notebook7_server(base: Path, probe: Path) -> Any:
-    """Jupyter Notebook 7 with a notebook whose one cell shows the studio."""
+def notebook7_server(base: Path, probe: Path, code: str | None = None) -> Any:
+    """Jupyter Notebook 7 with a notebook whose one cell runs `code` (default: make the
+    studio) and shows the studio."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", studio_code(probe))
+    _notebook(root / "studio.ipynb", code or studio_code(probe))
     port = free_port()
     command = [
         sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--allow-root",
