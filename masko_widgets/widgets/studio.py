@@ -17,6 +17,7 @@ from typing import Any
 
 import anywidget
 import traitlets as t
+from PIL import Image
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
@@ -32,6 +33,7 @@ from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import Choice, Message, Object, on_event
 from masko_widgets.widgets._model import ModelWidget
+from masko_widgets.widgets._picture import draw_picture
 from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
@@ -197,6 +199,20 @@ class MascotStudio(ModelWidget):
             self.named_parts[name].set_state(state)
         if own or not by_part:
             super().set_state(own)
+
+    def _still(self) -> tuple[Image.Image, str]:
+        """References and style card, the poses with the selected one marked, the last
+        preview: the studio as a still picture, and the same in words."""
+        sections = [self.gallery.still_section(), self.grid.still_section()]
+        preview = self.preview.still_section()
+        if preview is not None:
+            sections.append(preview)
+        name = self.collection_name or "Mascot studio"
+        credits = "" if self.credits is None else f" · {self.credits} credits"
+        words = f"Mascot studio of {name}: " + "; ".join(
+            f"{section.title.lower()}, {section.note}" for section in sections
+        )
+        return draw_picture(name, f"Mascot studio{credits}", sections), words + "."
 
     def _export_state(self) -> dict[str, Any]:
         """What the grid would ask the kernel for (see export_html)."""
