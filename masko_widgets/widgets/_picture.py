@@ -31,6 +31,7 @@ ACCENT = (21, 101, 192)
 SCORE_COLOURS = {"good": (46, 125, 50), "fair": (168, 67, 0), "off": (198, 40, 40)}
 """Score badge backgrounds (white text on each passes 4.5:1)."""
 
+PNG_COLOURS = 96
 _PALETTE_ENTRY = re.compile(r"(#[0-9a-fA-F]{6})\s+(\d+(?:\.\d+)?)%")
 
 
@@ -223,8 +224,11 @@ def _draw_palette(draw: ImageDraw.ImageDraw, palette: list[tuple[str, float]], y
 
 
 def png_bytes(image: Image.Image) -> bytes:
+    """The picture as a small PNG: flat drawing and thumbnails fit an adaptive palette of
+    PNG_COLOURS (a studio weighs about 20 KB, so notebooks that keep it stay light)."""
+    flat = image.quantize(PNG_COLOURS, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    flat.save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
