@@ -100,7 +100,10 @@ def _wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def _serving(name: str, base: Path, command: list[str], page: str, port: int) -> Iterator[Server]:
+def _serving(
+    name: str, base: Path, command: list[str], page: str, port: int, ready: str = ""
+) -> Iterator[Server]:
+    """Start `command`; ready when `ready` (a path) answers."""
     env = isolated_env(base)
     env["MARIMO_SKIP_UPDATE_CHECK"] = "1"
     log = base / f"{name}.log"
@@ -110,7 +113,7 @@ def _serving(name: str, base: Path, command: list[str], page: str, port: int) ->
         )
     server = Server(name, f"http://127.0.0.1:{port}{page}", process, log)
     try:
-        _wait_for_http(server, "")
+        _wait_for_http(server, ready)
         yield server
     finally:
         process.terminate()
@@ -159,10 +162,10 @@ def marimo_server(base: Path, probe: Path, code: str | None = None, mode: str = 
     (root / "app.py").write_text(MARIMO_APP.format(code=cell))
     port = free_port()
     command = [
-        sys.executable, "-m", "marimo", mode, "app.py", "--headless", "--host", "127.0.0.1",
+        sys.executable, "-m", "marimo", "run", "app.py", "--headless", "--host", "127.0.0.1",
         "--port", str(port), "--no-token", "--no-sandbox", "--no-skew-protection",
     ]  # fmt: skip
-    return _serving(f"marimo-{mode}" if mode != "run" else "marimo", base, command, "/", port)
+    return _serving("marimo", base, command, "/", port)
 
 
 def voila_server(base: Path, probe: Path, code: str | None = None) -> Any:
@@ -176,7 +179,8 @@ def voila_server(base: Path, probe: Path, code: str | None = None) -> Any:
         sys.executable, "-m", "voila", "studio.ipynb", "--no-browser", f"--port={port}",
         "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
     ]  # fmt: skip
-    return _serving("voila", base, command, "/", port)
+    # Voila runs the notebook for each request of its page: ask another path whether it is up
+    return _serving("voila", base, command, "/", port, ready="/masko-ready")
 
 
 def notebook7_server(base: Path, probe: Path, code: str | None = None) -> Any:
