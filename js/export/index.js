@@ -4,13 +4,26 @@
 // (binary buffers put back at their paths) and rendered into its place on the page.
 
 import { PlainModel } from "../lib/plain-model.js";
-import { putBuffers } from "../studio/facade.js";
 
 /**
  * @typedef {{ path: (string | number)[], data: string }} SavedBuffer base64 bytes
  * @typedef {{ bundle: string, state: Record<string, unknown>, buffers: SavedBuffer[] }} SavedWidget
  * @typedef {{ bundles: Record<string, string>, widgets: SavedWidget[] }} SavedPage
  */
+
+/** Put binary buffers back at their paths in a state object (as the widget protocol does). */
+export function putBuffers(
+  /** @type {any} */ state,
+  /** @type {(string | number)[][]} */ paths,
+  /** @type {DataView[]} */ buffers,
+) {
+  paths.forEach((path, index) => {
+    let target = state;
+    for (const key of path.slice(0, -1)) target = target[key];
+    target[path[path.length - 1]] = buffers[index];
+  });
+  return state;
+}
 
 /** The bytes of base64 text, as the DataView a widget gets for a binary trait. */
 export function fromBase64(/** @type {string} */ text) {

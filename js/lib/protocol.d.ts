@@ -80,8 +80,8 @@ export type GridMessage =
   | { event: "edit"; instructions: string }
   | { event: "generate"; actions: string[] };
 
-/** The studio's own events; its parts' messages travel tagged (js/studio/facade.js). */
-export type StudioMessage = { event: "refresh" };
+/** The studio's own events, and its parts' events tagged with the part's name. */
+export type StudioMessage = { event: "refresh" } | { part: string; content: PartMessage };
 
 /** What a view of any of the studio's parts may send. */
 export type PartMessage = GalleryMessage | PreviewMessage | GridMessage;
@@ -176,11 +176,19 @@ export interface EmbeddedPicture {
   data: DataView<ArrayBuffer>;
 }
 
-export interface StudioTraits {
+/** A part's traits as the studio's keys: the grid's `pose_list` is `grid.pose_list`. */
+type PartKeys<P extends string, T> = { [K in keyof T & string as `${P}.${K}`]: T[K] };
+
+export interface StudioOwnTraits {
   collection_name: string;
   style_card_status: string;
   credits: number | null;
   error: string;
-  /** Each hosted part's state by name (gallery, preview, grid): see js/studio/facade.js. */
-  parts: Record<string, Record<string, unknown>>;
+  /** The names of the hosted parts (js/studio/facade.js). */
+  parts: string[];
 }
+
+export type StudioTraits = StudioOwnTraits &
+  PartKeys<"gallery", GalleryTraits> &
+  PartKeys<"preview", PreviewTraits> &
+  PartKeys<"grid", GridTraits>;

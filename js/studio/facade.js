@@ -1,71 +1,63 @@
 // @ts-check
-// A part of the studio (gallery, preview, grid) as a model of its own: its state comes from
-// the studio's `parts` trait and the studio's custom messages tagged with its name; what the
-// part's view sets or sends goes back through the studio's model. So the three views keep
-// their `render({ model, el })` shape while the studio stays one model.
+// A part of the studio (gallery, preview, grid) as a model of its own: its trait `x` is the
+// studio model's key `<part>.x` (so the studio model's state is the whole truth, whenever and
+// wherever it is displayed), and its events are the studio's custom messages tagged with its
+// name. So the three views keep their `render({ model, el })` shape while the studio stays one
+// model.
 
 import { poseStore } from "../grid/store.js";
 
 /** @typedef {import("../lib/model.js").Model<import("../lib/protocol.js").StudioTraits, import("../lib/protocol.js").StudioMessage>} Model */
 /** @typedef {import("../lib/model.js").Callback} Callback */
-
-/** Put binary buffers back at their paths in a state object (as the widget protocol does). */
-export function putBuffers(
-  /** @type {any} */ state,
-  /** @type {(string | number)[][]} */ paths,
-  /** @type {DataView[]} */ buffers,
-) {
-  paths.forEach((path, index) => {
-    let target = state;
-    for (const key of path.slice(0, -1)) target = target[key];
-    target[path[path.length - 1]] = buffers[index];
-  });
-  return state;
-}
+/** The studio model as a part sees it: keys named at run time. */
+/** @typedef {import("../lib/model.js").Model<Record<string, any>, import("../lib/protocol.js").StudioMessage>} StudioKeys */
 
 export class PartModel {
-  /** @type {Record<string, any>} */
-  #state;
-  /** @type {Record<string, any>} */
-  #unsaved = {};
   /** @type {Map<string, Set<Callback>>} */
   #callbacks = new Map();
   #name;
   #studio;
 
-  /** @param {Model} studio @param {string} name */
+  /** @param {StudioKeys} studio @param {string} name */
   constructor(studio, name) {
     this.#studio = studio;
     this.#name = name;
-    this.#state = { ...(studio.get("parts")?.[name] ?? {}) };
+  }
+
+  /** The studio's key of this part's trait. @param {string} key */
+  #key(key) {
+    return `${this.#name}.${key}`;
   }
 
   /** @param {string} key */
   get(key) {
-    return this.#state[key];
+    return this.#studio.get(this.#key(key));
   }
 
   /** @param {string} key @param {any} value */
   set(key, value) {
-    this.#state[key] = value;
-    this.#unsaved[key] = value;
-    this.#emit(`change:${key}`, this, value);
+    this.#studio.set(this.#key(key), value);
   }
 
   save_changes() {
-    const state = this.#unsaved;
-    this.#unsaved = {};
-    if (Object.keys(state).length > 0) this.#toKernel({ method: "update", state });
+    quietly(() => this.#studio.save_changes());
   }
 
   /** @param {any} content @param {any} [_callbacks] @param {any[]} [buffers] */
   send(content, _callbacks, buffers) {
-    this.#toKernel({ method: "custom", content }, buffers);
+    quietly(() => this.#studio.send({ part: this.#name, content }, undefined, buffers));
   }
 
   /** @param {string} name @param {Callback} callback */
   on(name, callback) {
-    if (!this.#callbacks.has(name)) this.#callbacks.set(name, new Set());
+    if (!this.#callbacks.has(name)) {
+      this.#callbacks.set(name, new Set());
+      if (name.startsWith("change:")) {
+        const key = name.slice("change:".length);
+        // one relay per event, for the model's life; views come and go on the part's own set
+        this.#studio.on(`change:${this.#key(key)}`, () => this.#emit(name, this, this.get(key)));
+      }
+    }
     this.#callbacks.get(name)?.add(callback);
   }
 
@@ -79,34 +71,25 @@ export class PartModel {
     }
   }
 
-  /** A message of the studio's kernel side; returns true when it was this part's. */
+  /** A custom message of the studio's kernel side; returns true when it was this part's. */
   receive(/** @type {any} */ content, /** @type {DataView[]} */ buffers) {
     if (content?.part !== this.#name) return false;
-    const data = content.data ?? {};
-    if (data.method === "update") {
-      const state = putBuffers(data.state ?? {}, data.buffer_paths ?? [], buffers);
-      for (const [key, value] of Object.entries(state)) {
-        this.#state[key] = value;
-        this.#emit(`change:${key}`, this, value);
-      }
-    } else if (data.method === "custom") {
-      this.#emit("msg:custom", data.content, buffers);
-    }
+    if (content.data?.method === "custom") this.#emit("msg:custom", content.data.content, buffers);
     return true;
-  }
-
-  /** @param {any} message @param {any[]} [buffers] */
-  #toKernel(message, buffers) {
-    try {
-      this.#studio.send({ part: this.#name, ...message }, undefined, buffers);
-    } catch {
-      // a saved page has no kernel
-    }
   }
 
   /** @param {string} name @param {any[]} args */
   #emit(name, ...args) {
     for (const callback of [...(this.#callbacks.get(name) ?? [])]) callback(...args);
+  }
+}
+
+/** Talk to the kernel; a saved page has none. @param {() => void} action */
+function quietly(action) {
+  try {
+    action();
+  } catch {
+    // a saved page has no kernel
   }
 }
 
@@ -144,15 +127,17 @@ export function viewOf(part) {
 const studios = new WeakMap();
 
 /**
- * The parts of a studio model, made once per model (keyed by its `parts` value) and fed by
- * one message listener.
+ * The parts of a studio model, made once per model (keyed by its `parts` value, the list of
+ * their names) and fed by one message listener.
  * @param {Model} studio
  */
 export function partsOf(studio) {
-  const key = studio.get("parts") ?? {};
+  /** @type {string[]} */
+  const key = studio.get("parts") ?? [];
   let parts = studios.get(key);
   if (parts === undefined) {
-    const made = new Map(Object.keys(key).map((name) => [name, new PartModel(studio, name)]));
+    const keys = /** @type {StudioKeys} */ (/** @type {unknown} */ (studio));
+    const made = new Map(key.map((name) => [name, new PartModel(keys, name)]));
     studio.on("msg:custom", (/** @type {any} */ content, /** @type {DataView[]} */ buffers) => {
       for (const part of made.values()) if (part.receive(content, buffers)) return;
     });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fromBase64, savedModel } from "../export/index.js";
+import { fromBase64, putBuffers, savedModel } from "../export/index.js";
 import { poseStore } from "../grid/store.js";
 
 const base64 = (bytes) => Buffer.from(bytes).toString("base64");
@@ -53,4 +53,11 @@ test("the grid of a saved model shows its thumbnails and scores without asking f
     asked.filter((content) => content.event === "thumbnails"),
     [],
   );
+});
+
+test("putBuffers puts each buffer at its path", () => {
+  const a = new DataView(new ArrayBuffer(1));
+  const state = putBuffers({ x: [{ y: null }], z: null }, [["x", 0, "y"], ["z"]], [a, a]);
+  assert.equal(state.x[0].y, a);
+  assert.equal(state.z, a);
 });

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { PAGE, PoseStore, poseStore } from "../grid/store.js";
-import { PartModel, partsOf, putBuffers, viewOf } from "../studio/facade.js";
+import { PartModel, partsOf, viewOf } from "../studio/facade.js";
+import { FakeModel } from "./fake-model.js";
 import { ObjectUrls } from "../lib/urls.js";
 
 /** A fake anywidget model: state, listeners, and what was sent to the kernel. */
@@ -98,9 +99,12 @@ test("views of one model share one store and one message listener", () => {
   assert.equal(first.rows.size, 4);
 });
 
-test("a part model reads the studio's state and updates, and writes through the studio", () => {
-  const thumbnail = new DataView(new ArrayBuffer(2));
-  const studio = fakeModel({ parts: { gallery: { slots: [] }, grid: { pose_list: rows(1) } } });
+test("a part model is the studio's `<part>.` keys, and its events go through the studio", () => {
+  const studio = new FakeModel({
+    parts: ["gallery", "grid"],
+    "gallery.slots": [],
+    "grid.pose_list": rows(1),
+  });
   const parts = partsOf(studio);
   assert.equal(partsOf(studio), parts);
   const gallery = parts.get("gallery");
@@ -108,25 +112,24 @@ test("a part model reads the studio's state and updates, and writes through the 
   const view = viewOf(gallery);
   view.model.on("change:slots", (_model, value) => changes.push(value));
 
-  const state = { slots: [{ asset_id: "a", thumbnail: null }] };
-  const update = { method: "update", state, buffer_paths: [["slots", 0, "thumbnail"]] };
-  studio.emit("msg:custom", { part: "gallery", data: update }, [thumbnail]);
-  assert.equal(gallery.get("slots")[0].thumbnail, thumbnail);
-  assert.equal(changes.length, 1);
+  const slots = [{ asset_id: "a", thumbnail: new DataView(new ArrayBuffer(2)) }];
+  studio.update({ "gallery.slots": slots }); // a state update from Python
+  assert.equal(gallery.get("slots"), slots);
+  assert.deepEqual(changes, [slots]);
 
   view.model.set("compare", true);
   view.model.save_changes();
+  assert.deepEqual(studio.saved, [{ "gallery.compare": true }]);
   view.model.send({ event: "remove", asset_id: "a" });
   assert.deepEqual(
     studio.sent.map((message) => message.content),
     [
-      { part: "grid", method: "custom", content: { event: "sync" } }, // its store asks once
-      { part: "gallery", method: "update", state: { compare: true } },
-      { part: "gallery", method: "custom", content: { event: "remove", asset_id: "a" } },
+      { part: "grid", content: { event: "sync" } }, // its store asks once
+      { part: "gallery", content: { event: "remove", asset_id: "a" } },
     ],
   );
   view.dispose(); // the view's listeners go with it; the part stays
-  studio.emit("msg:custom", { part: "gallery", data: update }, [thumbnail]);
+  studio.update({ "gallery.slots": [] });
   assert.equal(changes.length, 1);
   // the grid's store listens to its part for the studio's whole life
   studio.emit("msg:custom", {
@@ -134,12 +137,5 @@ test("a part model reads the studio's state and updates, and writes through the 
     data: { method: "custom", content: { event: "poses", upsert: [["x", "x", 1, "v"]] } },
   });
   assert.equal(poseStore(parts.get("grid")).rows.size, 2);
-});
-
-test("putBuffers puts each buffer at its path", () => {
-  const a = new DataView(new ArrayBuffer(1));
-  const state = putBuffers({ x: [{ y: null }], z: null }, [["x", 0, "y"], ["z"]], [a, a]);
-  assert.equal(state.x[0].y, a);
-  assert.equal(state.z, a);
-  assert.ok(new PartModel(fakeModel({}), "none"));
+  assert.ok(new PartModel(new FakeModel({}), "none"));
 });

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import anywidget
 import traitlets as t
+from PIL import Image
 
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._front_end import follow_front_end, forget_front_end
@@ -21,6 +22,7 @@ from masko_widgets.widgets._messages import (
     handlers,
     read_message,
 )
+from masko_widgets.widgets._picture import still_bundle
 
 COMM_MESSAGE = Message(
     "comm",
@@ -80,6 +82,22 @@ class ModelWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(self._on_front_end_message)
         follow_front_end(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The live view's display data, with a still picture of the widget beside it for
+        pages that cannot run widgets (see _picture). Drawing never stops the display."""
+        bundle = super()._repr_mimebundle_(**kwargs)  # anywidget's (data, metadata)
+        if not (isinstance(bundle, tuple) and isinstance(bundle[0], dict)):
+            return bundle
+        try:
+            still = self._still()
+        except Exception:  # a picture is a courtesy: the live view is what matters
+            return bundle
+        return bundle if still is None else (still_bundle(bundle[0], *still), *bundle[1:])
+
+    def _still(self) -> tuple[Image.Image, str] | None:
+        """The widget as a picture and its description in words; None draws nothing."""
+        return None
 
     def close(self) -> None:
         """Close the widget's comm and its layout; views of it disappear."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import traitlets as t
+from PIL import Image
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
@@ -19,6 +20,14 @@ from masko_widgets.widgets._base import (
 from masko_widgets.widgets._cache import thumbnail_or_none
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import FILE_NAME, ID, URL, on_event
+from masko_widgets.widgets._picture import (
+    Section,
+    Tile,
+    card_words,
+    draw_picture,
+    style_card_facts,
+    style_card_palette,
+)
 from masko_widgets.widgets._thumbnails import Thumbnail
 from masko_widgets.widgets._trial_panel import TrialPanel
 from masko_widgets.widgets._uploads import AcceptsUploads
@@ -75,6 +84,22 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
         return self._edit(
             lambda: self._client.references.remove(self._needed_collection_id(), asset_id)
         )
+
+    def still_section(self) -> Section:
+        """The references and the style card, as a section of a still picture."""
+        return Section(
+            "References and style card",
+            f"{len(self.reference_asset_ids)} of {MAX_REFERENCES} reference slots used · "
+            + card_words(self.style_card, self.reference_asset_ids),
+            tiles=[Tile(slot.get("thumbnail") or None) for slot in self.slots],
+            palette=style_card_palette(self.style_card),
+            facts=style_card_facts(self.style_card),
+        )
+
+    def _still(self) -> tuple[Image.Image, str]:
+        name = self.collection_name or "Reference gallery"
+        words = f"References of {name}: {len(self.reference_asset_ids)} of {MAX_REFERENCES}."
+        return draw_picture(name, "Reference gallery", [self.still_section()]), words
 
     def _edit(self, change: Any) -> tuple[str, ...]:
         try:

@@ -12,6 +12,7 @@ import functools
 import io
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
@@ -36,6 +37,7 @@ from masko_widgets.widgets._messages import (
     on_event,
 )
 from masko_widgets.widgets._pending import EDIT, NEW, PendingPoses
+from masko_widgets.widgets._picture import Section, Tile, draw_picture
 from masko_widgets.widgets._poses import PoseEntry, PoseRows
 from masko_widgets.widgets._score import on_model_score, reference_palette
 from masko_widgets.widgets._thumbnails import THUMBNAIL_MIME
@@ -50,6 +52,10 @@ LOADING = "load"
 """The kind of the task that loads the poses after the first page."""
 LATE = "late"
 """The kind of the quiet task that waits, after Cancel, for a pose still on its way."""
+STILL_POSES = 16
+"""Poses a still picture of the grid shows (the first ones, and the selected one)."""
+STILL_WAIT = 2.0
+"""Seconds a still picture waits for thumbnails the cache does not hold yet."""
 _VIDEO_KINDS = (("webm", "video/webm"), ("video", "video/mp4"))
 
 
@@ -202,6 +208,47 @@ class PoseGrid(CollectionWidget):
         self._first = (len(first), total)
         self.set_trait("pose_list", self._rows.rows)
         self._rows.rows = self.pose_list  # changed in place from now on (see PoseRows)
+
+    def still_section(self, wait: float = STILL_WAIT) -> Section:
+        """The poses as a section of a still picture: the first few and the selected one,
+        with the thumbnails the cache has or makes within `wait` seconds (the others say
+        "no picture"), and the last animation in words."""
+        entries = self._rows.entries()
+        shown = entries[:STILL_POSES]
+        selected = self._rows.get(self.selected_item_id)
+        if selected is not None and selected not in shown:
+            shown = [*shown[: STILL_POSES - 1], selected]
+        asked = {entry.item_id: self._cache.submit(self._client, entry.asset_id) for entry in shown}
+        futures.wait(asked.values(), timeout=wait)
+        tiles = []
+        for entry in shown:
+            future = asked[entry.item_id]
+            picture = future.result() if future.done() and future.exception() is None else None
+            data = None if picture is None else picture.thumbnail.data
+            score = entry.score
+            if not entry.scored and picture is not None:
+                score = self._scored(entry, picture, tell=False)
+            tiles.append(Tile(data, entry.name, score, entry.item_id == self.selected_item_id))
+        more = len(entries) - len(shown)
+        note = f"{len(entries)} pose{'s' if len(entries) != 1 else ''}"
+        note += f" · {more} more not shown" if more > 0 else ""
+        if selected is not None:
+            note += f" · selected: {selected.name}"
+        if any(tile.score is not None for tile in tiles):
+            note += " · badges: on-model score, 0 to 100"
+        lines = []
+        if self.animation.get("item_id"):
+            clip = self.animation
+            looping = ", looping" if clip.get("loop") else ""
+            lines.append(
+                f"Last animation: “{clip.get('prompt', '')}”, {clip.get('duration')} s{looping}"
+            )
+        return Section("Poses", note, tiles, lines=lines)
+
+    def _still(self) -> tuple[Image.Image, str]:
+        section = self.still_section()
+        name = self.collection_name or "Pose grid"
+        return draw_picture(name, "Pose grid", [section]), f"Poses of {name}: {section.note}."
 
     # --- selection -----------------------------------------------------------
     def select(self, item_id: str | None) -> None:

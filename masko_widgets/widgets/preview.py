@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import traitlets as t
-from PIL import UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
@@ -30,6 +30,7 @@ from masko_widgets.widgets._messages import (
     Whole,
     on_event,
 )
+from masko_widgets.widgets._picture import Section, Tile, draw_picture
 from masko_widgets.widgets._thumbnails import Thumbnail, make_thumbnail
 from masko_widgets.widgets._trial import Candidate, candidate, pin
 from masko_widgets.widgets._uploads import AcceptsUploads
@@ -117,6 +118,25 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         )
 
     # --- hints ---------------------------------------------------------------------
+    def still_section(self) -> Section | None:
+        """The last preview, as a section of a still picture (None before any)."""
+        if not self.result_sets:
+            return None
+        last = self.result_sets[0]
+        hints = last.get("hint_count") or 0
+        note = f"“{last.get('prompt', '')}” · " + (
+            f"{hints} hint{'s' if hints != 1 else ''}" if hints else "no hints"
+        )
+        tiles = [Tile(preview.get("thumbnail") or None) for preview in last.get("previews", [])]
+        return Section("Last preview", note, tiles, tile_size=150)
+
+    def _still(self) -> tuple[Image.Image, str] | None:
+        section = self.still_section()
+        if section is None:
+            return None
+        name = self.collection_name or "Preview"
+        return draw_picture(name, "Preview panel", [section]), f"Last preview: {section.note}"
+
     def add_hint(self, image_or_url: Any, label: str | None = None) -> str:
         """Add a one-off style hint (path, bytes, PIL image, or http(s) URL); returns its id."""
         with self._hints_lock:

@@ -1,9 +1,12 @@
 """MascotStudio: the reference gallery, the preview panel and the pose grid, kept in sync.
 
-The studio is one widget model: its parts open no comm of their own. Their state travels in
-the studio's `parts` trait, their later changes and events as the studio's custom messages
-tagged with the part's name, and the studio's front end draws the three views in one element.
-So it renders wherever anywidget does (JupyterLab, Notebook 7, Voila, VS Code, marimo).
+The studio is one widget model: its parts open no comm of their own. Each part's trait `x` is
+a key `<part>.x` of the studio's own synced state, sent and changed as any trait is; only the
+parts' events travel as the studio's custom messages tagged with the part's name. So the
+model's state is the whole truth wherever it is read: a front end that displays the studio late,
+again, or after a reload (marimo keeps and replays the state, not the custom messages) shows
+what Python holds. It renders wherever anywidget does (JupyterLab, Notebook 7, Voila, VS Code,
+marimo).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import anywidget
 import traitlets as t
+from PIL import Image
 
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
@@ -27,8 +31,9 @@ from masko_widgets.widgets._base import (
 )
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._front_end import front_end_trait
-from masko_widgets.widgets._messages import Choice, Many, Message, Object, on_event
+from masko_widgets.widgets._messages import Choice, Message, Object, on_event
 from masko_widgets.widgets._model import ModelWidget
+from masko_widgets.widgets._picture import draw_picture
 from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
 from masko_widgets.widgets.grid import PoseGrid
@@ -44,25 +49,20 @@ _BASE_KEYS = frozenset(anywidget.AnyWidget.class_trait_names(sync=True)) | {
 PART_NAMES = ("gallery", "preview", "grid")
 PART_MESSAGE = Message(
     "part",
-    {
-        "part": Choice(options=PART_NAMES),
-        "method": Choice(options=("update", "custom")),
-        "state": Object(default=None),
-        "content": Object(default=None),
-        "buffer_paths": Many(default=()),
-    },
+    {"part": Choice(options=PART_NAMES), "content": Object(default=None)},
     buffers=None,
 )
-"""A part's state update or custom message, tagged with the part's name (js/studio/facade.js)."""
+"""A part's custom message, tagged with the part's name (js/studio/facade.js)."""
 
 
-def _part_state(part: MaskoWidget) -> dict[str, Any]:
-    """The synced state of a hosted part, without the keys every anywidget has."""
-    return part.get_state(key=[key for key in part.keys if key not in _BASE_KEYS])
+def _part_key(part: str, key: str) -> str:
+    """The studio's state key of a part's trait (`grid.pose_list`)."""
+    return f"{part}.{key}"
 
 
-def _parts_to_json(_value: Any, studio: MascotStudio) -> dict[str, Any]:
-    return {name: _part_state(part) for name, part in studio.named_parts.items()}
+def _part_keys(part: MaskoWidget) -> list[str]:
+    """The synced traits of a hosted part, without the keys every anywidget has."""
+    return [key for key in part.keys if key not in _BASE_KEYS]
 
 
 class MascotStudio(ModelWidget):
@@ -83,9 +83,12 @@ class MascotStudio(ModelWidget):
     error: t.Unicode[str, str | bytes] = t.Unicode(
         "", help="An error of the studio itself (e.g. Refresh all)."
     ).tag(sync=True)
-    parts: t.Dict[str, Any] = t.Dict(
-        read_only=True, help="Each part's state; its changes travel as custom messages."
-    ).tag(sync=True, to_json=_parts_to_json)
+    parts: t.List[str] = t.List(
+        t.Unicode(),
+        default_value=list(PART_NAMES),
+        read_only=True,
+        help="The parts' names; a part's trait `x` is synced as the key `<part>.x`.",
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -171,18 +174,68 @@ class MascotStudio(ModelWidget):
         super().close()
 
     # --- one model for the front end -------------------------------------------------
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The studio's synced state, each part's traits under `<part>.<trait>` keys."""
+        wanted = None if key is None else {key} if isinstance(key, str) else set(key)
+        own = None if wanted is None else [name for name in wanted if name in self.keys]
+        state: dict[str, Any] = super().get_state(own, drop_defaults) if own != [] else {}
+        for name, part in self.named_parts.items():
+            keys = [k for k in _part_keys(part) if wanted is None or _part_key(name, k) in wanted]
+            if keys:
+                found = part.get_state(keys, drop_defaults)
+                state.update({_part_key(name, k): value for k, value in found.items()})
+        return state
+
+    def set_state(self, sync_data: Any) -> None:
+        """A state update from the view: `<part>.<trait>` keys go to the part (which takes
+        only what its view may set, and says what it refused), the rest to the studio."""
+        if not isinstance(sync_data, dict):
+            super().set_state(sync_data)
+            return
+        own: dict[str, Any] = {}
+        by_part: dict[str, dict[str, Any]] = {}
+        for key, value in sync_data.items():
+            name, dot, trait = str(key).partition(".")
+            if dot and name in PART_NAMES:
+                by_part.setdefault(name, {})[trait] = value
+            else:
+                own[key] = value
+        for name, state in by_part.items():
+            self.named_parts[name].set_state(state)
+        if own or not by_part:
+            super().set_state(own)
+
+    def _still(self) -> tuple[Image.Image, str]:
+        """References and style card, the poses with the selected one marked, the last
+        preview: the studio as a still picture, and the same in words."""
+        sections = [self.gallery.still_section(), self.grid.still_section()]
+        preview = self.preview.still_section()
+        if preview is not None:
+            sections.append(preview)
+        name = self.collection_name or "Mascot studio"
+        credits = "" if self.credits is None else f" · {self.credits} credits"
+        words = f"Mascot studio of {name}: " + "; ".join(
+            f"{section.title.lower()}, {section.note}" for section in sections
+        )
+        return draw_picture(name, f"Mascot studio{credits}", sections), words + "."
+
     def _export_state(self) -> dict[str, Any]:
-        """The parts' state with what they would ask the kernel for (see export_html)."""
-        parts = _parts_to_json(None, self)
-        parts["grid"].update(self.grid._export_state())
-        return {"parts": parts}
+        """What the grid would ask the kernel for (see export_html)."""
+        return {_part_key("grid", k): value for k, value in self.grid._export_state().items()}
 
     def _forward(self, name: str, data: dict[str, Any], buffers: list[Any]) -> None:
-        """A part's message (state update or custom event) to the studio's front end."""
-        self.send({"part": name, "data": data}, buffers)
+        """A part's message to the studio's front end: a state update (or its echo) as the
+        studio's own, under the part's keys; a custom event tagged with the part's name."""
+        method = data.get("method")
+        if method in ("update", "echo_update"):
+            state = {_part_key(name, k): value for k, value in (data.get("state") or {}).items()}
+            paths = [[_part_key(name, p[0]), *p[1:]] for p in data.get("buffer_paths") or []]
+            self._send({"method": method, "state": state, "buffer_paths": paths}, buffers)
+        else:
+            self.send({"part": name, "data": data}, buffers)
 
     def _on_front_end_message(self, widget: Any, content: Any, buffers: list[Any]) -> None:
-        """A part's message goes to the part (which checks its own fields and says what is
+        """A part's event goes to the part (which checks its own fields and says what is
         wrong in its own view); the studio's own events are handled as every widget's."""
         if not (isinstance(content, dict) and "part" in content):
             super()._on_front_end_message(widget, content, buffers)
@@ -192,10 +245,7 @@ class MascotStudio(ModelWidget):
         except ValueError as exc:
             self._fail(exc)
             return
-        data = {"method": message["method"], "buffer_paths": list(message["buffer_paths"])}
-        data["state" if message["method"] == "update" else "content"] = (
-            message["state"] if message["method"] == "update" else message["content"]
-        )
+        data = {"method": "custom", "content": message["content"]}
         self.named_parts[message["part"]]._handle_msg(
             {"content": {"data": data}, "buffers": buffers}
         )

@@ -100,7 +100,10 @@ def _wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def _serving(name: str, base: Path, command: list[str], page: str, port: int) -> Iterator[Server]:
+def _serving(
+    name: str, base: Path, command: list[str], page: str, port: int, ready: str = ""
+) -> Iterator[Server]:
+    """Start `command`; ready when `ready` (a path) answers."""
     env = isolated_env(base)
     env["MARIMO_SKIP_UPDATE_CHECK"] = "1"
     log = base / f"{name}.log"
@@ -110,7 +113,7 @@ def _serving(name: str, base: Path, command: list[str], page: str, port: int) ->
         )
     server = Server(name, f"http://127.0.0.1:{port}{page}", process, log)
     try:
-        _wait_for_http(server, "")
+        _wait_for_http(server, ready)
         yield server
     finally:
         process.terminate()
@@ -150,12 +153,13 @@ if __name__ == "__main__":
 """
 
 
-def marimo_server(base: Path, probe: Path) -> Any:
-    """`marimo run` of an app whose one cell shows `mo.ui.anywidget(studio)`."""
+def marimo_server(base: Path, probe: Path, code: str | None = None, mode: str = "run") -> Any:
+    """marimo (`run`, or `edit` where a reload rejoins the same kernel) on an app whose one
+    cell runs `code` (default: make the studio) and shows `mo.ui.anywidget(studio)`."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    code = textwrap.indent(studio_code(probe), "    ")
-    (root / "app.py").write_text(MARIMO_APP.format(code=code))
+    cell = textwrap.indent(code or studio_code(probe), "    ")
+    (root / "app.py").write_text(MARIMO_APP.format(code=cell))
     port = free_port()
     command = [
         sys.executable, "-m", "marimo", "run", "app.py", "--headless", "--host", "127.0.0.1",
@@ -164,24 +168,27 @@ def marimo_server(base: Path, probe: Path) -> Any:
     return _serving("marimo", base, command, "/", port)
 
 
-def voila_server(base: Path, probe: Path) -> Any:
-    """Voila on a notebook whose one cell shows the studio."""
+def voila_server(base: Path, probe: Path, code: str | None = None) -> Any:
+    """Voila on a notebook whose one cell runs `code` (default: make the studio) and shows
+    the studio."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", studio_code(probe))
+    _notebook(root / "studio.ipynb", code or studio_code(probe))
     port = free_port()
     command = [
         sys.executable, "-m", "voila", "studio.ipynb", "--no-browser", f"--port={port}",
         "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
     ]  # fmt: skip
-    return _serving("voila", base, command, "/", port)
+    # Voila runs the notebook for each request of its page: ask another path whether it is up
+    return _serving("voila", base, command, "/", port, ready="/masko-ready")
 
 
-def notebook7_server(base: Path, probe: Path) -> Any:
-    """Jupyter Notebook 7 with a notebook whose one cell shows the studio."""
+def notebook7_server(base: Path, probe: Path, code: str | None = None) -> Any:
+    """Jupyter Notebook 7 with a notebook whose one cell runs `code` (default: make the
+    studio) and shows the studio."""
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", studio_code(probe))
+    _notebook(root / "studio.ipynb", code or studio_code(probe))
     port = free_port()
     command = [
         sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--allow-root",

@@ -18,7 +18,7 @@ WIDGETS = [
     (ReferenceGallery, "GalleryTraits", "GalleryMessage"),
     (PreviewPanel, "PreviewTraits", "PreviewMessage"),
     (PoseGrid, "GridTraits", "GridMessage"),
-    (MascotStudio, "StudioTraits", "StudioMessage"),
+    (MascotStudio, "StudioOwnTraits", "StudioMessage"),
 ]
 EVERY_ANYWIDGET = set(anywidget.AnyWidget.class_trait_names(sync=True)) | {"_esm", "_css"}
 

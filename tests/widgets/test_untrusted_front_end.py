@@ -80,12 +80,13 @@ def test_the_view_sets_only_the_traits_meant_for_it(widgets):
 def test_a_part_of_the_studio_refuses_through_the_studio(client, posed, wire):
     _, job = posed
     studio = MascotStudio(client, posed[0])
-    update = {"source_image_asset_id": job.asset_ids["transparent_image"]}
+    mark = wire.mark()
 
-    front_end_event(studio, {"part": "grid", "method": "update", "state": update})
+    front_end_update(studio, {"grid.source_image_asset_id": job.asset_ids["transparent_image"]})
 
     assert studio.grid.source_image_asset_id is None
     assert "only Python" in studio.grid.error
+    assert {"grid.source_image_asset_id": None} in updates_sent(wire, studio, mark)
 
 
 def test_a_value_a_trait_cannot_hold_is_put_back(client, posed, wire):
@@ -126,9 +127,8 @@ BAD_MESSAGES = [
     (ReferenceGallery, {"event": "cancel", "task": 5}, "task must be text"),
     (ReferenceGallery, {"event": "no-such-event"}, "does not know"),
     (ReferenceGallery, ["not", "an", "object"], "where a message belongs"),
-    (MascotStudio, {"part": "nowhere", "method": "custom", "content": {}}, "part must be one"),
-    (MascotStudio, {"part": "grid", "method": "delete"}, "method must be one"),
-    (MascotStudio, {"part": "grid", "method": "update", "state": 5}, "state must be an object"),
+    (MascotStudio, {"part": "nowhere", "content": {}}, "part must be one"),
+    (MascotStudio, {"part": "grid", "content": 5}, "content must be an object"),
     (MascotStudio, {"event": 5}, "does not know"),
 ]
 
@@ -155,13 +155,14 @@ def test_a_malformed_message_is_refused_in_words(widgets, client, standin):
 def test_a_malformed_message_to_a_part_shows_in_that_part(client, posed):
     studio = MascotStudio(client, posed[0])
     ask = {"event": "animate", "prompt": "waves", "duration": [1]}
-    front_end_event(studio, {"part": "grid", "method": "custom", "content": ask})
+    front_end_event(studio, {"part": "grid", "content": ask})
     assert "duration must be a whole number" in studio.grid.error
     assert studio.error == ""
 
-    lost = {"part": "preview", "method": "update", "state": {}, "buffer_paths": [["a", "b"]]}
-    front_end_event(studio, lost, [b"x"])  # a buffer path into nothing
-    assert "could not be read" in studio.preview.error and studio.preview.prompt == ""
+    # A part's state travels in the studio's own updates: the studio reads them first.
+    lost = {"method": "update", "state": {"preview.prompt": "x"}, "buffer_paths": [["a", "b"]]}
+    studio._handle_msg({"content": {"data": lost}, "buffers": [memoryview(b"x")]})
+    assert "could not be read" in studio.error and studio.preview.prompt == ""
 
 
 UNREADABLE = [

@@ -379,7 +379,7 @@ def test_the_studio_opens_at_once_and_its_grid_fills_in(paged, wire):
     mark = wire.mark()
     studio = MascotStudio(client, collection)
 
-    opened = opened_state(wire, mark, studio)["parts"]["grid"]["pose_list"]
+    opened = opened_state(wire, mark, studio)["grid.pose_list"]
     assert [row[0] for row in opened] == [job.item_id for job in jobs[:PAGE]]
     gate.release.set()
     studio.wait(30)

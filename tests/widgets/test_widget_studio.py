@@ -7,7 +7,7 @@ import re
 
 from masko_widgets import MascotStudio, PreviewPanel, _connect
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
-from tests.widgets.wire import all_widgets, front_end_event
+from tests.widgets.wire import all_widgets, front_end_event, front_end_update
 
 
 def test_a_reference_change_updates_the_style_card_everywhere(
@@ -46,23 +46,33 @@ def test_the_studio_is_one_model_and_routes_its_parts_messages(
     models = {sent.data["state"]["_model_name"] for sent in opened}
     assert models == {"AnyModel", "LayoutModel"}  # the studio and its layout, no children
     (state,) = [sent.data["state"] for sent in opened if sent.data["state"].get("parts")]
-    assert "IPY_MODEL_" not in json.dumps(state["parts"])
-    assert [row[0] for row in state["parts"]["grid"]["pose_list"]] == [j.item_id for j in jobs]
-    assert len(state["parts"]["gallery"]["slots"]) == 1
+    assert state["parts"] == ["gallery", "preview", "grid"]
+    parts = {key: value for key, value in state.items() if "." in key}
+    assert "IPY_MODEL_" not in json.dumps(parts)  # no child models, in marimo too
+    assert [row[0] for row in state["grid.pose_list"]] == [j.item_id for j in jobs]
+    assert len(state["gallery.slots"]) == 1
 
-    # A click in the grid view: the facade sends an update tagged with the part.
+    # A click in the grid view: the facade sets the studio's key of the grid's trait.
     mark = wire.mark()
-    update = {"part": "grid", "method": "update", "state": {"selected_item_id": jobs[1].item_id}}
-    front_end_event(studio, update)
+    front_end_update(studio, {"grid.selected_item_id": jobs[1].item_id})
+    assert studio.grid.selected_item_id == jobs[1].item_id
     assert studio.grid.source_image_asset_id == jobs[1].asset_ids["image"]
-    tagged = [sent.data["content"] for sent in wire.since(mark) if sent.comm_id == studio.model_id]
-    source = {"source_image_asset_id": jobs[1].asset_ids["image"]}
-    echoed = {"method": "update", "state": source, "buffer_paths": []}
-    assert {"part": "grid", "data": echoed} in tagged
+    updates = [
+        sent.data
+        for sent in wire.since(mark)
+        if sent.comm_id == studio.model_id and sent.data["method"] in ("update", "echo_update")
+    ]
+    echo = {"grid.selected_item_id": jobs[1].item_id}
+    assert {"method": "echo_update", "state": echo, "buffer_paths": []} in updates
+    source = {"grid.source_image_asset_id": jobs[1].asset_ids["image"]}
+    assert {"method": "update", "state": source, "buffer_paths": []} in updates
+    # A trait the view may not set is refused by its part, said in the part's view.
+    front_end_update(studio, {"grid.pose_list": []})
+    assert len(studio.grid.poses) == 2 and "only Python sets" in studio.grid.error
 
     # The grid view asks for a thumbnail: the answer comes through the studio, tagged grid.
     ask = {"event": "thumbnails", "ids": [jobs[0].item_id]}
-    front_end_event(studio, {"part": "grid", "method": "custom", "content": ask})
+    front_end_event(studio, {"part": "grid", "content": ask})
     studio.grid._cache.get(client, jobs[0].asset_ids["image"])
 
     def pictures():
@@ -70,7 +80,8 @@ def test_the_studio_is_one_model_and_routes_its_parts_messages(
             sent
             for sent in wire.since(mark)
             if sent.comm_id == studio.model_id
-            and sent.data["content"].get("data", {}).get("content", {}).get("event") == "thumbnails"
+            and sent.data.get("content", {}).get("data", {}).get("content", {}).get("event")
+            == "thumbnails"
         ]
 
     (picture,) = wire.wait_for(pictures, timeout=10)
@@ -140,3 +151,37 @@ def test_reprs_are_stable(client, collection, reference):
         "PreviewPanel(collection='test mascot', hints=0 of 6, result_sets=0)"
     )
     assert repr(studio.grid) == "PoseGrid(collection='test mascot', poses=0)"
+
+
+def test_the_studio_model_state_is_current_after_later_work(client, collection, reference, wire):
+    """What a front end that displays the studio late (or reloads) reads: the model's state
+    follows every later change of the parts, bytes included, not just the first state."""
+    client.references.add(collection, reference())
+    studio = MascotStudio(client, collection)
+    studio.grid.generate(["wave", "sit"]).wait(60)
+    studio.grid.select(studio.grid.poses[0].item_id)
+    studio.grid.animate("waves", duration=2).wait(60)
+
+    state = studio.get_state()
+    assert [row[0] for row in state["grid.pose_list"]] == [p.item_id for p in studio.grid.poses]
+    assert state["grid.selected_item_id"] == studio.grid.poses[0].item_id
+    assert state["grid.animation"]["data"] == studio.grid.animation["data"] != b""
+    assert studio.get_state("grid.tasks") == {"grid.tasks": []}
+
+    # What the kernel sent after the comm opened replays to the same state (as marimo's
+    # session replays the open message and the updates, and never the custom messages).
+    replayed: dict = {}
+    for sent in wire.sent:
+        if sent.comm_id == studio.model_id and sent.data.get("method", "open") in (
+            "update",
+            "open",
+        ):
+            found = dict(sent.data["state"])
+            for path, buffer in zip(sent.data.get("buffer_paths", []), sent.buffers, strict=True):
+                target = found
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]] = buffer
+            replayed.update(found)
+    for key in ("grid.pose_list", "grid.selected_item_id", "grid.animation", "gallery.slots"):
+        assert replayed[key] == state[key], key
