@@ -57,6 +57,7 @@ export function addArea(model, el, cleanups) {
     label: "Reference image URL",
     text: "Add URL",
     say,
+    upload: () => picker.input.click(),
   });
   const asset = assetForm(model, say);
   const limit = h("p", { class: "masko-limit", id: uniqueId("limit") });

@@ -134,6 +134,7 @@ function candidateAdders(model) {
     label: "Candidate image URL",
     text: "Add URL",
     say,
+    upload: () => picker.input.click(),
   });
   const asset = assetForm(model, say, {
     event: "add_candidate_asset",

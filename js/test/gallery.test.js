@@ -102,6 +102,30 @@ test("the URL form sends http(s) URLs and refuses anything else", () => {
   });
 });
 
+test("where URLs cannot be fetched, the URL box gives way to the reason and an upload", () => {
+  const note = "Adding images by URL needs the real Masko API.";
+  const { el } = mount({ render }, galleryState(0, { url_note: note }));
+  assert.equal(el.querySelector(".masko-url-input"), null);
+  const [reason] = el.querySelectorAll(".masko-url-note");
+  assert.equal(reason.querySelector("span").textContent, note);
+  let opened = 0;
+  el.querySelector(".masko-file-input").click = () => (opened += 1);
+  reason.querySelector("button").click();
+  assert.equal(opened, 1);
+});
+
+test("Enter in a one-line field presses its form's button, in the widget's own handler", () => {
+  const { el } = mount({ render }, galleryState(0));
+  const input = el.querySelector(".masko-asset-input");
+  const pressed = [];
+  el.querySelector(".masko-add-asset").addEventListener("click", () => pressed.push("add"));
+  const enter = new Event("keydown", { bubbles: true, cancelable: true });
+  enter.key = "Enter";
+  input.dispatchEvent(enter);
+  assert.equal(enter.defaultPrevented, true); // no second submit from the browser
+  assert.deepEqual(pressed, ["add"]);
+});
+
 test("the style card is a picture, its text on hover and in a details block", () => {
   const { el } = mount(
     { render },

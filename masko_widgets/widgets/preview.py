@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from typing import Any
@@ -17,6 +18,7 @@ from masko_widgets.widgets._base import (
     named_file,
     static_file,
 )
+from masko_widgets.widgets._errors import plain
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import FILE_NAME, ID, OPTIONAL_TEXT, URL, Whole, on_event
 from masko_widgets.widgets._thumbnails import make_thumbnail
@@ -93,6 +95,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         source: api.ImageFile | str
         hint: dict[str, Any]
         if api.is_url(image_or_url):
+            self._check_url(image_or_url)
             source = image_or_url
             hint = {"id": hint_id, "kind": "url", "label": label or source, "url": source}
         else:
@@ -149,6 +152,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             )
             tiles = [_tile(preview) for preview in previews]
         except Exception as exc:
+            self._drop_refused_hint(exc, used)
             self._fail(exc)
             raise
         set_id = self._next_set
@@ -169,6 +173,13 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             self.set_trait("hints", [hint for hint in self.hints if hint["id"] not in used])
             self.error = ""
         return previews
+
+    def _drop_refused_hint(self, exc: Exception, used: list[str]) -> None:
+        """A hint the server refused leaves the preview (the others stay for a retry)."""
+        field = getattr(exc, "field", None) or ""
+        found = re.fullmatch(r"reference_image_urls\[(\d+)\]", field)
+        if found and int(found[1]) < len(used):
+            self.remove_hint(used[int(found[1])])
 
     def keep(self, index: int, name: str | None = None, *, result_set: int | None = None) -> Task:
         """Generate preview `index` of a result set (default: the newest) as a real pose.
@@ -223,6 +234,18 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     @on_event("remove_hint", id=ID)
     def _on_remove_hint(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         self.remove_hint(message["id"])
+
+    @on_event("hint_failed", id=ID)
+    def _on_hint_failed(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        """The browser could not load a hint's URL: it leaves the preview, and says so."""
+        hint = next((hint for hint in self.hints if hint["id"] == message["id"]), None)
+        if hint is None:
+            return
+        self.remove_hint(hint["id"])
+        self.error = plain(
+            f"No image could be loaded from {hint['label']}, so that hint was left out. "
+            "Check the address, or save the image and upload the file instead"
+        )
 
     @on_event("preview", prompt=OPTIONAL_TEXT)
     def _on_preview(self, message: dict[str, Any], _buffers: list[Any]) -> None:
