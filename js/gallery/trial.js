@@ -161,7 +161,13 @@ function tryRow(model, cleanups) {
     "aria-label": "Trial prompt",
   });
   prompt.value = model.get("trial_prompt") ?? "";
-  const button = h("button", { type: "button", class: "masko-try masko-primary", text: "Try" });
+  const button = h("button", {
+    type: "button",
+    class: "masko-try masko-primary",
+    id: uniqueId("try"),
+    text: "Try",
+  });
+  prompt.setAttribute("data-enter-presses", button.id);
   const reason = h("span", { class: "masko-reason", id: uniqueId("try-reason") });
   button.addEventListener("click", () => {
     model.set("trial_prompt", prompt.value);

@@ -37,9 +37,9 @@ const ONE_LINE =
   "input:not([type]), input[type=text], input[type=url], input[type=search], input[type=number]";
 
 /**
- * The button that Enter in `event.target` presses, or null: in a one-line field, its form's
- * submit button; in a multi-line field, the button named by its `data-enter-presses` (with
- * Shift+Enter left for a new line). Browsers submit forms on Enter themselves, but not inside
+ * The button that Enter in `event.target` presses, or null: the button named by the field's
+ * `data-enter-presses`, else in a one-line field its form's submit button (Shift+Enter stays a
+ * new line in a multi-line field). Browsers submit forms on Enter themselves, but not inside
  * JupyterLab's notebook, so the widgets press the button.
  * @param {{ key: string, target: EventTarget | null, shiftKey?: boolean, altKey?: boolean,
  *   ctrlKey?: boolean, metaKey?: boolean, isComposing?: boolean }} event
@@ -50,7 +50,7 @@ export function enterButton(event) {
   if (key !== "Enter" || shiftKey || altKey || ctrlKey || metaKey || isComposing) return null;
   const field = /** @type {HTMLElement | null} */ (target);
   if (!field?.matches) return null;
-  const presses = field.matches("textarea") ? field.getAttribute("data-enter-presses") : null;
+  const presses = field.getAttribute("data-enter-presses");
   if (presses) return /** @type {HTMLButtonElement | null} */ (document.getElementById(presses));
   if (!field.matches(ONE_LINE)) return null;
   return field.closest("form")?.querySelector("button[type=submit]") ?? null;

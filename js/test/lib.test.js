@@ -145,7 +145,7 @@ test("enterButton: Enter in a one-line field is its form's submit; Shift+Enter i
   document.body.innerHTML = `
     <form><input class="url" type="url"><input class="box" type="checkbox">
       <button type="submit" class="send">Add</button></form>
-    <input class="alone" type="text">
+    <input class="alone" type="text"><input class="named" type="text" data-enter-presses="go">
     <textarea class="prompt" data-enter-presses="go"></textarea><textarea class="free"></textarea>
     <button id="go" type="button">Preview</button>`;
   const at = (selector) => document.querySelector(selector);
@@ -157,6 +157,7 @@ test("enterButton: Enter in a one-line field is its form's submit; Shift+Enter i
     [".url", "a", {}, null],
     [".box", "Enter", {}, null],
     [".alone", "Enter", {}, null], // no form, no button
+    [".named", "Enter", {}, "#go"],
     [".prompt", "Enter", {}, "#go"],
     [".prompt", "Enter", { shiftKey: true }, null],
     [".free", "Enter", {}, null],
