@@ -89,7 +89,7 @@ function candidateList(model, urls, cleanups) {
       ...candidates.map((c, index) => {
         const key = `candidate:${c.id}`;
         const src = urls.get(key) ?? urls.set(key, c.thumbnail, c.mime);
-        return h("li", { class: "masko-hint", title: c.asset_id ?? c.label }, [
+        return h("li", { class: "masko-hint", title: c.label }, [
           h("img", { src, alt: `Candidate ${index + 1}: ${c.label}` }),
           h("button", {
             type: "button",

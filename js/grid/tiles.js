@@ -9,7 +9,7 @@ import { scrollToShow, spacing, windowOf } from "./window.js";
 /** @typedef {import("./store.js").PoseStore} PoseStore */
 /** @typedef {import("./store.js").PoseRow} PoseRow */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
- *   name: HTMLElement, score: HTMLElement, shown?: string | null, row?: PoseRow }} Tile */
+ *   name: HTMLElement, score: HTMLElement, value: HTMLElement, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -22,7 +22,11 @@ function makeTile() {
   const img = h("img", { alt: "", decoding: "async", hidden: true });
   const missing = h("span", { class: "masko-missing", text: "Image failed to load", hidden: true });
   const name = h("span", { class: "masko-pose-name" });
-  const score = h("span", { class: "masko-score" });
+  const value = h("span", { class: "masko-score-value" });
+  const score = h("span", { class: "masko-score" }, [
+    h("span", { class: "masko-score-label", text: "On-model " }),
+    value,
+  ]);
   const li = h("li", { role: "option", class: "masko-pose", tabindex: "-1" }, [
     img,
     missing,
@@ -34,7 +38,7 @@ function makeTile() {
     img.hidden = true;
     missing.hidden = false;
   };
-  return /** @type {Tile} */ ({ li, img, missing, name, score });
+  return /** @type {Tile} */ ({ li, img, missing, name, score, value });
 }
 
 /** Words, score badge and data attributes of a tile from its row. */
@@ -47,7 +51,7 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.li.id = `masko-pose-${itemId}`;
   tile.name.textContent = label;
   tile.name.title = label;
-  tile.score.textContent = scored ? String(value) : "–";
+  tile.value.textContent = scored ? String(value) : "–";
   tile.score.dataset.level = scoreLevel(value);
   tile.score.title = scored
     ? `On-model score ${value} of 100 (palette closeness to the references)`

@@ -103,16 +103,17 @@ def test_source_image_errors_read_as_plain_sentences():
 
 
 @pytest.mark.parametrize(
-    ("references", "card", "status"),
+    ("references", "card", "had_card", "status"),
     [
-        ((), None, "none yet"),
-        (("a",), None, "cleared: re-extracted on the next generation"),
-        (("a",), "Palette: #f07828 88%", "cached"),
-        ((), "left from before", "cached"),
+        ((), None, False, _base.CARD_NONE),
+        (("a",), None, False, _base.CARD_PENDING),  # never had one: not "cleared"
+        (("a",), None, True, _base.CARD_CLEARED),
+        (("a",), "Palette: #f07828 88%", False, _base.CARD_CACHED),
+        ((), "left from before", True, _base.CARD_CACHED),
     ],
 )
-def test_style_card_status(references, card, status):
-    assert _base.style_card_status(references, card) == status
+def test_style_card_status(references, card, had_card, status):
+    assert _base.style_card_status(references, card, had_card) == status
 
 
 def test_thumbnails_fit_and_keep_transparency(make_png):
