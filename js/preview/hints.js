@@ -70,7 +70,7 @@ export function hintSection(model, urls, cleanups) {
     }
   }
   cleanups.push(listen(model, ["hints"], paint));
-  cleanups.push(listen(model, ["hints"], () => say(""))); // a later success clears a problem
+  // A problem stays while its own hints land; the next attempt (or Dismiss) replaces it.
   paint();
   return h("section", { class: "masko-hints", "aria-label": "Style hints for this preview only" }, [
     h("div", { class: "masko-head" }, [h("h4", { text: "Style hints" }), count]),

@@ -66,12 +66,19 @@ test("a file that is not an image is refused in the browser, with Dismiss", () =
   assert.ok(!visible(problem));
 });
 
-test("a later successful add clears the browser's problem line", () => {
-  const { model, el } = mount({ render }, galleryState(1));
-  pick(el.querySelector(".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
-  assert.ok(visible(el.querySelector(".masko-local-error")));
-  model.update(galleryState(2));
-  assert.ok(!visible(el.querySelector(".masko-local-error")));
+test("the problem line stays while its own adds land; the next attempt replaces it", async () => {
+  const { model, el } = mount({ render }, galleryState(4));
+  const image = (name) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
+  const input = el.querySelector(".masko-file-input");
+  pick(input, [image("a.png"), image("b.png"), image("c.png")]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const problem = el.querySelector(".masko-local-error");
+  assert.match(problem.textContent, /1 image\(s\) were not added/);
+  model.update(galleryState(6)); // the two that fitted land
+  assert.ok(visible(problem));
+  model.update(galleryState(5));
+  pick(input, [image("d.png")]);
+  assert.ok(!visible(problem));
 });
 
 test("images are sent one message each, only as many as there are free slots", async () => {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from masko_widgets import MaskoClient, PreviewPanel, ReferenceGallery
+from masko_widgets import MaskoClient, PoseGrid, PreviewPanel, ReferenceGallery
 from masko_widgets import client as api
 from masko_widgets.widgets._uploads import URLS_OFFLINE
 from tests.widgets.wire import front_end_event
@@ -58,3 +58,20 @@ def test_a_hint_the_server_refuses_leaves_the_preview_and_the_others_stay(
     assert [hint["id"] for hint in panel.hints] == [good]
     assert panel.error == "A hint's URL: no file at this URL."
     assert "/v1/" not in panel.error and "`" not in panel.error
+
+
+def test_the_next_action_clears_an_error_and_the_grids_own_requests_do_not(
+    client, collection, generate
+):
+    panel = PreviewPanel(client, collection)
+    front_end_event(panel, {"event": "add_hint_url", "url": WEB_IMAGE})
+    assert panel.error == URLS_OFFLINE
+    front_end_event(panel, {"event": "remove_hint", "id": "0" * 12})  # a later action
+    assert panel.error == ""
+
+    (job,) = generate(collection, "wave")
+    grid = PoseGrid(client, collection)
+    front_end_event(grid, {"event": "animate", "prompt": "waves"})  # nothing selected
+    assert grid.error
+    front_end_event(grid, {"event": "thumbnails", "ids": [job.item_id]})  # the view scrolled
+    assert grid.error
