@@ -56,8 +56,7 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.score.title = scored
     ? `On-model score ${value} of 100 (palette closeness to the references)`
     : "On-model score: made when the picture loads (needs references)";
-  tile.li.setAttribute("aria-label", scored ? `${label}, on-model ${value} of 100` : label);
-  tile.img.alt = label;
+  // The tile's name is its text, "waving On-model 84" (the picture beside it says no more).
 }
 
 /** The tile's picture from the store, once it has come. */
