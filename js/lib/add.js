@@ -94,7 +94,7 @@ export function urlForm(
         h("button", {
           type: "button",
           class: "masko-upload",
-          text: "Upload a file…",
+          text: "Upload the file…",
           onclick: upload,
         }),
       ])

@@ -34,9 +34,9 @@ export function render({ model, el }) {
     hintSection(model, hintUrls, cleanups),
     previewRow(model, prompt.input, results.compare, cleanups),
     taskList(model, { kinds: ["preview", "hint"], cleanups }),
+    statusArea(model, { cleanups, tasks: false }), // under Preview, where most errors start
     results.el,
     keptList(model, cleanups),
-    statusArea(model, { cleanups, tasks: false }),
     taskList(model, { kinds: ["keep"], cleanups }),
   );
   return () => {

@@ -14,8 +14,8 @@ from masko_widgets import client as api
 from masko_widgets._contract import MAX_UPLOAD_BYTES, UPLOAD_MIME_TYPES
 
 URLS_OFFLINE = (
-    "Adding images by URL needs the real Masko API: the offline stand-in on this machine "
-    "does not fetch images from the web. Save the image and upload the file instead."
+    "Adding images by URL needs the real Masko API (the offline stand-in fetches nothing "
+    "from the web). Save the image and upload the file instead."
 )
 
 
