@@ -78,8 +78,12 @@ def test_the_studio_has_no_serious_axe_violations_in_light_and_dark(notebook) ->
         # The notebook at full width: the studio as a user sees it (and the README picture).
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
         studio = page.locator(".jp-OutputArea-output").filter(has=page.locator(".masko-gallery"))
+        poses = page.locator(".masko-grid .masko-poses")
         for theme in (LIGHT_THEME, DARK_THEME):
             nb.set_theme(theme)
+            # the grid's scroll bar (and every control) drawn in the theme's scheme
+            scheme = "light" if theme == LIGHT_THEME else "dark"
+            assert poses.evaluate("(el) => getComputedStyle(el).colorScheme") == scheme
             violations = axe_violations(page)
             assert violations == {}, f"{theme}:\n{json.dumps(violations, indent=1)}"
         # Screenshots (scripts/readme-picture copies the light one into the README).
