@@ -86,18 +86,15 @@ export function urlForm(
   { event, inputClass, buttonClass, placeholder, label, text, say, upload },
 ) {
   const input = h("input", { type: "url", class: inputClass, placeholder, "aria-label": label });
-  const button = h("button", { type: "submit", class: buttonClass, text });
   const note = model.get("url_note") ?? "";
+  // Where URLs cannot be used, `button` is the upload offered instead (disabled as the URL's
+  // button would be, when no slot is free).
+  const button = note
+    ? h("button", { type: "button", class: "masko-upload", text: "Upload the file…" })
+    : h("button", { type: "submit", class: buttonClass, text });
+  if (note) button.addEventListener("click", upload);
   const form = note
-    ? h("p", { class: "masko-url-form masko-url-note" }, [
-        h("span", { text: note }),
-        h("button", {
-          type: "button",
-          class: "masko-upload",
-          text: "Upload the file…",
-          onclick: upload,
-        }),
-      ])
+    ? h("p", { class: "masko-url-form masko-url-note" }, [h("span", { text: note }), button])
     : h("form", { class: "masko-url-form" }, [input, button]);
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();

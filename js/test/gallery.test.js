@@ -111,7 +111,7 @@ test("the URL form sends http(s) URLs and refuses anything else", () => {
 
 test("where URLs cannot be fetched, the URL box gives way to the reason and an upload", () => {
   const note = "Adding images by URL needs the real Masko API.";
-  const { el } = mount({ render }, galleryState(0, { url_note: note }));
+  const { model, el } = mount({ render }, galleryState(0, { url_note: note }));
   assert.equal(el.querySelector(".masko-url-input"), null);
   const [reason] = el.querySelectorAll(".masko-url-note");
   assert.equal(reason.querySelector("span").textContent, note);
@@ -119,6 +119,8 @@ test("where URLs cannot be fetched, the URL box gives way to the reason and an u
   el.querySelector(".masko-file-input").click = () => (opened += 1);
   reason.querySelector("button").click();
   assert.equal(opened, 1);
+  model.update(galleryState(6, { url_note: note }));
+  assert.equal(reason.querySelector("button").disabled, true); // no free slot: nothing to upload
 });
 
 test("Enter in a one-line field presses its form's button, in the widget's own handler", () => {
