@@ -374,6 +374,7 @@ class CollectionWidget(MaskoWidget):
         if collection is None and self._needs_collection:
             raise TypeError(f"{type(self).__name__} needs a collection: a Collection or its id.")
         self._collection_id = None if collection is None else collection_id(collection)
+        self._saw_card = False  # a card gone since is "cleared", one never seen "not made yet"
         super().__init__(client, **kwargs)
 
     def _load(self) -> None:
@@ -409,11 +410,11 @@ class CollectionWidget(MaskoWidget):
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         """Show the collection's references and style card (observers see both at once)."""
-        had_card = bool(self.style_card) or self.style_card_status == CARD_CLEARED
+        self._saw_card = self._saw_card or bool(style_card)
         with self.hold_sync(), self.hold_trait_notifications():
             self.set_trait("reference_asset_ids", list(asset_ids))
             self.set_trait("style_card", style_card)
-            status = style_card_status(asset_ids, style_card, had_card)
+            status = style_card_status(asset_ids, style_card, self._saw_card)
             self.set_trait("style_card_status", status)
 
     def _repr_fields(self) -> str:

@@ -169,3 +169,18 @@ def test_a_candidate_that_is_not_an_image_is_refused_in_words(client, collection
     with pytest.raises(ValueError):
         gallery.add_candidate(b"not an image")
     assert "PNG, JPEG, WebP or GIF" in gallery.error and gallery.trial_candidates == []
+
+
+def test_a_card_seen_then_lost_reads_cleared_even_after_the_slots_emptied(
+    client, collection, reference, generate
+):
+    first = reference()
+    gallery = ReferenceGallery(client, collection)
+    gallery.add(first)
+    generate(collection, "wave")
+    gallery.reload_collection()
+    assert gallery.style_card_status == CARD_CACHED
+    gallery.remove(first)
+    assert gallery.style_card_status == CARD_NONE
+    gallery.add(reference((60, 140, 230)))
+    assert gallery.style_card_status == CARD_CLEARED
