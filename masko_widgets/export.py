@@ -34,13 +34,20 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>body {{ margin: 16px; font-family: system-ui, sans-serif; }}</style>
+<style>
+body {{ margin: 16px; font-family: system-ui, sans-serif; }}
+h1 {{ font-size: 1.4em; margin: 0 0 12px; }}
+[data-theme="dark"] body {{ color-scheme: dark; background: #121212; color: #e6e6e6; }}
+</style>
 {styles}
 <script type="application/json" id="masko-export-data">{data}</script>
 <script type="module">{host}</script>
 </head>
 <body>
+<main>
+<h1>{title}</h1>
 {views}
+</main>
 </body>
 </html>
 """

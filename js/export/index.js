@@ -75,6 +75,10 @@ export async function renderPage(
 
 const data = globalThis.document?.getElementById("masko-export-data");
 if (data?.textContent) {
+  // A saved page follows the reader's light or dark preference (the widgets' CSS reads it).
+  if (globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches) {
+    document.documentElement.dataset.theme = "dark";
+  }
   const places = /** @type {NodeListOf<HTMLElement>} */ (
     document.querySelectorAll(".masko-export-view")
   );

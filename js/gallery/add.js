@@ -57,6 +57,7 @@ export function addArea(model, el, cleanups) {
     label: "Reference image URL",
     text: "Add URL",
     say,
+    upload: () => picker.input.click(),
   });
   const asset = assetForm(model, say);
   const limit = h("p", { class: "masko-limit", id: uniqueId("limit") });
@@ -84,7 +85,7 @@ export function addArea(model, el, cleanups) {
     area.classList.toggle("is-full", state.full);
   }
   cleanups.push(listen(model, ["reference_asset_ids", "tasks", "error"], paint));
-  cleanups.push(listen(model, ["slots"], () => say(""))); // a later success clears a problem
+  // A problem stays while its own adds land; the next attempt (or Dismiss) replaces it.
   cleanups.push(dropTarget(model, el, addFiles, say));
   paint();
   return area;

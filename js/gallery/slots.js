@@ -38,7 +38,7 @@ export function slotList(model, urls, cleanups) {
 }
 
 /**
- * One reference: its picture (its asset id on hover) and its Remove button.
+ * One reference: its picture and its Remove button.
  * @param {Model} model
  * @param {ObjectUrls} urls
  * @param {Slot} slot
@@ -51,18 +51,17 @@ function filledSlot(model, urls, slot, index, total) {
     type: "button",
     class: "masko-remove",
     "aria-label": `Remove reference ${index + 1}`,
-    title: `Unpin reference ${index + 1} (asset ${slot.asset_id})`,
+    title: `Unpin reference ${index + 1}`,
     text: "Remove",
     onclick: (/** @type {MouseEvent} */ event) => {
       /** @type {HTMLButtonElement} */ (event.currentTarget).disabled = true;
       model.send({ event: "remove", asset_id: slot.asset_id });
     },
   });
-  return h(
-    "li",
-    { class: "masko-slot is-filled", "data-asset-id": slot.asset_id, title: slot.asset_id },
-    [picture(src, `Reference ${index + 1} of ${total}`, slot), remove],
-  );
+  return h("li", { class: "masko-slot is-filled", "data-asset-id": slot.asset_id }, [
+    picture(src, `Reference ${index + 1} of ${total}`, slot),
+    remove,
+  ]);
 }
 
 /**

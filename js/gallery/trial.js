@@ -135,7 +135,7 @@ function candidateList(model, urls, cleanups) {
       ...candidates.map((c, index) => {
         const key = `candidate:${c.id}`;
         const src = urls.get(key) ?? urls.set(key, c.thumbnail, c.mime);
-        return h("li", { class: "masko-hint", title: c.asset_id ?? c.label }, [
+        return h("li", { class: "masko-hint", title: c.label }, [
           h("img", { src, alt: `Candidate ${index + 1}: ${c.label}` }),
           h("button", {
             type: "button",
@@ -180,6 +180,7 @@ function candidateAdders(model) {
     label: "Candidate image URL",
     text: "Add URL",
     say,
+    upload: () => picker.input.click(),
   });
   const asset = assetForm(model, say, {
     event: "add_candidate_asset",
@@ -209,7 +210,13 @@ function tryRow(model, urls, cleanups) {
     "aria-label": "Trial prompt",
   });
   prompt.value = model.get("trial_prompt") ?? "";
-  const button = h("button", { type: "button", class: "masko-try masko-primary", text: "Try" });
+  const button = h("button", {
+    type: "button",
+    class: "masko-try masko-primary",
+    id: uniqueId("try"),
+    text: "Try",
+  });
+  prompt.setAttribute("data-enter-presses", button.id);
   const reason = h("span", { class: "masko-reason", id: uniqueId("try-reason") });
   button.addEventListener("click", () => {
     model.set("trial_prompt", prompt.value);

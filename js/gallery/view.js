@@ -29,9 +29,9 @@ export function render({ model, el }) {
     header(model, cleanups),
     slotList(model, urls, cleanups),
     addArea(model, el, cleanups),
+    statusArea(model, { cleanups }), // under the add controls, where most errors start
     styleCard(model, { cleanups }),
     trialPanel(model, trialUrls, cleanups),
-    statusArea(model, { cleanups }),
   );
   return () => {
     for (const stop of cleanups) stop();

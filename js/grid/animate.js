@@ -99,11 +99,10 @@ export function animatePanel(/** @type {Model} */ model, /** @type {PoseStore} *
     const source = model.get("source_image_asset_id");
     const selected = model.get("selected_item_id");
     const row = selected ? store.rows.get(selected) : undefined;
-    // The pose's name; its ids on hover (the selection's ids are Python traits to copy).
+    // The pose's name (its ids are for Python: Copy ids puts them on the clipboard).
     selectedText.textContent = source
       ? `Selected: ${row?.[1] || "untitled pose"}`
       : "Select a pose to animate it.";
-    selectedText.title = source ? `Item ${selected}, source image asset ${source}` : "";
     shown(copyIds, Boolean(source));
     const why = animateBlocker(model, prompt.value);
     explainDisabled(button, reason, why);

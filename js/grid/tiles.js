@@ -11,8 +11,8 @@ import { scrollToShow, spacing, windowOf } from "./window.js";
 /** @typedef {import("./store.js").PoseRow} PoseRow */
 /** @typedef {import("./pending.js").PendingPose} PendingPose */
 /** @typedef {{ li: HTMLLIElement, img: HTMLImageElement, missing: HTMLElement,
- *   name: HTMLElement, score: HTMLElement, wait: HTMLElement, waitText: HTMLElement,
- *   label?: string, shown?: string | null, row?: PoseRow }} Tile */
+ *   name: HTMLElement, score: HTMLElement, value: HTMLElement, wait: HTMLElement,
+ *   waitText: HTMLElement, label?: string, shown?: string | null, row?: PoseRow }} Tile */
 
 /** "good", "fair", "off", or "none" for a missing score. */
 export function scoreLevel(/** @type {number | null | undefined} */ score) {
@@ -25,7 +25,11 @@ function makeTile() {
   const img = h("img", { alt: "", decoding: "async", hidden: true });
   const missing = h("span", { class: "masko-missing", text: "Image failed to load", hidden: true });
   const name = h("span", { class: "masko-pose-name" });
-  const score = h("span", { class: "masko-score" });
+  const value = h("span", { class: "masko-score-value" });
+  const score = h("span", { class: "masko-score" }, [
+    h("span", { class: "masko-score-label", text: "On-model " }),
+    value,
+  ]);
   const waitText = h("span", { class: "masko-wait-text" });
   const wait = h("span", { class: "masko-wait", hidden: true }, [
     waitText,
@@ -43,7 +47,7 @@ function makeTile() {
     img.hidden = true;
     missing.hidden = false;
   };
-  return /** @type {Tile} */ ({ li, img, missing, name, score, wait, waitText });
+  return /** @type {Tile} */ ({ li, img, missing, name, score, value, wait, waitText });
 }
 
 /** Milliseconds between repaints of the time a pose has been on its way. */
@@ -57,9 +61,10 @@ function paintWait(/** @type {Tile} */ tile, /** @type {PendingPose | undefined}
   tile.waitText.textContent = entry ? pendingLabel(entry, Date.now()) : "";
   tile.li.classList.toggle("is-editing", entry !== undefined && tile.row !== undefined);
   tile.li.setAttribute("aria-busy", String(entry !== undefined));
-  const label = tile.label ?? "";
+  // Named by its text ("waving On-model 84"), and while on its way by its status too.
   const words = entry ? pendingLabel(entry).toLowerCase() : "";
-  tile.li.setAttribute("aria-label", words ? `${label}, ${words}` : label);
+  if (words) tile.li.setAttribute("aria-label", `${tile.label ?? ""}, ${words}`);
+  else tile.li.removeAttribute("aria-label");
 }
 
 /** A placeholder tile: the name of the pose on its way and its job's status. */
@@ -97,14 +102,14 @@ function paintRow(/** @type {Tile} */ tile, /** @type {PoseRow} */ row) {
   tile.li.id = `masko-pose-${itemId}`;
   tile.name.textContent = label;
   tile.name.title = label;
-  tile.score.textContent = scored ? String(value) : "–";
+  tile.value.textContent = scored ? String(value) : "–";
   tile.score.dataset.level = scoreLevel(value);
   tile.score.title = scored
     ? `On-model score ${value} of 100 (palette closeness to the references)`
     : "On-model score: made when the picture loads (needs references)";
+  // The tile's name is its text, "waving On-model 84" (the picture beside it says no more);
+  // while it is edited, these words and its status (paintWait).
   tile.label = scored ? `${label}, on-model ${value} of 100` : label;
-  tile.li.setAttribute("aria-label", tile.label);
-  tile.img.alt = label;
 }
 
 /** The tile's picture from the store, once it has come. */

@@ -72,18 +72,32 @@ export function filePicker({ model, inputClass, label, text, onFiles }) {
  * @property {string} label the input's accessible name
  * @property {string} text the button's text
  * @property {(text: string) => void} say where a problem is shown
+ * @property {() => void} upload opens the file picker, offered where URLs cannot be used
  */
 
 /**
- * A URL box and its button; an http(s) URL is sent to Python as `{event, url}`.
+ * A URL box and its button; an http(s) URL is sent to Python as `{event, url}`. Where the
+ * server cannot fetch URLs (`url_note` says why), the box gives way to that reason and an
+ * upload button.
  * @template {string} E
- * @param {import("./model.js").Model<object, { event: E, url: string }>} model
+ * @param {import("./model.js").Model<{ url_note: string }, { event: E, url: string }>} model
  * @param {UrlFormOptions<E>} options
  */
-export function urlForm(model, { event, inputClass, buttonClass, placeholder, label, text, say }) {
+export function urlForm(
+  model,
+  { event, inputClass, buttonClass, placeholder, label, text, say, upload },
+) {
   const input = h("input", { type: "url", class: inputClass, placeholder, "aria-label": label });
-  const button = h("button", { type: "submit", class: buttonClass, text });
-  const form = h("form", { class: "masko-url-form" }, [input, button]);
+  const note = model.get("url_note") ?? "";
+  // Where URLs cannot be used, `button` is the upload offered instead (disabled as the URL's
+  // button would be, when no slot is free).
+  const button = note
+    ? h("button", { type: "button", class: "masko-upload", text: "Upload the file…" })
+    : h("button", { type: "submit", class: buttonClass, text });
+  if (note) button.addEventListener("click", upload);
+  const form = note
+    ? h("p", { class: "masko-url-form masko-url-note" }, [h("span", { text: note }), button])
+    : h("form", { class: "masko-url-form" }, [input, button]);
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const url = input.value.trim();

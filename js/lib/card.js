@@ -50,7 +50,7 @@ export function parseStyleCard(text) {
 }
 
 /**
- * The short word and the explanation of a `style_card_status` ("cleared: re-extracted …").
+ * The short word and the explanation of a `style_card_status` ("cleared: the references …").
  * @param {string} status
  */
 export function cardState(status) {

@@ -1,6 +1,8 @@
 // @ts-check
 // Build DOM nodes without innerHTML: names and URLs from users stay text.
 
+import { enterPresses } from "./keyboard.js";
+
 /** @typedef {Node | string | null | undefined | false} Child */
 
 /**
@@ -27,7 +29,8 @@ export function h(tag, attrs = {}, children = []) {
 }
 
 /**
- * The root of every Masko widget: one class scopes all CSS; keys stay out of Lab shortcuts.
+ * The root of every Masko widget: one class scopes all CSS; keys stay out of Lab shortcuts,
+ * and Enter in a field presses its button.
  * @param {HTMLElement} el
  * @param {string} kind
  * @param {string} label
@@ -37,6 +40,7 @@ export function root(el, kind, label) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.setAttribute("role", "group");
   el.setAttribute("aria-label", label);
+  enterPresses(el);
   return el;
 }
 

@@ -31,3 +31,47 @@ export function nextIndex(key, index, count, columns) {
       return null;
   }
 }
+
+/** Fields where Enter sends their form: one-line text inputs. */
+const ONE_LINE =
+  "input:not([type]), input[type=text], input[type=url], input[type=search], input[type=number]";
+
+/**
+ * The button that Enter in `event.target` presses, or null: the button named by the field's
+ * `data-enter-presses`, else in a one-line field its form's submit button (Shift+Enter stays a
+ * new line in a multi-line field). Browsers submit forms on Enter themselves, but not inside
+ * JupyterLab's notebook, so the widgets press the button.
+ * @param {{ key: string, target: EventTarget | null, shiftKey?: boolean, altKey?: boolean,
+ *   ctrlKey?: boolean, metaKey?: boolean, isComposing?: boolean }} event
+ * @returns {HTMLButtonElement | null}
+ */
+export function enterButton(event) {
+  const { key, target, shiftKey, altKey, ctrlKey, metaKey, isComposing } = event;
+  if (key !== "Enter" || shiftKey || altKey || ctrlKey || metaKey || isComposing) return null;
+  const field = /** @type {HTMLElement | null} */ (target);
+  if (!field?.matches) return null;
+  const presses = field.getAttribute("data-enter-presses");
+  if (presses) return /** @type {HTMLButtonElement | null} */ (document.getElementById(presses));
+  if (!field.matches(ONE_LINE)) return null;
+  return field.closest("form")?.querySelector("button[type=submit]") ?? null;
+}
+
+/** The elements that already listen for Enter. */
+const listening = new WeakSet();
+
+/**
+ * Make Enter press the button `enterButton` finds, for every field inside `el` (once per
+ * element; an inner widget's press is not repeated by the widget around it).
+ * @param {HTMLElement} el
+ */
+export function enterPresses(el) {
+  if (listening.has(el)) return;
+  listening.add(el);
+  el.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return;
+    const button = enterButton(event);
+    if (!button) return;
+    event.preventDefault(); // no second submit where the browser would have sent one
+    if (!button.disabled) button.click();
+  });
+}

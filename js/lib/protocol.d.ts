@@ -61,6 +61,7 @@ export type PreviewMessage =
   | FileMessage<"add_hint_file">
   | { event: "add_hint_url"; url: string }
   | { event: "remove_hint"; id: string }
+  | { event: "hint_failed"; id: string }
   | { event: "preview"; prompt?: string | null }
   | {
       event: "keep";
@@ -107,6 +108,8 @@ export interface CollectionTraits extends WidgetTraits {
 export interface UploadTraits {
   max_upload_bytes: number;
   upload_types: string[];
+  /** Why images cannot be added by URL here (the stand-in), or "" when they can. */
+  url_note: string;
 }
 
 /** How a kept preview is made: from the collection's references, or with its hints pinned. */

@@ -51,6 +51,7 @@ export function hintSection(model, urls, cleanups) {
     label: "Hint image URL",
     text: "Add hint URL",
     say,
+    upload: () => picker.input.click(),
   });
   const limit = h("p", { class: "masko-limit", id: uniqueId("hint-limit") });
   const controls = [picker.input, picker.button, url.input, url.button];
@@ -69,7 +70,7 @@ export function hintSection(model, urls, cleanups) {
     }
   }
   cleanups.push(listen(model, ["hints"], paint));
-  cleanups.push(listen(model, ["hints"], () => say(""))); // a later success clears a problem
+  // A problem stays while its own hints land; the next attempt (or Dismiss) replaces it.
   paint();
   return h("section", { class: "masko-hints", "aria-label": "Style hints for this preview only" }, [
     h("div", { class: "masko-head" }, [h("h4", { text: "Style hints" }), count]),
@@ -99,8 +100,8 @@ function hintItem(model, urls, hint, index) {
     loading: "lazy",
     decoding: "async",
   });
-  picture.onerror = () =>
-    picture.replaceWith(h("span", { class: "masko-missing", text: hint.label }));
+  // A picture the browser cannot load leaves the preview (Python says why).
+  picture.onerror = () => model.send({ event: "hint_failed", id: hint.id });
   return h("li", { class: "masko-hint", "data-hint-id": hint.id, title: hint.label }, [
     picture,
     h("button", {

@@ -280,9 +280,7 @@ export function keptList(model, cleanups) {
   function paint() {
     const items = /** @type {{ item_id: string, name: string }[]} */ (model.get("kept") ?? []);
     list.replaceChildren(
-      ...items.map((item) =>
-        h("li", { "data-item-id": item.item_id, title: item.item_id, text: `Kept: ${item.name}` }),
-      ),
+      ...items.map((item) => h("li", { "data-item-id": item.item_id, text: `Kept: ${item.name}` })),
     );
     shown(list, items.length > 0);
   }

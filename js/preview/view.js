@@ -34,9 +34,9 @@ export function render({ model, el }) {
     hintSection(model, hintUrls, cleanups),
     previewRow(model, prompt.input, results.compare, cleanups),
     taskList(model, { kinds: ["preview", "hint"], cleanups }),
+    statusArea(model, { cleanups, tasks: false }), // under Preview, where most errors start
     results.el,
     keptList(model, cleanups),
-    statusArea(model, { cleanups, tasks: false }),
     taskList(model, { kinds: ["keep"], cleanups }),
   );
   return () => {
@@ -98,8 +98,11 @@ function previewRow(model, prompt, compare, cleanups) {
   const button = h("button", {
     type: "button",
     class: "masko-preview-button masko-primary",
+    id: uniqueId("preview"),
     text: "Preview",
+    title: "Preview the prompt (Enter in the prompt; Shift+Enter for a new line)",
   });
+  prompt.setAttribute("data-enter-presses", button.id);
   const reason = h("span", { class: "masko-reason", id: uniqueId("preview-reason") });
   button.addEventListener("click", () => {
     model.set("prompt", prompt.value);

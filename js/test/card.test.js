@@ -31,7 +31,18 @@ test("parseStyleCard reads the stand-in's card and refuses free text", () => {
 
 test("cardState gives a short word and the explanation", () => {
   const cases = [
-    ["cached", { state: "cached", label: "Cached", detail: "" }],
+    [
+      "ready: made from the current references",
+      { state: "ready", label: "Ready", detail: "made from the current references" },
+    ],
+    [
+      "not made yet: made from the references at the next generation",
+      {
+        state: "not made yet",
+        label: "Not made yet",
+        detail: "made from the references at the next generation",
+      },
+    ],
     [
       "cleared: re-extracted on the next generation",
       { state: "cleared", label: "Cleared", detail: "re-extracted on the next generation" },

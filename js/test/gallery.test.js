@@ -20,13 +20,13 @@ function pick(input, files) {
 
 const visible = (el) => el !== null && !el.hidden;
 
-test("filled and empty slots; Remove sends the asset id; the id shows on hover", () => {
+test("filled and empty slots; Remove sends the asset id; no raw id shows on hover", () => {
   const { model, el } = mount({ render }, galleryState(2));
   const slots = queryAll(el, ".masko-slot");
   assert.equal(slots.length, 6);
   assert.equal(queryAll(el, ".masko-slot.is-filled").length, 2);
   assert.equal(query(el, ".masko-count").textContent, "2 of 6 reference slots used");
-  assert.equal(slots[1].getAttribute("title"), "asset-2");
+  assert.ok(![...queryAll(el, "[title]")].some((node) => /asset-/.test(node.title)));
   const remove = query(slots[1], ".masko-remove");
   assert.equal(remove.textContent, "Remove");
   remove.click();
@@ -66,12 +66,19 @@ test("a file that is not an image is refused in the browser, with Dismiss", () =
   assert.ok(!visible(problem));
 });
 
-test("a later successful add clears the browser's problem line", () => {
-  const { model, el } = mount({ render }, galleryState(1));
-  pick(query(el, ".masko-file-input"), [new File(["x"], "a.txt", { type: "text/plain" })]);
-  assert.ok(visible(query(el, ".masko-local-error")));
-  model.update(galleryState(2));
-  assert.ok(!visible(query(el, ".masko-local-error")));
+test("the problem line stays while its own adds land; the next attempt replaces it", async () => {
+  const { model, el } = mount({ render }, galleryState(4));
+  const image = (name) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
+  const input = query(el, ".masko-file-input");
+  pick(input, [image("a.png"), image("b.png"), image("c.png")]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const problem = query(el, ".masko-local-error");
+  assert.match(problem.textContent, /1 image\(s\) were not added/);
+  model.update(galleryState(6)); // the two that fitted land
+  assert.ok(visible(problem));
+  model.update(galleryState(5));
+  pick(input, [image("d.png")]);
+  assert.ok(!visible(problem));
 });
 
 test("images are sent one message each, only as many as there are free slots", async () => {
@@ -102,10 +109,37 @@ test("the URL form sends http(s) URLs and refuses anything else", () => {
   });
 });
 
+test("where URLs cannot be fetched, the URL box gives way to the reason and an upload", () => {
+  const note = "Adding images by URL needs the real Masko API.";
+  const { model, el } = mount({ render }, galleryState(0, { url_note: note }));
+  assert.equal(query(el, ".masko-url-input"), null);
+  const [reason] = queryAll(el, ".masko-url-note");
+  assert.equal(query(reason, "span").textContent, note);
+  let opened = 0;
+  query(el, ".masko-file-input").click = () => (opened += 1);
+  query(reason, "button").click();
+  assert.equal(opened, 1);
+  model.update(galleryState(6, { url_note: note }));
+  assert.equal(query(reason, "button").disabled, true); // no free slot: nothing to upload
+});
+
+test("Enter in a one-line field presses its form's button, in the widget's own handler", () => {
+  const { el } = mount({ render }, galleryState(0));
+  const input = query(el, ".masko-asset-input");
+  const pressed = [];
+  query(el, ".masko-add-asset").addEventListener("click", () => pressed.push("add"));
+  const enter = Object.assign(new Event("keydown", { bubbles: true, cancelable: true }), {
+    key: "Enter",
+  });
+  input.dispatchEvent(enter);
+  assert.equal(enter.defaultPrevented, true); // no second submit from the browser
+  assert.deepEqual(pressed, ["add"]);
+});
+
 test("the style card is a picture, its text on hover and in a details block", () => {
   const { el } = mount(
     { render },
-    galleryState(3, { style_card: CARD, style_card_status: "cached" }),
+    galleryState(3, { style_card: CARD, style_card_status: "ready" }),
   );
   const picture = query(el, ".masko-card-picture");
   assert.equal(picture.getAttribute("title"), CARD);
@@ -116,7 +150,7 @@ test("the style card is a picture, its text on hover and in a details block", ()
   assert.ok(grow[0] > grow[1]);
   assert.equal(query(el, ".masko-card-text").textContent, CARD);
   assert.equal(query(el, ".masko-card-text").tagName, "P"); // not <pre>
-  assert.equal(query(el, ".masko-card-status").textContent, "Cached");
+  assert.equal(query(el, ".masko-card-status").textContent, "Ready");
 });
 
 test("Dismiss on the error asks Python to clear it", () => {

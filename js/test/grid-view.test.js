@@ -59,3 +59,18 @@ test("Enter on a focused tile saves the selection to Python", () => {
   assert.deepEqual(model.unsaved, {});
   cleanup();
 });
+
+test("a score badge says what it is: its label, its value, its level", () => {
+  /** @type {any} */
+  const state = gridState();
+  state.pose_list = [
+    [ITEMS[0], "pose 0", 72, "v0"],
+    [ITEMS[1], "pose 1", null, "v1"],
+  ];
+  const { el, cleanup } = mount(grid, state);
+  const [fair, none] = ITEMS.map((id) => query(tile(el, id), ".masko-score"));
+  assert.equal(fair.textContent, "On-model 72");
+  assert.equal(fair.dataset.level, "fair");
+  assert.equal(none.textContent, "On-model –");
+  cleanup();
+});

@@ -6,7 +6,8 @@ import { test } from "node:test";
 
 import { sendImages } from "../lib/add.js";
 import { fileProblem, isHttpUrl } from "../lib/files.js";
-import { nextIndex } from "../lib/keyboard.js";
+import { enterButton, nextIndex } from "../lib/keyboard.js";
+import { installDom, query } from "./fake-model.js";
 import { slotSummary, takeFiles } from "../lib/slots.js";
 import { ObjectUrls } from "../lib/urls.js";
 
@@ -139,4 +140,37 @@ test("sendImages sends the usable images that fit and says what it left out", as
     ],
   );
   assert.equal(sent[0][1][0].byteLength, 10);
+});
+
+test("enterButton: Enter in a one-line field is its form's submit; Shift+Enter is a new line", () => {
+  const document = installDom();
+  document.body.innerHTML = `
+    <form><input class="url" type="url"><input class="box" type="checkbox">
+      <button type="submit" class="send">Add</button></form>
+    <input class="alone" type="text"><input class="named" type="text" data-enter-presses="go">
+    <textarea class="prompt" data-enter-presses="go"></textarea><textarea class="free"></textarea>
+    <button id="go" type="button">Preview</button>`;
+  const at = (selector) => query(document, selector);
+  /** @type {[string, string, object, string | null][]} */
+  const cases = [
+    // field, key, modifiers, expected button
+    [".url", "Enter", {}, ".send"],
+    [".url", "Enter", { shiftKey: true }, null],
+    [".url", "Enter", { isComposing: true }, null], // an IME choosing a word
+    [".url", "a", {}, null],
+    [".box", "Enter", {}, null],
+    [".alone", "Enter", {}, null], // no form, no button
+    [".named", "Enter", {}, "#go"],
+    [".prompt", "Enter", {}, "#go"],
+    [".prompt", "Enter", { shiftKey: true }, null],
+    [".free", "Enter", {}, null],
+  ];
+  for (const [field, key, modifiers, expected] of cases) {
+    const found = enterButton({ key, target: at(field), ...modifiers });
+    assert.equal(
+      found,
+      expected && at(expected),
+      `${key} in ${field} ${JSON.stringify(modifiers)}`,
+    );
+  }
 });

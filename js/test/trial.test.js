@@ -160,7 +160,7 @@ test("a candidate already pinned needs no free slot", () => {
 test("candidates are removed one by one", () => {
   const { model, el } = mount({ render }, galleryState(1, { trial_candidates: [candidate] }));
   const item = query(el, ".masko-trial .masko-hint");
-  assert.equal(item.getAttribute("title"), "asset-new");
+  assert.equal(item.getAttribute("title"), "blue.png");
   assert.ok(!visible(query(el, ".masko-trial-result")));
   query(item, ".masko-remove").click();
   assert.deepEqual(model.events("remove_candidate")[0].content, {

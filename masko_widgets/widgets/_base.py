@@ -22,9 +22,10 @@ from masko_widgets.widgets._model import ModelWidget
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
-CARD_CACHED = "cached"
-CARD_CLEARED = "cleared: re-extracted on the next generation"
-CARD_NONE = "none yet"
+CARD_CACHED = "ready: made from the current references"
+CARD_PENDING = "not made yet: made from the references at the next generation"
+CARD_CLEARED = "cleared: the references changed, so it is made again at the next generation"
+CARD_NONE = "none yet: add references, then generate a pose"
 
 
 def static_file(name: str) -> pathlib.Path:
@@ -60,11 +61,16 @@ def named_file(data: bytes, name: str) -> io.BytesIO:
     return upload
 
 
-def style_card_status(reference_ids: Sequence[str], style_card: str | None) -> str:
-    """How the collection's style card stands: cached, cleared, or not made yet."""
+def style_card_status(
+    reference_ids: Sequence[str], style_card: str | None, had_card: bool = False
+) -> str:
+    """How the collection's style card stands: ready, not made yet, cleared since it was
+    seen (`had_card`), or none for want of references."""
     if style_card:
         return CARD_CACHED
-    return CARD_CLEARED if reference_ids else CARD_NONE
+    if not reference_ids:
+        return CARD_NONE
+    return CARD_CLEARED if had_card else CARD_PENDING
 
 
 class Task:
@@ -372,6 +378,7 @@ class CollectionWidget(MaskoWidget):
         if collection is None and self._needs_collection:
             raise TypeError(f"{type(self).__name__} needs a collection: a Collection or its id.")
         self._collection_id = None if collection is None else collection_id(collection)
+        self._saw_card = False  # a card gone since is "cleared", one never seen "not made yet"
         super().__init__(client, **kwargs)
 
     def _load(self) -> None:
@@ -407,10 +414,12 @@ class CollectionWidget(MaskoWidget):
 
     def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         """Show the collection's references and style card (observers see both at once)."""
+        self._saw_card = self._saw_card or bool(style_card)
         with self.hold_sync(), self.hold_trait_notifications():
             self.set_trait("reference_asset_ids", list(asset_ids))
             self.set_trait("style_card", style_card)
-            self.set_trait("style_card_status", style_card_status(asset_ids, style_card))
+            status = style_card_status(asset_ids, style_card, self._saw_card)
+            self.set_trait("style_card_status", status)
 
     def _repr_fields(self) -> str:
         name = self.collection_name or self._collection_id or "no collection"

@@ -3,9 +3,28 @@ backticks, which a widget shows as they are), each thing said once."""
 
 from __future__ import annotations
 
+import re
+
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._trial import ReplaceNeededError
+from masko_widgets.widgets._uploads import URLS_OFFLINE
+
+_FIELD_WORDS = {
+    "url": "the image URL",
+    "reference_image_urls": "a hint's URL",
+    "asset_id": "the asset id",
+    "reference_asset_ids": "a reference",
+    "source_image_asset_id": "the selected pose",
+    "end_image_asset_id": "the end pose",
+    "image_prompt": "the prompt",
+    "prompt": "the prompt",
+    "name": "the name",
+    "item_id": "the pose",
+}
+_FIELD = re.compile(r"^`(?P<field>[a-z_]+)(?:\[\d+\])?`(?P<colon>:?)\s*")
+_HTTP_ASIDE = re.compile(r"\s*\((?:GET|POST|PUT|PATCH|DELETE) /[^)]*\)")
+_CLAUSE = re.compile(r"(?<=[.;])\s+")
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -56,7 +75,7 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, api.InternalServerError):
         return "The Masko API had an internal error. Try again in a moment."
     if isinstance(exc, api.APIStatusError):
-        return exc.message
+        return server_words(exc.message)
     if isinstance(exc, api.JobFailedError):
         reason = exc.job.error.message if exc.job.error else "no reason given"
         kind = f"{exc.job.type} job" if exc.job.type else "job"
@@ -73,3 +92,16 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, (api.MaskoError, ValueError)):
         return str(exc)
     return f"Something unexpected went wrong ({type(exc).__name__}: {exc})."
+
+
+def server_words(message: str) -> str:
+    """A server's message for developers in a user's words: no endpoints, no field names."""
+    if "never fetches" in message:  # the stand-in refuses a URL it would have to download
+        return URLS_OFFLINE
+    found = _FIELD.match(message)
+    if found:
+        thing = _FIELD_WORDS.get(found["field"], "the request")
+        message = f"{thing}{found['colon']} {message[found.end() :]}"
+    clauses = _CLAUSE.split(_HTTP_ASIDE.sub("", message))
+    kept = " ".join(clause for clause in clauses if "/v1/" not in clause).rstrip(";")
+    return kept or "The Masko API refused the request."

@@ -62,7 +62,8 @@ class ModelWidget(anywidget.AnyWidget):
       value a trait cannot hold, is refused, said in `error`, and the true value sent back.
     - Custom messages `{"event": name, ...}` reach the method marked `on_event(name, ...)`
       with their fields checked; a message that does not fit is said in `error`. Nothing the
-      view sends raises in the kernel.
+      view sends raises in the kernel. The user's next action clears an error they have
+      seen (the view's own requests, `_quiet_events`, leave it).
     - `close()` closes the comm and the layout and lets go of the widget everywhere, so a
       closed widget (a re-run cell's) can be freed.
     """
@@ -73,6 +74,8 @@ class ModelWidget(anywidget.AnyWidget):
 
     _handlers: ClassVar[Mapping[str, tuple[str, Message]]] = {}
     """event -> (method name, Message), gathered once per class from the on_event marks."""
+    _quiet_events: ClassVar[frozenset[str]] = frozenset()
+    """Events the view sends by itself (not a user's action): they leave the error up."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -146,6 +149,8 @@ class ModelWidget(anywidget.AnyWidget):
     def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         try:
             method, fields = read_message(self._handlers, content, buffers)
+            if content["event"] not in self._quiet_events:
+                self.error = ""  # a new action: the last one's error has had its say
             getattr(self, method)(fields, buffers)
         except Exception as exc:  # a refused message or a failed action: said in words
             self._fail(exc)

@@ -75,6 +75,7 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
         Returns the reference asset ids. On failure nothing changes, `error` says why, and
         the error is raised.
         """
+        self._check_url(image_or_asset_or_url)
         return self._edit(
             lambda: self._client.references.add(self._needed_collection_id(), image_or_asset_or_url)
         )

@@ -165,6 +165,7 @@ class PoseGrid(CollectionWidget):
     max_duration: t.Int[int, int] = t.Int(MAX_DURATION, read_only=True).tag(sync=True)
 
     _needs_collection: ClassVar[bool] = True
+    _quiet_events: ClassVar[frozenset[str]] = frozenset({"thumbnails", "sync"})  # scrolling
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from masko_widgets.widgets._base import (
     static_file,
 )
 from masko_widgets.widgets._cache import thumbnail_or_none
+from masko_widgets.widgets._errors import plain
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import (
     FILE_NAME,
@@ -151,6 +153,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         source: Hint
         hint: dict[str, Any]
         if api.is_url(image_or_url):
+            self._check_url(image_or_url)
             source = image_or_url
             hint = {"id": hint_id, "kind": "url", "label": label or source, "url": source}
         else:
@@ -209,6 +212,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             )
             tiles = [_tile(preview) for preview in previews]
         except Exception as exc:
+            self._drop_refused_hint(exc, used)
             self._fail(exc)
             raise
         set_id = self._next_set
@@ -230,6 +234,13 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             self.set_trait("hints", [hint for hint in self.hints if hint["id"] not in used])
             self.error = ""
         return previews
+
+    def _drop_refused_hint(self, exc: Exception, used: list[str]) -> None:
+        """A hint the server refused leaves the preview (the others stay for a retry)."""
+        field = getattr(exc, "field", None) or ""
+        found = re.fullmatch(r"reference_image_urls\[(\d+)\]", field)
+        if found and int(found[1]) < len(used):
+            self.remove_hint(used[int(found[1])])
 
     def _uploaded(self, hint_id: str) -> Hint:
         """A hint as the request sends it: a file is uploaded once (a retried preview, and
@@ -345,6 +356,18 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
     @on_event("remove_hint", id=ID)
     def _on_remove_hint(self, message: dict[str, Any], _buffers: list[Any]) -> None:
         self.remove_hint(message["id"])
+
+    @on_event("hint_failed", id=ID)
+    def _on_hint_failed(self, message: dict[str, Any], _buffers: list[Any]) -> None:
+        """The browser could not load a hint's URL: it leaves the preview, and says so."""
+        hint = next((hint for hint in self.hints if hint["id"] == message["id"]), None)
+        if hint is None:
+            return
+        self.remove_hint(hint["id"])
+        self.error = plain(
+            f"No image could be loaded from {hint['label']}, so that hint was left out. "
+            "Check the address, or save the image and upload the file instead"
+        )
 
     @on_event("preview", prompt=OPTIONAL_TEXT)
     def _on_preview(self, message: dict[str, Any], _buffers: list[Any]) -> None:

@@ -12,25 +12,22 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from masko_widgets import MascotStudio, MaskoClient
+from masko_widgets.export import export_html
+from masko_widgets.widgets import _cache
+from masko_widgets.widgets._cache import PictureCache
 from tests.browser._axe import axe_violations
-from tests.browser._lab import DARK_THEME, LIGHT_THEME
+from tests.browser._frontends import WAIT
+from tests.browser._lab import ARTIFACTS, DARK_THEME, LIGHT_THEME
+from tests.browser._scored import scored_collection
 
 pytestmark = pytest.mark.browser
 
 STUDIO = [
     "from masko_widgets import connect, MascotStudio\n"
-    "from PIL import Image, ImageDraw\n"
+    "from tests.browser._scored import scored_collection\n"
     "client = connect()\n"
-    "collection = client.collections.create('Pip')\n"
-    "def character(color):\n"
-    "    image = Image.new('RGB', (160, 160), (245, 245, 240))\n"
-    "    ImageDraw.Draw(image).ellipse((40, 24, 120, 144), fill=color, outline=(20, 20, 20),"
-    " width=4)\n"
-    "    return image\n"
-    "for color in [(240, 120, 40), (230, 100, 50), (40, 90, 200)]:\n"
-    "    client.references.add(collection, character(color))\n"
-    "for name in ('waving', 'sitting'):\n"
-    "    client.generations.image(collection, name, name).wait(timeout=60)",
+    "collection = scored_collection(client)",
     "studio = MascotStudio(client, collection)\nstudio",
     "studio.preview.preview('the mascot waving')\n"
     "try:\n"
@@ -38,6 +35,15 @@ STUDIO = [
     "except ValueError:\n"
     "    pass",
 ]
+LEVELS = ("good", "fair", "off")
+"""A pose at each score level: the badges' colours are all checked."""
+
+
+def expect_every_score_level(page) -> None:
+    for level in LEVELS:
+        badge = page.locator(f".masko-grid .masko-score[data-level={level}]")
+        expect(badge).to_have_count(1, timeout=WAIT)
+
 
 # Controls inside the widgets without an accessible name (a rough accname: enough for ours).
 _UNNAMED_JS = """() => [...document.querySelectorAll(
@@ -68,11 +74,16 @@ def test_the_studio_has_no_serious_axe_violations_in_light_and_dark(notebook) ->
         page = nb.page
         expect(page.locator(".masko-result img").first).to_be_visible()
         expect(page.locator(".masko-preview .masko-status .masko-error")).to_be_visible()
+        expect_every_score_level(page)
         # The notebook at full width: the studio as a user sees it (and the README picture).
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
         studio = page.locator(".jp-OutputArea-output").filter(has=page.locator(".masko-gallery"))
+        poses = page.locator(".masko-grid .masko-poses")
         for theme in (LIGHT_THEME, DARK_THEME):
             nb.set_theme(theme)
+            # the grid's scroll bar (and every control) drawn in the theme's scheme
+            scheme = "light" if theme == LIGHT_THEME else "dark"
+            assert poses.evaluate("(el) => getComputedStyle(el).colorScheme") == scheme
             violations = axe_violations(page)
             assert violations == {}, f"{theme}:\n{json.dumps(violations, indent=1)}"
         # Screenshots (scripts/readme-picture copies the light one into the README).
@@ -99,3 +110,40 @@ def test_every_control_reached_by_tab_shows_its_focus(notebook) -> None:
         assert len(seen) >= 10, seen
         hidden = [focus["control"] for focus in seen if not (focus["ring"] and focus["matches"])]
         assert hidden == [], hidden
+
+
+def test_an_exported_studio_has_a_main_heading_and_no_serious_axe_violations(
+    standin, chromium, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(_cache, "_shared", PictureCache(tmp_path / "pictures"))
+    key = standin.new_workspace_key(credits=1000)
+    with MaskoClient(api_key=key, base_url=standin.url) as client:
+        studio = MascotStudio(client, scored_collection(client))
+        studio.preview.preview("the mascot waving")
+        path = export_html(studio, tmp_path / "studio.html", title="Pip, the mascot")
+    for scheme in ("light", "dark"):
+        context = chromium.new_context(
+            offline=True, color_scheme=scheme, viewport={"width": 1280, "height": 2000}
+        )
+        context.set_default_timeout(WAIT)
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(
+                "Pip, the mascot"
+            )
+            expect(page.locator(".masko-result img").first).to_be_visible()
+            expect_every_score_level(page)
+            violations = axe_violations(page, whole_page=True)
+            assert violations == {}, f"{scheme}:\n{json.dumps(violations, indent=1)}"
+            structure = axe_violations(page, whole_page=True, impacts=("minor", "moderate"))
+            missing = [
+                rule
+                for rule in structure
+                if rule.startswith(("landmark-one-main", "page-has-heading-one"))
+            ]
+            assert missing == [], missing
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"export-{scheme}.png"), full_page=True)
+        finally:
+            context.close()

@@ -102,6 +102,6 @@ def test_a_1000_pose_grid_exports_and_renders_offline(
         page.wait_for_function(
             "(img) => img.naturalWidth > 0", arg=tiles.last.locator("img").element_handle()
         )
-        expect(tiles.last.locator(".masko-score")).not_to_have_text("–", timeout=WAIT)
+        expect(tiles.last.locator(".masko-score-value")).not_to_have_text("–", timeout=WAIT)
     finally:
         context.close()

@@ -103,8 +103,9 @@ def test_reference_gallery_takes_a_file_and_shows_the_limit_at_six(
         expect(limit).to_be_visible()
         expect(limit).to_contain_text("6")
         expect(gallery.get_by_role("button", name="Upload images…")).to_be_disabled()
-        expect(gallery.get_by_label("Reference image URL")).to_be_disabled()
-        expect(gallery.locator(".masko-card-status")).to_have_text("Cleared")
+        # on the stand-in, the upload offered instead of a URL
+        expect(gallery.get_by_role("button", name="Upload the file…")).to_be_disabled()
+        expect(gallery.locator(".masko-card-status")).to_have_text("Not made yet")
 
 
 def test_preview_panel_previews_a_prompt_and_keeps_no_hint(notebook) -> None:

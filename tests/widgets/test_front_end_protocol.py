@@ -63,7 +63,7 @@ def messages_of(alias: str) -> dict[str, set[str]]:
         found[event] = set(re.findall(r"(\w+)\??:", rest))
     for event in re.findall(r'FileMessage<"(\w+)">', body):
         found[event] = {"name"}
-    for named in re.findall(r"\b(\w+Message)\b(?!<)", body):
+    for named in re.findall(r"(?:=|\|)\s*(\w+Message)\b(?!<)", body):  # members, not fields
         if named in TYPES and named != alias:
             found |= messages_of(named)
     return found

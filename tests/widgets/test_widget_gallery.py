@@ -9,7 +9,7 @@ import traitlets
 from PIL import Image
 
 from masko_widgets import ReferenceGallery, ReferenceLimitError
-from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, CARD_NONE
+from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, CARD_NONE, CARD_PENDING
 from tests.widgets.wire import front_end_event
 
 
@@ -34,7 +34,7 @@ def test_a_dropped_file_fills_a_slot_with_a_webp_thumbnail(client, collection, m
     assert gallery.reference_asset_ids == list(server.asset_ids) and len(server.asset_ids) == 1
     (picture,) = slot_pictures(gallery)
     assert picture.format == "WEBP" and max(picture.size) == 256
-    assert gallery.style_card_status == CARD_CLEARED
+    assert gallery.style_card_status == CARD_PENDING  # there never was a card to clear
     # the slot's thumbnail travelled as a binary buffer, never as text
     slot_updates = [sent for sent in wire.since(mark) if "slots" in sent.data.get("state", {})]
     assert slot_updates and all(sent.buffers for sent in slot_updates)
@@ -174,3 +174,18 @@ def test_a_candidate_that_is_not_an_image_is_refused_in_words(client, collection
     with pytest.raises(ValueError):
         gallery.add_candidate(b"not an image")
     assert "PNG, JPEG, WebP or GIF" in gallery.error and gallery.trial_candidates == []
+
+
+def test_a_card_seen_then_lost_reads_cleared_even_after_the_slots_emptied(
+    client, collection, reference, generate
+):
+    first = reference()
+    gallery = ReferenceGallery(client, collection)
+    gallery.add(first)
+    generate(collection, "wave")
+    gallery.reload_collection()
+    assert gallery.style_card_status == CARD_CACHED
+    gallery.remove(first)
+    assert gallery.style_card_status == CARD_NONE
+    gallery.add(reference((60, 140, 230)))
+    assert gallery.style_card_status == CARD_CLEARED

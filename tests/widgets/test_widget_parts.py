@@ -55,7 +55,23 @@ def failed_job(message: str | None) -> api.Job:
             "The image is 9000x9000 pixels (81.0 megapixels); uploads are limited to 40 "
             "megapixels. Downscale it and upload again.",
         ),
-        (api.BadRequestError("`prompt` is required", status_code=400), "Prompt is required."),
+        (api.BadRequestError("`prompt` is required", status_code=400), "The prompt is required."),
+        (
+            api.BadRequestError(
+                "`url` must be a data: URI or a file URL of this server; the offline stand-in"
+                " never fetches other URLs. Upload the file instead (POST /v1/upload).",
+                status_code=400,
+            ),
+            "Adding images by URL needs the real Masko API",
+        ),
+        (
+            api.BadRequestError(
+                "`source_image_asset_id` is still pending. Wait for its job to complete"
+                " (GET /v1/jobs/<job_id>?wait=true), then pass it again.",
+                status_code=400,
+            ),
+            "The selected pose is still pending. Wait for its job to complete, then pass",
+        ),
         (
             api.JobFailedError(failed_job("out of ink.")),
             "The animation job failed: out of ink. Its credits are refunded.",
@@ -73,6 +89,7 @@ def test_friendly_error(error, expected):
     words = friendly_error(error)
     assert expected in words
     assert "`" not in words  # a widget shows Markdown as it is
+    assert "/v1/" not in words  # no HTTP paths
     assert words.count("megapixels") <= 2 and words.count("10 MB") <= 1  # said once
 
 
@@ -86,16 +103,17 @@ def test_source_image_errors_read_as_plain_sentences():
 
 
 @pytest.mark.parametrize(
-    ("references", "card", "status"),
+    ("references", "card", "had_card", "status"),
     [
-        ((), None, "none yet"),
-        (("a",), None, "cleared: re-extracted on the next generation"),
-        (("a",), "Palette: #f07828 88%", "cached"),
-        ((), "left from before", "cached"),
+        ((), None, False, _base.CARD_NONE),
+        (("a",), None, False, _base.CARD_PENDING),  # never had one: not "cleared"
+        (("a",), None, True, _base.CARD_CLEARED),
+        (("a",), "Palette: #f07828 88%", False, _base.CARD_CACHED),
+        ((), "left from before", True, _base.CARD_CACHED),
     ],
 )
-def test_style_card_status(references, card, status):
-    assert _base.style_card_status(references, card) == status
+def test_style_card_status(references, card, had_card, status):
+    assert _base.style_card_status(references, card, had_card) == status
 
 
 def test_thumbnails_fit_and_keep_transparency(make_png):
