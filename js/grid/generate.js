@@ -39,8 +39,8 @@ function pickedNames(choices, own) {
   return mine ? [...names, mine] : names;
 }
 
-/** The panel of `model`; `paint()` redraws the suggestions. */
-export function generatePanel(/** @type {Model} */ model) {
+/** The panel's elements: Suggest, the suggestions, one pose of your own, Generate. */
+function generateForm(/** @type {Model} */ model) {
   const suggest = h("button", {
     type: "button",
     class: "masko-suggest",
@@ -68,7 +68,12 @@ export function generatePanel(/** @type {Model} */ model) {
     h("div", { class: "masko-add-row masko-action-row" }, [button, reason]),
     taskList(model, { kinds: ["generate"] }),
   ]);
+  return { form, choices, own, button, reason };
+}
 
+/** The panel of `model`; `paint()` redraws the suggestions. */
+export function generatePanel(/** @type {Model} */ model) {
+  const { form, choices, own, button, reason } = generateForm(model);
   const picked = () => pickedNames(choices, own);
 
   function paintButton() {
