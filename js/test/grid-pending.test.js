@@ -19,6 +19,7 @@ import {
   statusWords,
 } from "../grid/pending.js";
 import { FakeModel, installDom, mount, query, queryAll } from "./fake-model.js";
+import { gridState } from "./grid-state.js";
 
 installDom();
 /** The element `selector` finds in `root` (each test knows what it is). @returns {any} */
@@ -70,29 +71,8 @@ test("placeholders: one id per new pose, an edit shows on its pose", () => {
   assert.equal(elapsedWords(125), "2 min 5 s");
 });
 
-function gridState(extra = {}) {
-  return {
-    pose_list: [[ITEM, "wave", 91, "v1"]],
-    pending: [],
-    selected_item_id: null,
-    source_image_asset_id: null,
-    tasks: [],
-    error: "",
-    notice: "",
-    animation: {},
-    suggestions: [],
-    max_batch: 10,
-    min_duration: 1,
-    max_duration: 15,
-    style_card: null,
-    style_card_status: "none yet",
-    reference_asset_ids: [],
-    ...extra,
-  };
-}
-
 test("a pose on its way is a placeholder tile until its pose comes", () => {
-  const { model, el, cleanup } = mount(grid, gridState());
+  const { model, el, cleanup } = mount(grid, gridState([[ITEM, "wave", 91, "v1"]]));
   model.update({ pending: [coming("j1", "sit")] });
   const placeholder = find(el, ".masko-pose.is-placeholder");
   assert.ok(placeholder, "a placeholder tile");
@@ -127,7 +107,7 @@ test("a pose on its way is a placeholder tile until its pose comes", () => {
 test("a placeholder shows the time its job has run, and the time moves on", () => {
   mock.timers.enable({ apis: ["setInterval", "Date"], now: 1_000_000 });
   try {
-    const { model, el, cleanup } = mount(grid, gridState());
+    const { model, el, cleanup } = mount(grid, gridState([[ITEM, "wave", 91, "v1"]]));
     model.update({ pending: [{ ...coming("j1", "sit"), started: 995 }] });
     const words = () => find(el, ".is-placeholder .masko-wait-text").textContent;
     assert.equal(words(), "New pose: on its way, 5 s");
@@ -141,7 +121,7 @@ test("a placeholder shows the time its job has run, and the time moves on", () =
 });
 
 test("a pose being edited says so on its tile, which stays selectable", () => {
-  const { model, el, cleanup } = mount(grid, gridState());
+  const { model, el, cleanup } = mount(grid, gridState([[ITEM, "wave", 91, "v1"]]));
   model.update({ pending: [editing("j2", ITEM)] });
   const tile = find(el, `[data-item-id="${ITEM}"]`);
   assert.ok(tile.classList.contains("is-editing"));

@@ -7,6 +7,7 @@ import { test } from "node:test";
 
 import grid from "../grid/index.js";
 import { mount, press, query } from "./fake-model.js";
+import { gridState } from "./grid-state.js";
 
 /** linkedom has no layout: an observer that sees nothing is enough for the tiles. */
 globalThis.IntersectionObserver ??= /** @type {any} */ (
@@ -19,29 +20,13 @@ globalThis.IntersectionObserver ??= /** @type {any} */ (
 
 const ITEMS = ["9d2da32a-0000-4000-8000-000000000001", "9d2da32a-0000-4000-8000-000000000002"];
 
-function gridState() {
-  return {
-    pose_list: ITEMS.map((id, n) => [id, `pose ${n}`, null, `v${n}`]),
-    selected_item_id: null,
-    source_image_asset_id: null,
-    tasks: [],
-    error: "",
-    notice: "",
-    animation: {},
-    suggestions: [],
-    max_batch: 10,
-    min_duration: 1,
-    max_duration: 15,
-    style_card: null,
-    style_card_status: "none yet",
-    reference_asset_ids: [],
-  };
-}
-
 const tile = (el, id) => query(el, `[data-item-id="${id}"]`);
 
 test("clicking a tile saves the selection to Python", () => {
-  const { model, el, cleanup } = mount(grid, gridState());
+  const { model, el, cleanup } = mount(
+    grid,
+    gridState(ITEMS.map((id, n) => [id, `pose ${n}`, null, `v${n}`])),
+  );
   tile(el, ITEMS[1]).click();
   assert.equal(model.get("selected_item_id"), ITEMS[1]);
   assert.equal(model.savedValue("selected_item_id"), ITEMS[1]);
@@ -51,7 +36,10 @@ test("clicking a tile saves the selection to Python", () => {
 });
 
 test("Enter on a focused tile saves the selection to Python", () => {
-  const { model, el, cleanup } = mount(grid, gridState());
+  const { model, el, cleanup } = mount(
+    grid,
+    gridState(ITEMS.map((id, n) => [id, `pose ${n}`, null, `v${n}`])),
+  );
   const list = query(el, "[role=listbox]");
   press(list, "ArrowRight");
   press(list, "Enter");
@@ -62,7 +50,7 @@ test("Enter on a focused tile saves the selection to Python", () => {
 
 test("a score badge says what it is: its label, its value, its level", () => {
   /** @type {any} */
-  const state = gridState();
+  const state = gridState(ITEMS.map((id, n) => [id, `pose ${n}`, null, `v${n}`]));
   state.pose_list = [
     [ITEMS[0], "pose 0", 72, "v0"],
     [ITEMS[1], "pose 1", null, "v1"],

@@ -361,3 +361,21 @@ def open_notebook(
     finally:
         notebook.close()
         lab.shutdown_kernels()
+
+
+def six_references_setup(step: int) -> str:
+    """Kernel code: `client`, and a `collection` whose six references are orange characters
+    `step` apart in green (its reference ids in `before`)."""
+    return (
+        "from masko_widgets import connect, MascotStudio\n"
+        "from PIL import Image, ImageDraw\n"
+        "client = connect()\n"
+        "def character(color):\n"
+        "    image = Image.new('RGB', (160, 160), (245, 245, 240))\n"
+        "    ImageDraw.Draw(image).ellipse((40, 24, 120, 144), fill=color, outline=(20, 20, 20),"
+        " width=4)\n"
+        "    return image\n"
+        f"oranges = [character((240, 100 + {step} * n, 40)) for n in range(6)]\n"
+        "collection = client.collections.create('Pip', references=oranges)\n"
+        "before = list(client.references.list(collection).asset_ids)"
+    )

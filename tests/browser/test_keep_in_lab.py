@@ -11,23 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser._axe import axe_violations
-from tests.browser._lab import DARK_THEME, LIGHT_THEME
+from tests.browser._lab import DARK_THEME, LIGHT_THEME, six_references_setup
 
 pytestmark = pytest.mark.browser
 
-SETUP = (
-    "from masko_widgets import connect, MascotStudio\n"
-    "from PIL import Image, ImageDraw\n"
-    "client = connect()\n"
-    "def character(color):\n"
-    "    image = Image.new('RGB', (160, 160), (245, 245, 240))\n"
-    "    ImageDraw.Draw(image).ellipse((40, 24, 120, 144), fill=color, outline=(20, 20, 20),"
-    " width=4)\n"
-    "    return image\n"
-    "oranges = [character((240, 100 + 12 * n, 40)) for n in range(6)]\n"
-    "collection = client.collections.create('Pip', references=oranges)\n"
-    "before = list(client.references.list(collection).asset_ids)"
-)
+SETUP = six_references_setup(12)
 
 
 def test_keep_a_hinted_preview_with_the_collections_look_then_with_its_hint_pinned(
