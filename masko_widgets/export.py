@@ -2,7 +2,7 @@
 
 Each masko widget is one anywidget model, so the page needs no widget manager: it carries each
 widget's own bundle (`_esm`) and CSS, its full state (`drop_defaults=False`) with what it would
-otherwise ask its kernel for (a grid's thumbnails, `_export_state`), and a small host
+otherwise ask its kernel for (a grid's thumbnails, `export_state`), and a small host
 (`static/export.js`, from `js/export/`) that gives each bundle a kernel-less model and calls its
 `render`. Nothing is fetched, so the file opens without a network. The page is a snapshot:
 buttons that need Python do nothing in it.
@@ -105,7 +105,7 @@ def _saved_widget(widget: Widget, bundles: dict[str, str], styles: dict[str, str
     if css:
         styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
     state = widget.get_state(drop_defaults=False)
-    extra = getattr(widget, "_export_state", None)
+    extra = getattr(widget, "export_state", None)
     if callable(extra):
         state.update(extra())
     for name in _FRONT_END_TRAITS:

@@ -82,7 +82,8 @@ export type GridMessage =
   | { event: "generate"; actions: string[] };
 
 /** The studio's own events, and its parts' events tagged with the part's name. */
-export type StudioMessage = { event: "refresh" } | { part: string; content: PartMessage };
+export type StudioMessage =
+  WidgetMessage | { event: "refresh" } | { part: string; content: PartMessage };
 
 /** What a view of any of the studio's parts may send. */
 export type PartMessage = GalleryMessage | PreviewMessage | GridMessage;
@@ -182,11 +183,11 @@ export interface EmbeddedPicture {
 /** A part's traits as the studio's keys: the grid's `pose_list` is `grid.pose_list`. */
 type PartKeys<P extends string, T> = { [K in keyof T & string as `${P}.${K}`]: T[K] };
 
-export interface StudioOwnTraits {
+/** MascotStudio's own traits: its header, and its tasks (Refresh all) as every widget's. */
+export interface StudioOwnTraits extends WidgetTraits {
   collection_name: string;
   style_card_status: string;
   credits: number | null;
-  error: string;
   /** The names of the hosted parts (js/studio/facade.js). */
   parts: string[];
 }

@@ -3,7 +3,8 @@
 // gallery, preview and grid views, all drawn from the studio's one model (see facade.js).
 
 import { cardStatus } from "../lib/card.js";
-import { h, root, shown } from "../lib/dom.js";
+import { h, root } from "../lib/dom.js";
+import { statusArea } from "../lib/status.js";
 import gallery from "../gallery/index.js";
 import grid from "../grid/index.js";
 import preview from "../preview/index.js";
@@ -19,7 +20,6 @@ function header(/** @type {Model} */ model) {
     cardStatus(model),
   ]);
   const credits = h("span", { class: "masko-credits" });
-  const error = h("p", { class: "masko-error", role: "alert" });
   const refresh = h("button", {
     type: "button",
     class: "masko-refresh",
@@ -31,16 +31,14 @@ function header(/** @type {Model} */ model) {
     name.textContent = model.get("collection_name") || "Mascot studio";
     const balance = model.get("credits");
     credits.textContent = balance === null || balance === undefined ? "" : `${balance} credits`;
-    error.textContent = model.get("error") ?? "";
-    shown(error, error.textContent !== "");
   }
-  for (const trait of ["collection_name", "credits", "error"]) {
+  for (const trait of ["collection_name", "credits"]) {
     model.on(`change:${trait}`, paint);
   }
   paint();
   const bar = h("div", { class: "masko masko-studio-bar" }, [
     h("header", { class: "masko-head" }, [name, card, credits, refresh]),
-    error,
+    statusArea(model),
   ]);
   return bar;
 }

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import traitlets as t
 
@@ -204,6 +204,40 @@ def hosted(link: PartLink) -> Iterator[None]:
         yield
     finally:
         _HOSTING.reset(token)
+
+
+class HostedPart(Protocol):
+    """What a host (the studio) may use of a widget it hosts, and nothing else: the widget's
+    synced traits (read, observed, and its whole state through ipywidgets' `keys`,
+    `get_state` and `set_state`), plus the calls below. A hosted widget opens no comm: its
+    state and events travel through the host's model (see `hosted`)."""
+
+    keys: list[str]
+    reference_asset_ids: list[str]
+    style_card: str | None
+    style_card_status: str
+    error: str
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]: ...
+
+    def set_state(self, sync_data: Any) -> None: ...
+
+    def observe(self, handler: Callable[[Any], None], names: Any = ...) -> None: ...
+
+    def receive_event(self, content: Any, buffers: list[Any]) -> None:
+        """An event from the part's view, which reached the host tagged with the part."""
+
+    def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        """References and style card that a sibling part changed."""
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the part's tasks have ended."""
+
+    def cancel(self) -> None:
+        """Stop waiting for the part's tasks."""
+
+    def close(self) -> None:
+        """Close the part (the host closes its parts when it closes)."""
 
 
 class MaskoWidget(ModelWidget):
@@ -400,7 +434,7 @@ class CollectionWidget(MaskoWidget):
         """Fetch the collection again: name, references and style card."""
         found = self._client.collections.get(self._needed_collection_id())
         self.collection_name = found.name or ""
-        self._set_references(found.reference_asset_ids, found.style_card)
+        self.show_references(found.reference_asset_ids, found.style_card)
         return found
 
     @t.validate("reference_asset_ids")
@@ -412,8 +446,9 @@ class CollectionWidget(MaskoWidget):
             )
         return ids
 
-    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
-        """Show the collection's references and style card (observers see both at once)."""
+    def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        """Show the collection's references and style card (observers see both at once); a
+        host calls it when a sibling part changed them (see `HostedPart`)."""
         self._saw_card = self._saw_card or bool(style_card)
         with self.hold_sync(), self.hold_trait_notifications():
             self.set_trait("reference_asset_ids", list(asset_ids))

@@ -146,6 +146,11 @@ class ModelWidget(anywidget.AnyWidget):
             return
         super()._handle_msg(msg)
 
+    def receive_event(self, content: Any, buffers: list[Any]) -> None:
+        """An event from a view that reached this widget through its host (see `HostedPart`):
+        read against the handlers' declared fields, as one from the widget's own comm."""
+        self._on_front_end_message(self, content, buffers)
+
     def _on_front_end_message(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         try:
             method, fields = read_message(self._handlers, content, buffers)

@@ -126,7 +126,7 @@ class TrialPanel(CollectionWidget):
             if not chosen:
                 raise ValueError("There is no candidate to pin: add and try some first.")
             references = pin(self._client, self._needed_collection_id(), chosen, replace)
-            self._set_references(references.asset_ids, references.style_card)
+            self.show_references(references.asset_ids, references.style_card)
         except Exception as exc:
             self._fail(exc)
             raise

@@ -106,7 +106,7 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
         try:
             with self._edit_lock:
                 references: api.References = change()
-                self._set_references(references.asset_ids, references.style_card)
+                self.show_references(references.asset_ids, references.style_card)
         except Exception as exc:
             with contextlib.suppress(ValueError, api.MaskoError):  # unreachable: slots stay
                 self.reload_collection()  # the server's references: another caller may have won
@@ -115,10 +115,10 @@ class ReferenceGallery(AcceptsUploads, TrialPanel):
         self.error = ""
         return tuple(self.reference_asset_ids)
 
-    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+    def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         slots = [self._slot(asset_id) for asset_id in asset_ids]
         with self.hold_sync():
-            super()._set_references(asset_ids, style_card)
+            super().show_references(asset_ids, style_card)
             self.set_trait("slots", slots)
 
     def _slot(self, asset_id: str) -> dict[str, Any]:

@@ -313,8 +313,8 @@ class PoseGrid(CollectionWidget):
                 self._send_patch([row])
         return score
 
-    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
-        super()._set_references(asset_ids, style_card)
+    def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+        super().show_references(asset_ids, style_card)
         ids = tuple(asset_ids)
         if self._references is not None and self._references[0] == ids:
             return
@@ -359,7 +359,7 @@ class PoseGrid(CollectionWidget):
         score = entry.score if entry.scored else self._scored(entry, picture, tell=False)
         delivery.add([entry.item_id, entry.version, score], picture.thumbnail.data)
 
-    def _export_state(self) -> dict[str, Any]:
+    def export_state(self) -> dict[str, Any]:
         """Every thumbnail, for a saved page (it has no kernel to ask): `pose_pictures`."""
         if self._loader is not None:
             self._loader.wait()  # every pose, not the pages loaded so far

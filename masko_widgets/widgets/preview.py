@@ -301,7 +301,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
                 if pin_hints:
                     task.progress("Pinning the hints as references")
                     references = pin(self._client, collection, hints, replace)
-                    self._set_references(references.asset_ids, references.style_card)
+                    self.show_references(references.asset_ids, references.style_card)
                 job = self._client.generations.keep(collection, preview, pose_name)
                 done = self._wait_job(task, job, "Keeping")
                 asset_id = done.asset_ids.get("image")
@@ -326,7 +326,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             self.set_trait("keeping", [*self.keeping, {"id": keep_id, **on_its_way}])
         return self._start(f"Keeping “{pose_name}”", work, kind="keep")
 
-    def _set_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
+    def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         for asset_id in asset_ids:
             if asset_id not in self._pictures:
                 self._pictures[asset_id] = thumbnail_or_none(self._client, asset_id)
@@ -335,7 +335,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             for i, p in ((i, self._pictures[i]) for i in asset_ids)
         ]
         with self.hold_sync():
-            super()._set_references(asset_ids, style_card)
+            super().show_references(asset_ids, style_card)
             self.set_trait("reference_pictures", pictures)
 
     # --- front-end events (fields checked by on_event; see _messages) ---------------------

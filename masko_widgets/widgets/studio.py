@@ -11,7 +11,6 @@ marimo).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,9 +21,10 @@ from PIL import Image
 from masko_widgets import client as api
 from masko_widgets._contract import MAX_REFERENCES
 from masko_widgets.widgets._base import (
-    CollectionWidget,
+    HostedPart,
     MaskoWidget,
     PartLink,
+    Task,
     hosted,
     resolve_client,
     static_file,
@@ -32,7 +32,6 @@ from masko_widgets.widgets._base import (
 from masko_widgets.widgets._errors import friendly_error
 from masko_widgets.widgets._front_end import front_end_trait
 from masko_widgets.widgets._messages import Choice, Message, Object, on_event
-from masko_widgets.widgets._model import ModelWidget
 from masko_widgets.widgets._picture import draw_picture
 from masko_widgets.widgets._trial import Trial
 from masko_widgets.widgets.gallery import ReferenceGallery
@@ -60,18 +59,20 @@ def _part_key(part: str, key: str) -> str:
     return f"{part}.{key}"
 
 
-def _part_keys(part: MaskoWidget) -> list[str]:
+def _part_keys(part: HostedPart) -> list[str]:
     """The synced traits of a hosted part, without the keys every anywidget has."""
     return [key for key in part.keys if key not in _BASE_KEYS]
 
 
-class MascotStudio(ModelWidget):
+class MascotStudio(MaskoWidget):
     """The three widgets of one collection in one layout, kept in sync: a reference change
     updates the style card everywhere (and the grid's on-model scores), a kept preview
     appears in the grid, and a generation anywhere shows the re-extracted style card.
 
     The parts are `studio.gallery`, `studio.preview` and `studio.grid`; they show inside the
-    studio (display a `PoseGrid` of its own for a grid alone).
+    studio (display a `PoseGrid` of its own for a grid alone). The studio uses its parts only
+    through the hosted-part interface (`HostedPart`); its own slow work (Refresh all, adding
+    a kept pose) runs as every widget's tasks do, with progress in its header.
     """
 
     _esm = front_end_trait(static_file("studio.js"))
@@ -80,9 +81,6 @@ class MascotStudio(ModelWidget):
     collection_name: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
     style_card_status: t.Unicode[str, str | bytes] = t.Unicode("").tag(sync=True)
     credits: t.Int[int | None, int | None] = t.Int(None, allow_none=True).tag(sync=True)
-    error: t.Unicode[str, str | bytes] = t.Unicode(
-        "", help="An error of the studio itself (e.g. Refresh all)."
-    ).tag(sync=True)
     parts: t.List[str] = t.List(
         t.Unicode(),
         default_value=list(PART_NAMES),
@@ -108,7 +106,7 @@ class MascotStudio(ModelWidget):
             self.grid: PoseGrid = PoseGrid(self._client, collection)
         kwargs.setdefault("collection_name", self.gallery.collection_name)
         kwargs.setdefault("style_card_status", self.gallery.style_card_status)
-        super().__init__(**kwargs)
+        super().__init__(self._client, **kwargs)
         for link in self._links.values():
             link.forward = self._forward
         self._refresh_credits()
@@ -116,13 +114,14 @@ class MascotStudio(ModelWidget):
 
     def __repr__(self) -> str:
         return (
-            f"MascotStudio({self.gallery._repr_fields()}, "
+            f"MascotStudio(collection={self.collection_name or self.gallery.collection_id!r}, "
             f"references={len(self.gallery.reference_asset_ids)} of {MAX_REFERENCES}, "
             f"poses={len(self.grid.poses)})"
         )
 
     @property
-    def named_parts(self) -> dict[str, CollectionWidget]:
+    def named_parts(self) -> dict[str, HostedPart]:
+        """The hosted parts by name (gallery, preview, grid)."""
         return {"gallery": self.gallery, "preview": self.preview, "grid": self.grid}
 
     @property
@@ -155,12 +154,14 @@ class MascotStudio(ModelWidget):
         return self.gallery.pin(replace)
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until every part's running tasks have ended."""
+        """Block until the studio's and every part's running tasks have ended."""
+        super().wait(timeout)
         for part in self.named_parts.values():
             part.wait(timeout)
 
     def cancel(self) -> None:
-        """Stop waiting for every running task of every part."""
+        """Stop waiting for every running task of the studio and its parts."""
+        super().cancel()
         for part in self.named_parts.values():
             part.cancel()
 
@@ -219,9 +220,9 @@ class MascotStudio(ModelWidget):
         )
         return draw_picture(name, f"Mascot studio{credits}", sections), words + "."
 
-    def _export_state(self) -> dict[str, Any]:
+    def export_state(self) -> dict[str, Any]:
         """What the grid would ask the kernel for (see export_html)."""
-        return {_part_key("grid", k): value for k, value in self.grid._export_state().items()}
+        return {_part_key("grid", k): value for k, value in self.grid.export_state().items()}
 
     def _forward(self, name: str, data: dict[str, Any], buffers: list[Any]) -> None:
         """A part's message to the studio's front end: a state update (or its echo) as the
@@ -245,14 +246,14 @@ class MascotStudio(ModelWidget):
         except ValueError as exc:
             self._fail(exc)
             return
-        data = {"method": "custom", "content": message["content"]}
-        self.named_parts[message["part"]]._handle_msg(
-            {"content": {"data": data}, "buffers": buffers}
-        )
+        self.named_parts[message["part"]].receive_event(message["content"], buffers)
 
     @on_event("refresh")
     def _on_refresh(self, _message: dict[str, Any], _buffers: list[Any]) -> None:
-        threading.Thread(target=self._refresh_quietly, daemon=True).start()
+        self._start("Refreshing all", self._refresh_task, cancellable=False, kind="refresh")
+
+    def _refresh_task(self, _task: Task) -> None:
+        self.refresh()
 
     # --- keeping the parts in sync -------------------------------------------------
     def _wire(self) -> None:
@@ -262,18 +263,18 @@ class MascotStudio(ModelWidget):
         self.preview.observe(self._show_kept, names=["kept"])
 
     def _share_references(self, change: dict[str, Any]) -> None:
-        source: CollectionWidget = change["owner"]
+        source: HostedPart = change["owner"]
         ids, card = list(source.reference_asset_ids), source.style_card
         for part in self.named_parts.values():
             if part is not source and (part.reference_asset_ids, part.style_card) != (ids, card):
                 try:
-                    part._set_references(ids, card)
+                    part.show_references(ids, card)
                 except Exception as exc:  # e.g. the grid could not fetch the new references
                     part.error = friendly_error(exc)
         self.style_card_status = source.style_card_status
 
     def _show_kept(self, _change: dict[str, Any]) -> None:
-        self.grid._start(
+        self._start(
             "Adding the kept pose",
             lambda _task: self.grid.refresh(),
             cancellable=False,
@@ -289,10 +290,3 @@ class MascotStudio(ModelWidget):
             self.credits = self._client.credits()
         except api.MaskoError:
             self.credits = None
-
-    def _refresh_quietly(self) -> None:
-        try:
-            self.refresh()
-            self.error = ""
-        except Exception as exc:  # shown in the header, in words
-            self.error = friendly_error(exc)

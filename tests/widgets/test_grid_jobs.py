@@ -145,20 +145,16 @@ def test_in_a_studio_the_poses_on_their_way_reach_the_grid_view(held, collection
     client, gate = held
     studio = MascotStudio(client, collection)
     mark = wire.mark()
-    front_end_event(studio, {"part": "grid", "method": "custom", "content": {
-        "event": "generate", "actions": ["wave"]
-    }})  # fmt: skip
+    front_end_event(studio, {"part": "grid", "content": {"event": "generate", "actions": ["wave"]}})
 
     def shown():
-        tagged = [
-            sent.data["content"]
-            for sent in wire.since(mark)
-            if sent.comm_id == studio.model_id and "content" in sent.data
-        ]
+        """The grid's `pending` as the studio's own state updates carry it (`grid.pending`)."""
         return [
-            content["data"]["state"]["pending"]
-            for content in tagged
-            if content.get("part") == "grid" and "pending" in content["data"].get("state", {})
+            sent.data["state"]["grid.pending"]
+            for sent in wire.since(mark)
+            if sent.comm_id == studio.model_id
+            and sent.data.get("method") == "update"
+            and "grid.pending" in sent.data.get("state", {})
         ]
 
     (entry,) = wire.wait_for(shown)[0]

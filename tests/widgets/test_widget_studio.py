@@ -185,3 +185,40 @@ def test_the_studio_model_state_is_current_after_later_work(client, collection, 
             replayed.update(found)
     for key in ("grid.pose_list", "grid.selected_item_id", "grid.animation", "gallery.slots"):
         assert replayed[key] == state[key], key
+
+
+def test_refresh_all_is_a_task_of_the_studio_with_its_progress(client, collection, generate):
+    studio = MascotStudio(client, collection)
+    seen: list[list[str]] = []
+    studio.observe(lambda change: seen.append([t["label"] for t in change["new"]]), "tasks")
+    generate(collection, "wave")  # made elsewhere: only a refresh shows it
+    assert studio.grid.poses == ()
+
+    front_end_event(studio, {"event": "refresh"})
+    studio.wait(60)
+
+    assert ["Refreshing all"] in seen and studio.tasks == []  # shown while it ran, then gone
+    assert [pose.name for pose in studio.grid.poses] == ["wave"]
+    assert studio.credits == client.credits() and studio.error == ""
+
+
+def test_the_studio_uses_its_parts_through_the_hosted_part_interface():
+    """Every call the studio makes on a part is a public one (HostedPart), none private."""
+    import ast
+    from pathlib import Path
+
+    import masko_widgets.widgets.studio as studio_module
+
+    tree = ast.parse(Path(studio_module.__file__).read_text())
+    parts = {"gallery", "preview", "grid", "part", "source"}
+    private = [
+        f"{node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and (
+            (isinstance(node.value, ast.Name) and node.value.id in parts)
+            or (isinstance(node.value, ast.Attribute) and node.value.attr in parts)
+        )
+    ]
+    assert private == []
