@@ -184,7 +184,7 @@ class PartComm:
         self.link.send(data or {}, list(buffers or []))
 
     def on_msg(self, callback: Any) -> None:
-        """Messages reach a hosted widget through its host (`_handle_msg`)."""
+        """Events reach a hosted widget through its host (`receive_event`)."""
 
     def close(self, *args: Any, **kwargs: Any) -> None:
         """Nothing was opened."""

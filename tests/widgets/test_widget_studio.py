@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+from pathlib import Path
 
 from masko_widgets import MascotStudio, PreviewPanel, _connect
+from masko_widgets.widgets import studio as studio_module
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED
 from tests.widgets.wire import all_widgets, front_end_event, front_end_update
 
@@ -204,11 +207,6 @@ def test_refresh_all_is_a_task_of_the_studio_with_its_progress(client, collectio
 
 def test_the_studio_uses_its_parts_through_the_hosted_part_interface():
     """Every call the studio makes on a part is a public one (HostedPart), none private."""
-    import ast
-    from pathlib import Path
-
-    import masko_widgets.widgets.studio as studio_module
-
     tree = ast.parse(Path(studio_module.__file__).read_text())
     parts = {"gallery", "preview", "grid", "part", "source"}
     private = [
