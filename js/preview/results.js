@@ -193,22 +193,22 @@ function keptFigure(urls, k) {
 }
 
 /**
- * "Keep this" for a preview without hints; for a hinted one, the two honest choices.
+ * The keep buttons of preview `i` of `set` and the message they send; pressing one disables
+ * them all until `keeping` says the pose is on its way.
  * @param {Model} model
- * @param {ObjectUrls} urls
- * @param {HTMLElement} chooser
- * @param {{ set: ResultSet, i: number, title: string, busy: boolean }} what
+ * @param {ResultSet} set
+ * @param {number} i
+ * @param {boolean} busy
  */
-function keepActions(model, urls, chooser, { set, i, title, busy }) {
+function keepButtons(model, set, i, busy) {
   const canKeep = Boolean(model.get("can_keep"));
-  const image = `${title.toLowerCase()} image ${i + 1}`;
   /** @type {HTMLButtonElement[]} */
   const buttons = [];
   const send = (
     /** @type {import("../lib/protocol.js").Look} */ look,
     /** @type {string[]} */ replace = [],
   ) => {
-    for (const b of buttons) b.disabled = true; // until `keeping` says it is on its way
+    for (const b of buttons) b.disabled = true;
     model.send({
       event: "keep",
       set: set.id,
@@ -227,6 +227,40 @@ function keepActions(model, urls, chooser, { set, i, title, busy }) {
     buttons.push(made);
     return made;
   };
+  return { send, button };
+}
+
+/**
+ * "Pin the hints, then keep": straight away when they fit in the free slots, else after the
+ * user chooses which references they replace.
+ * @param {Model} model
+ * @param {ObjectUrls} urls
+ * @param {HTMLElement} chooser
+ * @param {ResultSet} set
+ * @param {(look: import("../lib/protocol.js").Look, replace?: string[]) => void} send
+ */
+function pinThenKeep(model, urls, chooser, set, send) {
+  const needed = pinReplaceCount(model, set.hint_count);
+  if (needed === 0) return send(HINTS_PINNED);
+  const pictures = model.get("reference_pictures") ?? [];
+  const what = { pictures, needed, max: model.get("max_hints") };
+  openReplaceChooser(chooser, urls, what, {
+    action: "keep",
+    confirm: "Pin in their place, then keep",
+    choose: (replace) => send(HINTS_PINNED, replace),
+  });
+}
+
+/**
+ * "Keep this" for a preview without hints; for a hinted one, the two honest choices.
+ * @param {Model} model
+ * @param {ObjectUrls} urls
+ * @param {HTMLElement} chooser
+ * @param {{ set: ResultSet, i: number, title: string, busy: boolean }} what
+ */
+function keepActions(model, urls, chooser, { set, i, title, busy }) {
+  const image = `${title.toLowerCase()} image ${i + 1}`;
+  const { send, button } = keepButtons(model, set, i, busy);
   if (set.hint_count === 0) {
     return button({
       class: "masko-keep",
@@ -237,36 +271,24 @@ function keepActions(model, urls, chooser, { set, i, title, busy }) {
     });
   }
   const hints = `${set.hint_count} hint${set.hint_count === 1 ? "" : "s"}`;
-  const asIs = button({
-    class: "masko-keep",
-    "data-look": COLLECTION_LOOK,
-    "aria-label": `Keep ${image} with the collection's look`,
-    text: "Keep with the collection's look",
-    title:
-      "Poses are made from the collection's references only: the kept pose can look different from this preview",
-    onclick: () => send(COLLECTION_LOOK),
-  });
-  const pinned = button({
-    class: "masko-keep",
-    "data-look": HINTS_PINNED,
-    "aria-label": `Pin the ${hints} of ${image}, then keep it`,
-    text: `Pin ${hints}, then keep`,
-    title: `Adds the ${hints} to the collection's references (every later pose uses them), then keeps`,
-    onclick: () => {
-      const needed = pinReplaceCount(model, set.hint_count);
-      if (needed === 0) return send(HINTS_PINNED);
-      const pictures = model.get("reference_pictures") ?? [];
-      const what = { pictures, needed, max: model.get("max_hints") };
-      openReplaceChooser(chooser, urls, what, {
-        action: "keep",
-        confirm: "Pin in their place, then keep",
-        choose: (replace) => send(HINTS_PINNED, replace),
-      });
-    },
-  });
   return h("div", { class: "masko-keep-choices", role: "group", "aria-label": "Keep" }, [
-    asIs,
-    pinned,
+    button({
+      class: "masko-keep",
+      "data-look": COLLECTION_LOOK,
+      "aria-label": `Keep ${image} with the collection's look`,
+      text: "Keep with the collection's look",
+      title:
+        "Poses are made from the collection's references only: the kept pose can look different from this preview",
+      onclick: () => send(COLLECTION_LOOK),
+    }),
+    button({
+      class: "masko-keep",
+      "data-look": HINTS_PINNED,
+      "aria-label": `Pin the ${hints} of ${image}, then keep it`,
+      text: `Pin ${hints}, then keep`,
+      title: `Adds the ${hints} to the collection's references (every later pose uses them), then keeps`,
+      onclick: () => pinThenKeep(model, urls, chooser, set, send),
+    }),
   ]);
 }
 

@@ -278,21 +278,16 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
             raise ValueError(
                 "Keeping a preview needs a collection: PreviewPanel(client, collection)."
             )
-        set_id = (
-            result_set
-            if result_set is not None
-            else next((entry["id"] for entry in self.result_sets), None)
-        )
-        previews = self._previews.get(set_id) if set_id is not None else None
-        if set_id is None or not previews or not 0 <= index < len(previews):
-            raise ValueError(f"There is no preview {index} to keep; press Preview first.")
+        set_id, preview = self._preview_to_keep(index, result_set)
         hints = self._set_hints.get(set_id, [])
         if pin_hints and not hints:
             raise ValueError("That preview used no hints: there is nothing to pin.")
-        preview = previews[index]
         pose_name = name or " ".join((preview.prompt or "").split()[:_KEPT_NAME_WORDS])
-        look = HINTS_PINNED if pin_hints else COLLECTION_LOOK
-        on_its_way = {"set": set_id, "index": index, "look": look}
+        on_its_way = {
+            "set": set_id,
+            "index": index,
+            "look": HINTS_PINNED if pin_hints else COLLECTION_LOOK,
+        }
         keep_id = uuid.uuid4().hex[:12]
 
         def work(task: Task) -> api.Job:
@@ -304,16 +299,7 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
                     self.show_references(references.asset_ids, references.style_card)
                 job = self._client.generations.keep(collection, preview, pose_name)
                 done = self._wait_job(task, job, "Keeping")
-                asset_id = done.asset_ids.get("image")
-                picture = thumbnail_or_none(self._client, asset_id) if asset_id else None
-                entry = {
-                    "item_id": done.item_id,
-                    "name": pose_name,
-                    "asset_id": asset_id,
-                    **on_its_way,
-                    "thumbnail": picture.data if picture else b"",
-                    "mime": picture.mime if picture else "",
-                }
+                entry = {**self._kept_entry(done, pose_name), **on_its_way}
                 with self._keep_lock:
                     self.set_trait("kept", [*self.kept, entry])
             finally:
@@ -325,6 +311,30 @@ class PreviewPanel(AcceptsUploads, CollectionWidget):
         with self._keep_lock:
             self.set_trait("keeping", [*self.keeping, {"id": keep_id, **on_its_way}])
         return self._start(f"Keeping “{pose_name}”", work, kind="keep")
+
+    def _preview_to_keep(self, index: int, result_set: int | None) -> tuple[int, api.Preview]:
+        """The result set (default: the newest) and its preview `index`, or a ValueError."""
+        set_id = (
+            result_set
+            if result_set is not None
+            else next((entry["id"] for entry in self.result_sets), None)
+        )
+        previews = self._previews.get(set_id) if set_id is not None else None
+        if set_id is None or not previews or not 0 <= index < len(previews):
+            raise ValueError(f"There is no preview {index} to keep; press Preview first.")
+        return set_id, previews[index]
+
+    def _kept_entry(self, done: api.Job, pose_name: str) -> dict[str, Any]:
+        """A kept pose as `kept` lists it: its item, name, image asset and picture."""
+        asset_id = done.asset_ids.get("image")
+        picture = thumbnail_or_none(self._client, asset_id) if asset_id else None
+        return {
+            "item_id": done.item_id,
+            "name": pose_name,
+            "asset_id": asset_id,
+            "thumbnail": picture.data if picture else b"",
+            "mime": picture.mime if picture else "",
+        }
 
     def show_references(self, asset_ids: Sequence[str], style_card: str | None) -> None:
         for asset_id in asset_ids:
