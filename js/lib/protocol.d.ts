@@ -38,7 +38,7 @@ export type FileMessage<E extends string> = { event: E; name: string };
 /** How a kept preview is made: from the collection's references, or with its hints pinned. */
 export type Look = "collection" | "hints pinned";
 
-/** TrialPanel: candidates tried as one-off hints, then pinned. */
+/** The gallery's trial panel: candidates tried as one-off hints, then pinned. */
 export type TrialMessage =
   | FileMessage<"add_candidate_file">
   | { event: "add_candidate_url"; url: string }
@@ -116,7 +116,7 @@ export interface UploadTraits {
 /** How a kept preview is made: from the collection's references, or with its hints pinned. */
 export type Look = "collection" | "hints pinned";
 
-/** TrialPanel: candidates tried before they are pinned. */
+/** The gallery's trial panel: candidates tried before they are pinned. */
 export interface TrialTraits extends CollectionTraits {
   trial_prompt: string;
   trial_candidates: Candidate[];
