@@ -218,57 +218,19 @@ class Restart:
 
 
 def run(folder: Path, outage: float = OUTAGE) -> Restart:
+    """Kill the stand-in mid-job, start it again after `outage` s and record what was seen."""
     folder.mkdir(parents=True, exist_ok=True)
     first = spawn(folder, log_name="first.log")
     tally = Tally()
     client = MaskoClient(api_key=first.api_key, base_url=first.url, transport=tally)
     try:
-        project = client.projects.create("Kept across a crash")
-        refs = [
-            client.uploads.create(draw_character(colour))
-            for colour in ((240, 120, 40), (60, 140, 220))
-        ]
-        collection = client.collections.create("crash mascot", project_id=project, references=refs)
-        pose = client.generations.image(collection, "waving", "waving hello").wait()
-        interrupted = [
-            client.generations.animate(collection, pose, "bounce", duration=ANIMATION_SECONDS),
-            _from_scratch(client, collection.id),
-        ]
-        record = Restart(
-            before=snapshot(client, collection.id),
-            interrupted=interrupted,
-            balance_before=client.credits(),
-            tally=tally,
-        )
-        record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
-        early = threading.Thread(target=_wait, args=(client, interrupted[0], record.early))
-        early.start()
-        assert first.trace.reached("job.wait_held"), "the waiter's long-poll was never held"
-        first.popen.send_signal(signal.SIGKILL)
-        record.killed_returncode = first.popen.wait(timeout=10)
-        try:
-            client.credits()
-        except APIConnectionError as exc:
-            record.down_error = str(exc)
-        time.sleep(max(outage - LATE, 0.0))
-        late = threading.Thread(target=_wait, args=(client, interrupted[1], record.late))
-        late.start()
-        time.sleep(min(LATE, outage))
+        collection_id, record = _set_up(client, tally)
+        waiters = _kill_and_wait(client, first, record, outage)
         record.restarted_at = datetime.now(timezone.utc)
         second = spawn(folder, port=first.port, log_name="second.log")
         try:
             record.same_key = second.api_key == first.api_key and second.url == first.url
-            early.join(WAIT_TIMEOUT)
-            late.join(WAIT_TIMEOUT)
-            record.finished = [_final(client, job) for job in interrupted]
-            record.files = {
-                f"{role}@{job.id}": client.download(url)
-                for job in record.finished
-                if job.status == "completed"
-                for role, url in job.urls.items()
-            }
-            record.after = snapshot(client, collection.id)
-            record.balance_after = client.credits()
+            _collect(client, collection_id, record, waiters)
         finally:
             stop(second)
         with local.start(folder) as reader:  # the ledger as the server keeps it
@@ -278,6 +240,68 @@ def run(folder: Path, outage: float = OUTAGE) -> Restart:
     finally:
         client.close()
         stop(first)
+
+
+def _set_up(client: MaskoClient, tally: Tally) -> tuple[str, Restart]:
+    """A project, a collection with references and a pose, and two animations under way."""
+    project = client.projects.create("Kept across a crash")
+    refs = [
+        client.uploads.create(draw_character(colour)) for colour in ((240, 120, 40), (60, 140, 220))
+    ]
+    collection = client.collections.create("crash mascot", project_id=project, references=refs)
+    pose = client.generations.image(collection, "waving", "waving hello").wait()
+    interrupted = [
+        client.generations.animate(collection, pose, "bounce", duration=ANIMATION_SECONDS),
+        _from_scratch(client, collection.id),
+    ]
+    record = Restart(
+        before=snapshot(client, collection.id),
+        interrupted=interrupted,
+        balance_before=client.credits(),
+        tally=tally,
+    )
+    record.statuses_at_kill = [client.jobs.get(job).status for job in interrupted]
+    return collection.id, record
+
+
+def _kill_and_wait(
+    client: MaskoClient, first: Process, record: Restart, outage: float
+) -> tuple[threading.Thread, threading.Thread]:
+    """SIGKILL the server while a client waits; start a second wait just before the outage ends."""
+    early = threading.Thread(target=_wait, args=(client, record.interrupted[0], record.early))
+    early.start()
+    assert first.trace.reached("job.wait_held"), "the waiter's long-poll was never held"
+    first.popen.send_signal(signal.SIGKILL)
+    record.killed_returncode = first.popen.wait(timeout=10)
+    try:
+        client.credits()
+    except APIConnectionError as exc:
+        record.down_error = str(exc)
+    time.sleep(max(outage - LATE, 0.0))
+    late = threading.Thread(target=_wait, args=(client, record.interrupted[1], record.late))
+    late.start()
+    time.sleep(min(LATE, outage))
+    return early, late
+
+
+def _collect(
+    client: MaskoClient,
+    collection_id: str,
+    record: Restart,
+    waiters: tuple[threading.Thread, threading.Thread],
+) -> None:
+    """After the restart: the waits' ends, the jobs' final states, their files, the workspace."""
+    for waiter in waiters:
+        waiter.join(WAIT_TIMEOUT)
+    record.finished = [_final(client, job) for job in record.interrupted]
+    record.files = {
+        f"{role}@{job.id}": client.download(url)
+        for job in record.finished
+        if job.status == "completed"
+        for role, url in job.urls.items()
+    }
+    record.after = snapshot(client, collection_id)
+    record.balance_after = client.credits()
 
 
 def _from_scratch(client: MaskoClient, collection_id: str) -> Job:

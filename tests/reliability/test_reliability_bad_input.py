@@ -161,64 +161,82 @@ def image_cases() -> list[Case]:
             return getattr(w.files, attr)
 
         field = "file" if status else None
-        cases += [
-            Case(
-                f"client-upload-{name}",
-                lambda w, d=data: w.client.uploads.create(d(w)),
-                Raises(error, status, field, local),
-            ),
-            Case(
-                f"client-reference-{name}",
-                lambda w, d=data: w.client.references.add(w.col, d(w)),
-                Raises(error, status, field, local),
-            ),
-            Case(
-                f"client-preview-hint-{name}",
-                lambda w, d=data: w.client.previews.create("waving", hints=[d(w)]),
-                Raises(error, status, field, local),
-            ),
-            Case(
-                f"widget-gallery-add-{name}",
-                lambda w, d=data: gallery(w).add(d(w)),
-                Raises(error, status),
-            ),
-            Case(
-                f"widget-gallery-file-event-{name}",
-                lambda w, d=data: event(gallery, {"event": "add_file", "name": "x.png"}, (d(w),))(
-                    w
-                ),
-                Shows(),
-            ),
-            Case(
-                f"widget-preview-hint-{name}",
-                lambda w, d=data: hinted_preview(w, d(w)),
-                Raises(InvalidImageError),
-            ),
-            Case(
-                f"http-upload-{name}",
-                lambda w, d=data: w.http.post("/upload", **multipart(d(w))),
-                http(http_status, "file"),
-            ),
-            Case(
-                f"http-reference-url-{name}",
-                lambda w, d=data: w.http.post(
-                    f"/collections/{w.col}/references", json={"url": data_uri(d(w))}
-                ),
-                http(http_status, None if name == "11_mb_file" else "url"),
-            ),
-            Case(
-                f"http-preview-hint-{name}",
-                lambda w, d=data: w.http.post(
-                    "/generate/preview",
-                    json={"prompt": "waving", "reference_image_urls": [data_uri(d(w))]},
-                ),
-                http(http_status, None if name == "11_mb_file" else "reference_image_urls[0]"),
-            ),
-        ]
+        cases += image_client_cases(name, data, Raises(error, status, field, local))
+        cases += image_widget_cases(name, data, Raises(error, status))
+        cases += image_http_cases(name, data, http_status)
     return cases
 
 
-def reference_cases() -> list[Case]:
+def image_client_cases(name: str, data: Callable[[World], bytes], expect: Raises) -> list[Case]:
+    """A bad image file given to the client as an upload, a reference and a preview hint."""
+    return [
+        Case(
+            f"client-upload-{name}",
+            lambda w, d=data: w.client.uploads.create(d(w)),
+            expect,
+        ),
+        Case(
+            f"client-reference-{name}",
+            lambda w, d=data: w.client.references.add(w.col, d(w)),
+            expect,
+        ),
+        Case(
+            f"client-preview-hint-{name}",
+            lambda w, d=data: w.client.previews.create("waving", hints=[d(w)]),
+            expect,
+        ),
+    ]
+
+
+def image_widget_cases(name: str, data: Callable[[World], bytes], expect: Raises) -> list[Case]:
+    """A bad image file added to a gallery (by call and by browser event) or as a hint."""
+    return [
+        Case(
+            f"widget-gallery-add-{name}",
+            lambda w, d=data: gallery(w).add(d(w)),
+            expect,
+        ),
+        Case(
+            f"widget-gallery-file-event-{name}",
+            lambda w, d=data: event(gallery, {"event": "add_file", "name": "x.png"}, (d(w),))(w),
+            Shows(),
+        ),
+        Case(
+            f"widget-preview-hint-{name}",
+            lambda w, d=data: hinted_preview(w, d(w)),
+            Raises(InvalidImageError),
+        ),
+    ]
+
+
+def image_http_cases(name: str, data: Callable[[World], bytes], status: int) -> list[Case]:
+    """A bad image file sent over raw HTTP as an upload, a reference URL and a hint URL."""
+    return [
+        Case(
+            f"http-upload-{name}",
+            lambda w, d=data: w.http.post("/upload", **multipart(d(w))),
+            http(status, "file"),
+        ),
+        Case(
+            f"http-reference-url-{name}",
+            lambda w, d=data: w.http.post(
+                f"/collections/{w.col}/references", json={"url": data_uri(d(w))}
+            ),
+            http(status, None if name == "11_mb_file" else "url"),
+        ),
+        Case(
+            f"http-preview-hint-{name}",
+            lambda w, d=data: w.http.post(
+                "/generate/preview",
+                json={"prompt": "waving", "reference_image_urls": [data_uri(d(w))]},
+            ),
+            http(status, None if name == "11_mb_file" else "reference_image_urls[0]"),
+        ),
+    ]
+
+
+def reference_limit_cases() -> list[Case]:
+    """A seventh reference, at every door, on a collection or in a new one."""
     return [
         Case(
             "client-7th-reference",
@@ -262,6 +280,12 @@ def reference_cases() -> list[Case]:
             ),
             http(400, "reference_asset_ids"),
         ),
+    ]
+
+
+def reference_asset_cases() -> list[Case]:
+    """References that are not usable images: a pending or video asset, a foreign URL."""
+    return [
         Case(
             "client-reference-pending-asset",
             lambda w: w.client.references.add(w.col, w.pending.asset_ids["image"]),
@@ -289,43 +313,53 @@ def reference_cases() -> list[Case]:
     ]
 
 
-def source_cases() -> list[Case]:
-    """What cannot be animated or edited: URLs, previews, transparent and video assets,
-    pending images, unknown and foreign ids."""
+def pose_url(w: World) -> str:
+    """The finished pose's image URL: a URL, not an asset, so it cannot be a source."""
+    return w.pose.urls["image"]
 
-    def animate(source: Callable[[World], Any], **kw: Any) -> Callable[[World], Any]:
-        return lambda w: w.client.generations.animate(w.col, source(w), "bounce", duration=1, **kw)
 
-    def url(w: World) -> str:
-        return w.pose.urls["image"]
+def animate_client(source: Callable[[World], Any], **kw: Any) -> Callable[[World], Any]:
+    """Animate `source(world)` through the client."""
+    return lambda w: w.client.generations.animate(w.col, source(w), "bounce", duration=1, **kw)
 
-    cases = [
-        Case("client-source-url", animate(url), Raises(SourceImageError, local=True)),
+
+def source_client_cases() -> list[Case]:
+    """URLs, previews, transparent, video, pending, unknown and foreign sources, via the client."""
+    return [
+        Case("client-source-url", animate_client(pose_url), Raises(SourceImageError, local=True)),
         Case(
             "client-source-preview",
-            animate(lambda w: w.preview),
+            animate_client(lambda w: w.preview),
             Raises(SourceImageError, local=True),
         ),
         Case(
             "client-source-transparent-asset",
-            animate(lambda w: w.client.assets.get(w.transparent)),
+            animate_client(lambda w: w.client.assets.get(w.transparent)),
             Raises(SourceImageError),
         ),
         Case(
             "client-source-transparent-id",
-            animate(lambda w: w.transparent),
+            animate_client(lambda w: w.transparent),
             Raises(SourceImageError),
         ),
-        Case("client-source-video-id", animate(lambda w: w.video), Raises(SourceImageError)),
-        Case("client-source-pending-job", animate(lambda w: w.pending), Raises(SourceImageError)),
-        Case("client-source-unknown-id", animate(lambda w: UNKNOWN), Raises(SourceImageError)),
+        Case("client-source-video-id", animate_client(lambda w: w.video), Raises(SourceImageError)),
+        Case(
+            "client-source-pending-job",
+            animate_client(lambda w: w.pending),
+            Raises(SourceImageError),
+        ),
+        Case(
+            "client-source-unknown-id", animate_client(lambda w: UNKNOWN), Raises(SourceImageError)
+        ),
         Case(
             "client-source-foreign-id",
-            animate(lambda w: w.foreign_job.asset_ids["image"]),
+            animate_client(lambda w: w.foreign_job.asset_ids["image"]),
             Raises(SourceImageError),
         ),
         Case(
-            "client-end-unknown", animate(lambda w: w.pose, end=UNKNOWN), Raises(SourceImageError)
+            "client-end-unknown",
+            animate_client(lambda w: w.pose, end=UNKNOWN),
+            Raises(SourceImageError),
         ),
         Case(
             "client-edit-pending",
@@ -337,6 +371,12 @@ def source_cases() -> list[Case]:
             lambda w: w.client.generations.edit(w.col, w.spare, "scarf"),
             Raises(SourceImageError, local=True),
         ),
+    ]
+
+
+def source_widget_cases() -> list[Case]:
+    """A grid animates only a selected pose it holds."""
+    return [
         Case(
             "widget-grid-animate-unselected",
             lambda w: grid(w).animate("bounce"),
@@ -349,8 +389,13 @@ def source_cases() -> list[Case]:
             Shows(),
         ),
     ]
+
+
+def source_http_cases() -> list[Case]:
+    """What cannot be a start or end image of an animation sent over raw HTTP."""
+    cases = []
     for name, source in (
-        ("url", url),
+        ("url", pose_url),
         ("preview", lambda w: w.preview.url),
         ("transparent", lambda w: w.transparent),
         ("video", lambda w: w.video),
@@ -375,8 +420,8 @@ def source_cases() -> list[Case]:
     return cases
 
 
-def id_cases() -> list[Case]:
-    """Unknown ids answer 404; another workspace's ids 403 in a path, 400 in a body."""
+def id_client_cases() -> list[Case]:
+    """Through the client, unknown ids answer 404; another workspace's ids 403 (400 in a body)."""
     return [
         Case(
             "client-get-unknown-collection",
@@ -431,6 +476,12 @@ def id_cases() -> list[Case]:
             lambda w: w.client.references.add(w.col, w.foreign_asset),
             Raises(BadRequestError, 400, "asset_id"),
         ),
+    ]
+
+
+def id_widget_cases() -> list[Case]:
+    """Widgets opened on, or given, unknown and foreign ids."""
+    return [
         Case(
             "widget-gallery-unknown-collection",
             lambda w: gallery(w, UNKNOWN),
@@ -451,6 +502,12 @@ def id_cases() -> list[Case]:
             event(gallery, {"event": "add_asset", "asset_id": UNKNOWN}),
             Shows(),
         ),
+    ]
+
+
+def id_http_cases() -> list[Case]:
+    """Over raw HTTP: unknown ids 404; another workspace's ids 403 in a path, 400 in a body."""
+    return [
         Case("http-unknown-collection", lambda w: w.http.get(f"/collections/{UNKNOWN}"), http(404)),
         Case("http-malformed-id", lambda w: w.http.get("/collections/..%2F..%2Fetc"), http(404)),
         Case("http-unknown-job", lambda w: w.http.get(f"/jobs/{UNKNOWN}"), http(404)),
@@ -494,7 +551,9 @@ def id_cases() -> list[Case]:
     ]
 
 
-def prompt_cases() -> list[Case]:
+def prompt_client_cases() -> list[Case]:
+    """Empty, blank and huge prompts and a huge pose name, through the client."""
+
     def image(prompt: str) -> Callable[[World], Any]:
         return lambda w: w.client.generations.image(w.col, "pose", prompt)
 
@@ -522,6 +581,12 @@ def prompt_cases() -> list[Case]:
             lambda w: w.client.generations.image(w.col, HUGE, "x"),
             Raises(ValueError),  # refused before any request: nothing is charged
         ),
+    ]
+
+
+def prompt_widget_cases() -> list[Case]:
+    """Empty, blank and huge prompts given to the preview panel and the grid."""
+    return [
         Case("widget-preview-empty-prompt", lambda w: panel(w).preview(""), Raises(ValueError)),
         Case(
             "widget-preview-huge-prompt",
@@ -546,6 +611,12 @@ def prompt_cases() -> list[Case]:
         Case(
             "widget-preview-event-empty", event(panel, {"event": "preview", "prompt": ""}), Shows()
         ),
+    ]
+
+
+def prompt_http_cases() -> list[Case]:
+    """Empty, blank, huge and 16 MB prompts and a batch of 11, over raw HTTP."""
+    return [
         Case(
             "http-empty-image-prompt",
             lambda w: generate(w, w.col, type="image", name="x", image_prompt=""),
@@ -652,7 +723,19 @@ def key_cases() -> list[Case]:
 
 
 CASES = (
-    image_cases() + reference_cases() + source_cases() + id_cases() + prompt_cases() + key_cases()
+    image_cases()
+    + reference_limit_cases()
+    + reference_asset_cases()
+    + source_client_cases()
+    + source_widget_cases()
+    + source_http_cases()
+    + id_client_cases()
+    + id_widget_cases()
+    + id_http_cases()
+    + prompt_client_cases()
+    + prompt_widget_cases()
+    + prompt_http_cases()
+    + key_cases()
 )
 
 
