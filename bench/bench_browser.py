@@ -4,7 +4,7 @@ GridBox of widgets.Image; tiles in the page; what scrolling to the end makes; no
 
 Run from the repository root: `python -m bench.bench_browser [data folder]`. JupyterLab and
 headless Chromium run as in the browser tests, against a stand-in started here on the data
-folder of bench/bench_widgets.py (its collections are drawn once and kept). The kernel's client
+folder of bench/bench_widgets.py (its collections are seeded once and kept). The kernel's client
 sends every request 20 ms late (an httpx transport, as in bench_widgets): an API 20 ms away.
 The notebooks run offline with nbclient. Prints figures; asserts nothing.
 """

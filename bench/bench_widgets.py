@@ -5,11 +5,12 @@ PoseGrid (and the MascotStudio), at 24, 1,000 and 10,000 poses, against an API t
 Run from the repository root: `python -m bench.bench_widgets [data folder]`. The stand-in runs
 here; the 20 ms are added by an httpx transport in front of the client (`Latency`: every
 request, API and file downloads alike, waits 20 ms before it is sent), so the stand-in keeps
-its own timing. The collections are drawn once into a data folder kept in the temp dir (10,000
-poses take half an hour on a busy 2-core machine) and reused by later runs. Messages are
-captured by a recording comm (no browser): "bytes at open" are what the kernel publishes when
-the widget opens (its JS and CSS left out), "first screen" adds the thumbnails the front end
-asks for to fill its first screen. Browser figures are in bench/bench_browser.py.
+its own timing. The collections are seeded once into a data folder kept in the temp dir
+(bench/_seed.py: a few poses drawn, the rest sharing their files; under a minute) and reused
+by later runs; a data folder given on the command line is topped up by drawing instead.
+Messages are captured by a recording comm (no browser): "bytes at open" are what the kernel
+publishes when the widget opens (its JS and CSS left out), "first screen" adds the thumbnails
+the front end asks for to fill its first screen. Browser figures are in bench/bench_browser.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import argparse
 import gc
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import ipywidgets as widgets
 
+from bench._seed import seeded_folder
 from masko_widgets import MascotStudio, MaskoClient, PoseGrid, local
 from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
@@ -105,11 +106,14 @@ def arguments() -> argparse.Namespace:
 
 
 def bench_data(folder: Path | None) -> Path:
-    """The stand-in's data folder for the benches: `folder`, or one kept in the temp dir so
-    the large collections are drawn once (10,000 poses take minutes)."""
-    path = folder or Path(tempfile.gettempdir()) / "masko-bench-standin"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The stand-in's data folder for the benches: `folder`, or one seeded fast in the temp
+    dir with a collection of each of `SIZES` (bench/_seed.py), kept for the next run."""
+    if folder is None:
+        started = time.perf_counter()
+        folder = seeded_folder(SIZES)
+        print(f"data folder {folder} ready in {time.perf_counter() - started:.1f} s")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def rss_mb() -> float:
