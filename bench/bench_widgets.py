@@ -168,8 +168,9 @@ def code_bytes() -> int:
 
 
 def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
-    """Open a PoseGrid with a cold picture cache; the front end then asks for its first
-    screen; then wait for the rest of the list (loaded in the background)."""
+    """Open a PoseGrid with a cold picture cache and display it (its still picture drawn);
+    the front end then asks for its first screen; then wait for the rest of the list (loaded
+    in the background). Times from the start of the cell."""
     _cache._shared = PictureCache(None)  # cold: memory only, nothing on disk
     gc.collect()
     rss = rss_mb()
@@ -178,6 +179,8 @@ def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
     grid = PoseGrid(client, collection)
     opened = time.perf_counter() - started
     open_bytes = wire.bytes_since(mark) - code_bytes()
+    grid._repr_mimebundle_()  # the notebook displays it: the still picture is drawn
+    displayed = time.perf_counter() - started
     ids = [row[0] for row in grid.pose_list[:FIRST_SCREEN]]  # fewer when fewer poses
     front_end_event(grid, {"event": "thumbnails", "ids": ids})
     thumbnails = wait_for_thumbnails(wire, mark, grid, len(ids))
@@ -188,6 +191,7 @@ def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
     grid.close()
     return {
         "open_s": opened,
+        "display_s": displayed,
         "first_screen_s": first_screen,
         "loaded_s": loaded,
         "poses": poses,
@@ -245,9 +249,9 @@ def print_table(rows: list) -> None:
         "median (min-max), cold picture cache:"
     )
     print("| poses | GridBox+Image cell | GridBox bytes | PoseGrid cell | studio cell | "
-          "first screen | all poses in | bytes at open | per pose | + first screen | "
+          "displayed | first screen | all poses in | bytes at open | per pose | + first screen | "
           "RSS growth |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for _, ours, studio, theirs in rows:
         (size,) = set(ours["poses"])  # every run loaded them all
         box = (
@@ -261,7 +265,8 @@ def print_table(rows: list) -> None:
         )
         print(
             f"| {size:,} | {box} | {spread(ours['open_s'])} | {spread(studio)} "
-            f"| {spread(ours['first_screen_s'])} | {spread(ours['loaded_s'])} "
+            f"| {spread(ours['display_s'])} | {spread(ours['first_screen_s'])} "
+            f"| {spread(ours['loaded_s'])} "
             f"| {opened / 1e3:,.1f} KB | {opened / size:,.1f} B | {screen / 1e3:,.1f} KB "
             f"| {statistics.median(ours['rss_mb']):.1f} MB |"
         )
