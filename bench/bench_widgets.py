@@ -2,12 +2,13 @@
 PoseGrid (and the MascotStudio), at 24, 1,000 and 10,000 poses, against an API that takes
 20 ms a request; then adding one pose, and kernel responsiveness.
 
-Run from the repository root: `python -m bench.bench_widgets [data folder]`. The stand-in runs
-here; the 20 ms are added by an httpx transport in front of the client (`Latency`: every
-request, API and file downloads alike, waits 20 ms before it is sent), so the stand-in keeps
-its own timing. The collections are seeded once into a data folder kept in the temp dir
-(bench/_seed.py: a few poses drawn, the rest sharing their files; under a minute) and reused
-by later runs; a data folder given on the command line is topped up by drawing instead.
+Run from the repository root: `python -m bench.bench_widgets [data folder] [--sizes N ...]`
+(about a minute). The stand-in runs here; the 20 ms are added by an httpx transport in front
+of the client (`Latency`: every request, API and file downloads alike, waits 20 ms before it
+is sent), so the stand-in keeps its own timing. The collections are seeded once into a data
+folder kept in the temp dir (bench/_seed.py: a few poses drawn, the rest sharing their files;
+under a minute) and reused by later runs; a data folder given on the command line is topped
+up by drawing instead.
 Messages are captured by a recording comm (no browser): "bytes at open" are what the kernel
 publishes when the widget opens (its JS and CSS left out), "first screen" adds the thumbnails
 the front end asks for to fill its first screen. Browser figures are in bench/bench_browser.py.
@@ -101,6 +102,14 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("data", nargs="?", type=Path, help="the stand-in's data folder")
     parser.add_argument(
         "--as-is", action="store_true", help="measure the collections as they are, no top-up"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=SIZES,
+        choices=SIZES,
+        help="measure these collection sizes only (default: all), e.g. --sizes 10000",
     )
     return parser.parse_args()
 
@@ -220,14 +229,14 @@ def runs(measure: Callable[[], dict], count: int = RUNS) -> dict[str, list[float
     return {key: [result[key] for result in results] for key in results[0]}
 
 
-def side_by_side(server, as_is: bool = False) -> None:
+def side_by_side(server, sizes: tuple[int, ...] = SIZES, as_is: bool = False) -> None:
     rows = []
     with (
         MaskoClient(api_key=server.api_key, base_url=server.url) as near,
         far_client(server) as client,
         recording() as wire,
     ):
-        collections = {size: collection_of(near, size, not as_is) for size in SIZES}
+        collections = {size: collection_of(near, size, not as_is) for size in sizes}
         for size, collection in collections.items():
             ours = runs(lambda collection=collection: pose_grid(client, collection, wire))
             studio = [studio_cell(client, collection) for _ in range(RUNS)]
@@ -343,7 +352,7 @@ def main() -> None:
     args = arguments()
     print(f"load average at start: {os.getloadavg()}")
     with local.start(bench_data(args.data), credits=sum(SIZES) + 1000) as server:
-        side_by_side(server, args.as_is)
+        side_by_side(server, tuple(args.sizes), args.as_is)
     responsiveness(latency=1.5)
     print(f"load average at the end: {os.getloadavg()}")
 
