@@ -2,10 +2,11 @@
 10,000-pose grid in Chromium, with a cold and a warm picture cache, beside a hand-written
 GridBox of widgets.Image; tiles in the page; what scrolling to the end makes; notebook times.
 
-Run from the repository root: `python -m bench.bench_browser [data folder]`. JupyterLab and
-headless Chromium run as in the browser tests, against a stand-in started here on the data
-folder of bench/bench_widgets.py (its collections are drawn once and kept). The kernel's client
-sends every request 20 ms late (an httpx transport, as in bench_widgets): an API 20 ms away.
+Run from the repository root: `python -m bench.bench_browser [data folder] [--sizes N ...]`
+(about 9 minutes for every size on a busy 2-core machine, 4 for `--sizes 10000`). JupyterLab
+and headless Chromium run as in the browser tests, against a stand-in started here on the data
+folder of bench/bench_widgets.py (its collections are seeded once and kept). The kernel's
+client sends every request 20 ms late (an httpx transport, as in bench_widgets): an API 20 ms away.
 The notebooks run offline with nbclient. Prints figures; asserts nothing.
 """
 
@@ -209,7 +210,7 @@ def main() -> None:
         with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
             small = collection_of(client, CLICK_POSES)
             grids = {}
-            for size in SIZES:
+            for size in args.sizes:
                 collection = collection_of(client, size, not args.as_is)
                 poses = [item for item in client.items.list(collection) if item.image_asset_id]
                 grids[len(poses)] = collection

@@ -2,14 +2,16 @@
 PoseGrid (and the MascotStudio), at 24, 1,000 and 10,000 poses, against an API that takes
 20 ms a request; then adding one pose, and kernel responsiveness.
 
-Run from the repository root: `python -m bench.bench_widgets [data folder]`. The stand-in runs
-here; the 20 ms are added by an httpx transport in front of the client (`Latency`: every
-request, API and file downloads alike, waits 20 ms before it is sent), so the stand-in keeps
-its own timing. The collections are drawn once into a data folder kept in the temp dir (10,000
-poses take half an hour on a busy 2-core machine) and reused by later runs. Messages are
-captured by a recording comm (no browser): "bytes at open" are what the kernel publishes when
-the widget opens (its JS and CSS left out), "first screen" adds the thumbnails the front end
-asks for to fill its first screen. Browser figures are in bench/bench_browser.py.
+Run from the repository root: `python -m bench.bench_widgets [data folder] [--sizes N ...]`
+(about a minute). The stand-in runs here; the 20 ms are added by an httpx transport in front
+of the client (`Latency`: every request, API and file downloads alike, waits 20 ms before it
+is sent), so the stand-in keeps its own timing. The collections are seeded once into a data
+folder kept in the temp dir (bench/_seed.py: a few poses drawn, the rest sharing their files;
+under a minute) and reused by later runs; a data folder given on the command line is topped
+up by drawing instead.
+Messages are captured by a recording comm (no browser): "bytes at open" are what the kernel
+publishes when the widget opens (its JS and CSS left out), "first screen" adds the thumbnails
+the front end asks for to fill its first screen. Browser figures are in bench/bench_browser.py.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import argparse
 import gc
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import httpx
 import ipywidgets as widgets
 
+from bench._seed import seeded_folder
 from masko_widgets import MascotStudio, MaskoClient, PoseGrid, local
 from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
@@ -101,15 +103,26 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--as-is", action="store_true", help="measure the collections as they are, no top-up"
     )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=SIZES,
+        choices=SIZES,
+        help="measure these collection sizes only (default: all), e.g. --sizes 10000",
+    )
     return parser.parse_args()
 
 
 def bench_data(folder: Path | None) -> Path:
-    """The stand-in's data folder for the benches: `folder`, or one kept in the temp dir so
-    the large collections are drawn once (10,000 poses take minutes)."""
-    path = folder or Path(tempfile.gettempdir()) / "masko-bench-standin"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The stand-in's data folder for the benches: `folder`, or one seeded fast in the temp
+    dir with a collection of each of `SIZES` (bench/_seed.py), kept for the next run."""
+    if folder is None:
+        started = time.perf_counter()
+        folder = seeded_folder(SIZES)
+        print(f"data folder {folder} ready in {time.perf_counter() - started:.1f} s")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def rss_mb() -> float:
@@ -164,8 +177,9 @@ def code_bytes() -> int:
 
 
 def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
-    """Open a PoseGrid with a cold picture cache; the front end then asks for its first
-    screen; then wait for the rest of the list (loaded in the background)."""
+    """Open a PoseGrid with a cold picture cache and display it (its still picture drawn);
+    the front end then asks for its first screen; then wait for the rest of the list (loaded
+    in the background). Times from the start of the cell."""
     _cache._shared = PictureCache(None)  # cold: memory only, nothing on disk
     gc.collect()
     rss = rss_mb()
@@ -174,6 +188,8 @@ def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
     grid = PoseGrid(client, collection)
     opened = time.perf_counter() - started
     open_bytes = wire.bytes_since(mark) - code_bytes()
+    grid._repr_mimebundle_()  # the notebook displays it: the still picture is drawn
+    displayed = time.perf_counter() - started
     ids = [row[0] for row in grid.pose_list[:FIRST_SCREEN]]  # fewer when fewer poses
     front_end_event(grid, {"event": "thumbnails", "ids": ids})
     thumbnails = wait_for_thumbnails(wire, mark, grid, len(ids))
@@ -184,6 +200,7 @@ def pose_grid(client: MaskoClient, collection: str, wire) -> dict:
     grid.close()
     return {
         "open_s": opened,
+        "display_s": displayed,
         "first_screen_s": first_screen,
         "loaded_s": loaded,
         "poses": poses,
@@ -212,14 +229,14 @@ def runs(measure: Callable[[], dict], count: int = RUNS) -> dict[str, list[float
     return {key: [result[key] for result in results] for key in results[0]}
 
 
-def side_by_side(server, as_is: bool = False) -> None:
+def side_by_side(server, sizes: tuple[int, ...] = SIZES, as_is: bool = False) -> None:
     rows = []
     with (
         MaskoClient(api_key=server.api_key, base_url=server.url) as near,
         far_client(server) as client,
         recording() as wire,
     ):
-        collections = {size: collection_of(near, size, not as_is) for size in SIZES}
+        collections = {size: collection_of(near, size, not as_is) for size in sizes}
         for size, collection in collections.items():
             ours = runs(lambda collection=collection: pose_grid(client, collection, wire))
             studio = [studio_cell(client, collection) for _ in range(RUNS)]
@@ -241,9 +258,9 @@ def print_table(rows: list) -> None:
         "median (min-max), cold picture cache:"
     )
     print("| poses | GridBox+Image cell | GridBox bytes | PoseGrid cell | studio cell | "
-          "first screen | all poses in | bytes at open | per pose | + first screen | "
+          "displayed | first screen | all poses in | bytes at open | per pose | + first screen | "
           "RSS growth |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for _, ours, studio, theirs in rows:
         (size,) = set(ours["poses"])  # every run loaded them all
         box = (
@@ -257,7 +274,8 @@ def print_table(rows: list) -> None:
         )
         print(
             f"| {size:,} | {box} | {spread(ours['open_s'])} | {spread(studio)} "
-            f"| {spread(ours['first_screen_s'])} | {spread(ours['loaded_s'])} "
+            f"| {spread(ours['display_s'])} | {spread(ours['first_screen_s'])} "
+            f"| {spread(ours['loaded_s'])} "
             f"| {opened / 1e3:,.1f} KB | {opened / size:,.1f} B | {screen / 1e3:,.1f} KB "
             f"| {statistics.median(ours['rss_mb']):.1f} MB |"
         )
@@ -334,7 +352,7 @@ def main() -> None:
     args = arguments()
     print(f"load average at start: {os.getloadavg()}")
     with local.start(bench_data(args.data), credits=sum(SIZES) + 1000) as server:
-        side_by_side(server, args.as_is)
+        side_by_side(server, tuple(args.sizes), args.as_is)
     responsiveness(latency=1.5)
     print(f"load average at the end: {os.getloadavg()}")
 

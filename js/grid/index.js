@@ -61,74 +61,97 @@ function panel(/** @type {string} */ title, /** @type {(Node | null)[]} */ child
   ]);
 }
 
+/** The grid's parts: header, pose list, empty note and the three panels' pieces. */
+function parts(/** @type {Model} */ model) {
+  const store = poseStore(model);
+  const urls = new ObjectUrls();
+  return {
+    store,
+    urls,
+    head: header(model),
+    empty: h("p", { class: "masko-empty", text: "No poses yet. Generate some below." }),
+    tiles: poseList(store, {
+      selected: () => model.get("selected_item_id") ?? null,
+      select(id) {
+        model.set("selected_item_id", id);
+        model.save_changes();
+      },
+      pending: () => model.get("pending") ?? [],
+    }),
+    animate: animatePanel(model, store),
+    edit: editPanel(model, store),
+    video: animationView(model, urls),
+    generate: generatePanel(model),
+  };
+}
+
+/** @typedef {ReturnType<typeof parts>} Parts */
+
+/** Repaint what follows the rows: the count, the empty note and the panels. */
+function paintRows(/** @type {Model} */ model, /** @type {Parts} */ p) {
+  const coming = placeholderIds(model.get("pending") ?? []).length;
+  p.head.paint(p.store.rows.size, coming);
+  shown(p.empty, p.store.rows.size === 0 && coming === 0);
+  p.animate.paint();
+  p.edit.paint();
+}
+
+/** Repaint each part when the trait it shows changes; returns the store's unlisten. */
+function listen(/** @type {Model} */ model, /** @type {Parts} */ p) {
+  const rows = () => paintRows(model, p);
+  const onPending = () => {
+    p.tiles.paintPending();
+    rows();
+  };
+  const onSelection = () => {
+    p.tiles.showSelected();
+    p.animate.paint();
+    p.edit.paint();
+  };
+  const unlisten = p.store.listen({ rows, picture: () => {} });
+  model.on("change:selected_item_id", onSelection);
+  model.on("change:source_image_asset_id", p.animate.paint);
+  model.on("change:source_image_asset_id", p.edit.paint);
+  model.on("change:tasks", p.animate.paint);
+  model.on("change:tasks", rows);
+  model.on("change:pending", onPending);
+  model.on("change:animation", p.video.paint);
+  model.on("change:suggestions", p.generate.paint);
+  model.on("change:tasks", p.generate.paintButton);
+  return unlisten;
+}
+
+/** The grid's layout: header, refresh task, style card, poses, then the three panels. */
+function layout(/** @type {Model} */ model, /** @type {Parts} */ p) {
+  return [
+    p.head.element,
+    taskList(model, { kinds: ["refresh"] }),
+    styleCard(model, { compact: true }),
+    p.tiles.list,
+    p.empty,
+    h("div", { class: "masko-panels" }, [
+      panel("Animate", [p.animate.form, p.video.figure]),
+      panel("Edit", [p.edit.form]),
+      panel("Generate new poses", [p.generate.form]),
+    ]),
+    statusArea(model, { tasks: false }), // each task shows beside the button that started it
+  ];
+}
+
 /** @param {{ model: Model, el: HTMLElement }} view */
 function render({ model, el }) {
   root(el, "grid", "Pose grid");
-  const store = poseStore(model);
-  const urls = new ObjectUrls();
-  const head = header(model);
-  const empty = h("p", { class: "masko-empty", text: "No poses yet. Generate some below." });
-  const tiles = poseList(store, {
-    selected: () => model.get("selected_item_id") ?? null,
-    select(id) {
-      model.set("selected_item_id", id);
-      model.save_changes();
-    },
-    pending: () => model.get("pending") ?? [],
-  });
-  const animate = animatePanel(model, store);
-  const edit = editPanel(model, store);
-  const video = animationView(model, urls);
-  const generate = generatePanel(model);
-
-  function paintRows() {
-    const coming = placeholderIds(model.get("pending") ?? []).length;
-    head.paint(store.rows.size, coming);
-    shown(empty, store.rows.size === 0 && coming === 0);
-    animate.paint();
-    edit.paint();
-  }
-  const onPending = () => {
-    tiles.paintPending();
-    paintRows();
-  };
-  const onSelection = () => {
-    tiles.showSelected();
-    animate.paint();
-    edit.paint();
-  };
-  const unlisten = store.listen({ rows: paintRows, picture: () => {} });
-  model.on("change:selected_item_id", onSelection);
-  model.on("change:source_image_asset_id", animate.paint);
-  model.on("change:source_image_asset_id", edit.paint);
-  model.on("change:tasks", animate.paint);
-  model.on("change:tasks", paintRows);
-  model.on("change:pending", onPending);
-  model.on("change:animation", video.paint);
-  model.on("change:suggestions", generate.paint);
-  model.on("change:tasks", generate.paintButton);
-
-  el.replaceChildren(
-    head.element,
-    taskList(model, { kinds: ["refresh"] }),
-    styleCard(model, { compact: true }),
-    tiles.list,
-    empty,
-    h("div", { class: "masko-panels" }, [
-      panel("Animate", [animate.form, video.figure]),
-      panel("Edit", [edit.form]),
-      panel("Generate new poses", [generate.form]),
-    ]),
-    statusArea(model, { tasks: false }), // each task shows beside the button that started it
-  );
-  paintRows();
-  tiles.showSelected();
-  generate.paint();
-  video.paint();
+  const p = parts(model);
+  const unlisten = listen(model, p);
+  el.replaceChildren(...layout(model, p));
+  paintRows(model, p);
+  p.tiles.showSelected();
+  p.generate.paint();
+  p.video.paint();
   return () => {
     unlisten();
-    tiles.dispose();
-    urls.clear();
+    p.tiles.dispose();
+    p.urls.clear();
   };
 }
 

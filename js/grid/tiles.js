@@ -215,197 +215,259 @@ export function browserLayout(list) {
 }
 
 /**
+ * What one pose list keeps between paints.
+ * @typedef {{ store: PoseStore, selection: Selection, pending: () => PendingPose[],
+ *   list: HTMLUListElement, layout: Layout, above: HTMLElement, below: HTMLElement,
+ *   drawn: Map<string, Tile>, spare: Tile[], ids: string[], focus: number,
+ *   revealPending: boolean, ticking: ReturnType<typeof setInterval> | null }} ListState
+ *   `drawn`: item id -> its tile, for the tiles drawn; `spare`: tiles out of view, kept for
+ *   reuse; `focus`: the index of the tile that takes the focus
+ * @typedef {{ select: (id: string) => void, selected: () => string | null,
+ *   pending?: () => PendingPose[] }} Selection
+ */
+
+/** A tile for the window: a spare one, or a new one that selects its pose on click. */
+function takeTile(/** @type {ListState} */ state) {
+  const made = state.spare.pop() ?? makeTile();
+  if (!made.li.onclick) made.li.onclick = () => choose(state, made.li.dataset.itemId ?? "");
+  return made;
+}
+
+/** Take out the tiles whose pose left the window, keeping them for reuse. */
+function recycle(/** @type {ListState} */ state, /** @type {Set<string>} */ keep) {
+  const active = focusedIn(state.list);
+  for (const [id, old] of state.drawn) {
+    if (keep.has(id)) continue;
+    if (old.li === active) state.list.focus({ preventScroll: true }); // the keys still reach us
+    old.li.remove();
+    old.shown = undefined;
+    old.row = undefined;
+    state.drawn.delete(id);
+    state.spare.push(old);
+  }
+}
+
+/** Paint a drawn tile: a placeholder for a pose on its way, else its row and picture. */
+function paintTile(
+  /** @type {ListState} */ state,
+  /** @type {Tile} */ tile,
+  /** @type {string} */ id,
+  /** @type {PendingPose[]} */ waiting,
+  /** @type {Map<string, PendingPose>} */ edits,
+) {
+  const row = state.store.rows.get(id);
+  const coming = row === undefined ? placeholderOf(waiting, id) : undefined;
+  if (coming) paintPlaceholder(tile, coming);
+  else if (row) {
+    if (tile.row !== row) paintRow(tile, row); // a new row object when it changed
+    paintPicture(tile, state.store, id);
+    paintWait(tile, edits.get(id));
+  }
+}
+
+/** Draw the tiles `wanted` (from `start` in the list) between the spacers, in order. */
+function place(
+  /** @type {ListState} */ state,
+  /** @type {string[]} */ wanted,
+  /** @type {number} */ start,
+) {
+  const waiting = state.pending();
+  const edits = editsByItem(waiting);
+  /** @type {Element} */
+  let previous = state.above;
+  wanted.forEach((id, offset) => {
+    const current = state.drawn.get(id) ?? takeTile(state);
+    state.drawn.set(id, current);
+    paintTile(state, current, id, waiting, edits);
+    current.li.setAttribute("aria-posinset", String(start + offset + 1));
+    current.li.setAttribute("aria-setsize", String(state.ids.length));
+    if (current.li.previousElementSibling !== previous || !current.li.isConnected) {
+      previous.after(current.li);
+    }
+    previous = current.li;
+  });
+  if (state.below.previousElementSibling !== previous) previous.after(state.below);
+}
+
+/** Draw the tiles of the current window, reusing those that leave it. */
+function draw(/** @type {ListState} */ state) {
+  const { layout } = state;
+  if (state.revealPending && layout.stride() > 0) {
+    state.revealPending = false; // laid out now: the selection asked to be shown can be
+    reveal(state, state.ids.indexOf(state.selection.selected() ?? ""));
+  }
+  const grid = { count: state.ids.length, columns: layout.columns(), stride: layout.stride() };
+  const range = windowOf({ ...grid, top: layout.top(), height: layout.height() });
+  const { before, after } = spacing({ ...grid, ...range });
+  size(state.above, before, layout.gap());
+  size(state.below, after, layout.gap());
+  const wanted = state.ids.slice(range.start, range.end);
+  recycle(state, new Set(wanted));
+  place(state, wanted, range.start);
+  state.spare.length = Math.min(state.spare.length, wanted.length);
+  if (grid.stride > 0) state.store.want(wanted); // measured: these are the tiles in view
+  paintSelection(state);
+}
+
+/** The time on the tiles of poses on their way, every TICK while there are any. */
+function tick(/** @type {ListState} */ state) {
+  const waiting = state.pending();
+  const edits = editsByItem(waiting);
+  for (const [id, drawnTile] of state.drawn) {
+    const entry = state.store.rows.has(id) ? edits.get(id) : placeholderOf(waiting, id);
+    if (entry) drawnTile.waitText.textContent = pendingLabel(entry, Date.now());
+  }
+}
+
+/** The list's ids from the store's rows and the poses on their way; the clock runs while
+ * any pose is on its way. */
+function rows(/** @type {ListState} */ state) {
+  const waiting = state.pending();
+  state.ids = [...state.store.rows.keys(), ...placeholderIds(waiting)];
+  if (waiting.length > 0 && state.ticking === null) {
+    state.ticking = setInterval(() => tick(state), TICK);
+  } else if (waiting.length === 0 && state.ticking !== null) {
+    clearInterval(state.ticking);
+    state.ticking = null;
+  }
+  draw(state);
+}
+
+/** A thumbnail came: repaint its tile if it is drawn. */
+function picture(/** @type {ListState} */ state, /** @type {string} */ id) {
+  const shown = state.drawn.get(id);
+  const row = state.store.rows.get(id);
+  if (shown && row) {
+    paintRow(shown, row);
+    paintPicture(shown, state.store, id);
+    paintWait(shown, editsByItem(state.pending()).get(id));
+  }
+}
+
+function choose(/** @type {ListState} */ state, /** @type {string} */ id) {
+  if (!state.store.rows.has(id)) return; // a placeholder: its pose is not there yet
+  state.focus = state.ids.indexOf(id);
+  state.selection.select(id);
+  paintSelection(state);
+}
+
+/** Scroll so that tile `index` shows whole; returns whether it moved. */
+function reveal(/** @type {ListState} */ state, /** @type {number} */ index) {
+  const { layout } = state;
+  const top = scrollToShow({
+    index,
+    columns: layout.columns(),
+    stride: layout.stride(),
+    rowHeight: layout.rowHeight(),
+    top: layout.top(),
+    height: layout.height(),
+  });
+  if (top === null) return false;
+  layout.scrollTo(top);
+  return true;
+}
+
+/** The selected pose, shown: scrolled to when it is out of view (e.g. chosen in Python,
+ * or selected before this view opened). */
+function showSelected(/** @type {ListState} */ state) {
+  const at = state.ids.indexOf(state.selection.selected() ?? "");
+  if (at >= 0 && !(state.layout.stride() > 0)) state.revealPending = true;
+  else if (at >= 0 && reveal(state, at)) return draw(state);
+  paintSelection(state);
+}
+
+function paintSelection(/** @type {ListState} */ state) {
+  const { ids, list } = state;
+  const selected = state.selection.selected();
+  const at = selected === null ? -1 : ids.indexOf(selected);
+  if (at >= 0 && !list.contains(focusedIn(list))) state.focus = at;
+  state.focus = Math.min(Math.max(state.focus, 0), Math.max(ids.length - 1, 0));
+  const focused = ids[state.focus];
+  for (const [id, { li }] of state.drawn) {
+    li.setAttribute("aria-selected", String(id === selected));
+    li.classList.toggle("is-selected", id === selected);
+    li.tabIndex = id === focused ? 0 : -1;
+  }
+  list.tabIndex = focused !== undefined && state.drawn.has(focused) ? -1 : 0; // always reachable
+}
+
+/** Arrow keys, Home and End move the focus (scrolling to it); Enter or Space selects. */
+function onKey(/** @type {ListState} */ state, /** @type {KeyboardEvent} */ event) {
+  const { ids } = state;
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    if (ids[state.focus] !== undefined) choose(state, ids[state.focus]);
+    return;
+  }
+  const next = nextIndex(event.key, state.focus, ids.length, state.layout.columns());
+  if (next === null) return;
+  event.preventDefault();
+  state.focus = next;
+  reveal(state, next);
+  draw(state);
+  state.drawn.get(ids[next])?.li.focus();
+}
+
+/** The empty listbox with its two spacers, and the state of the list around it. */
+function listState(
+  /** @type {PoseStore} */ store,
+  /** @type {Selection} */ selection,
+  /** @type {(list: HTMLElement) => Layout} */ layoutOf,
+) {
+  const list = /** @type {HTMLUListElement} */ (
+    h("ul", {
+      class: "masko-poses",
+      role: "listbox",
+      "aria-label": "Poses",
+      "aria-orientation": "horizontal",
+    })
+  );
+  const above = spacer();
+  const below = spacer();
+  list.append(above, below);
+  return /** @type {ListState} */ ({
+    store,
+    selection,
+    pending: selection.pending ?? (() => []),
+    list,
+    layout: layoutOf(list),
+    above,
+    below,
+    drawn: new Map(),
+    spare: [],
+    ids: [],
+    focus: 0,
+    revealPending: false,
+    ticking: null,
+  });
+}
+
+/**
  * The listbox of pose tiles, in the store's order, virtual: only the tiles in and near view
  * are in the document (recycled as the list scrolls), and only their thumbnails are asked
  * for. Arrow keys, Home and End move the focus (scrolling to it), Enter or Space selects.
  * The poses on their way (`selection.pending`) follow as placeholders, which cannot be
  * selected; a pose being edited says so on its tile.
  * @param {PoseStore} store
- * @param {{ select: (id: string) => void, selected: () => string | null,
- *   pending?: () => PendingPose[] }} selection
+ * @param {Selection} selection
  * @param {(list: HTMLElement) => Layout} [layoutOf]
  */
 export function poseList(store, selection, layoutOf = browserLayout) {
-  const pending = selection.pending ?? (() => []);
-  /** @type {Map<string, Tile>} item id -> its tile, for the tiles drawn */
-  const drawn = new Map();
-  /** @type {Tile[]} tiles out of view, kept for reuse */
-  const spare = [];
-  /** @type {string[]} */
-  let ids = [];
-  const focus = { index: 0 };
-  let revealPending = false;
-  const list = h("ul", {
-    class: "masko-poses",
-    role: "listbox",
-    "aria-label": "Poses",
-    "aria-orientation": "horizontal",
+  const state = listState(store, selection, layoutOf);
+  state.list.addEventListener("keydown", (event) => onKey(state, event));
+  const unwatch = state.layout.watch(() => draw(state));
+  const unlisten = store.listen({
+    rows: () => rows(state),
+    picture: (id) => picture(state, id),
   });
-  const layout = layoutOf(list);
-  const above = spacer();
-  const below = spacer();
-  list.append(above, below);
-
-  function tile() {
-    const made = spare.pop() ?? makeTile();
-    if (!made.li.onclick) made.li.onclick = () => choose(made.li.dataset.itemId ?? "");
-    return made;
-  }
-
-  /** Draw the tiles of the current window, reusing those that leave it. */
-  function draw() {
-    if (revealPending && layout.stride() > 0) {
-      revealPending = false; // laid out now: the selection asked to be shown can be
-      reveal(ids.indexOf(selection.selected() ?? ""));
-    }
-    const grid = { count: ids.length, columns: layout.columns(), stride: layout.stride() };
-    const range = windowOf({ ...grid, top: layout.top(), height: layout.height() });
-    const { before, after } = spacing({ ...grid, ...range });
-    size(above, before, layout.gap());
-    size(below, after, layout.gap());
-    const wanted = ids.slice(range.start, range.end);
-    const keep = new Set(wanted);
-    const waiting = pending();
-    const edits = editsByItem(waiting);
-    const active = focusedIn(list);
-    for (const [id, old] of drawn) {
-      if (keep.has(id)) continue;
-      if (old.li === active) list.focus({ preventScroll: true }); // the keys still reach us
-      old.li.remove();
-      old.shown = undefined;
-      old.row = undefined;
-      drawn.delete(id);
-      spare.push(old);
-    }
-    /** @type {Element} */
-    let previous = above;
-    wanted.forEach((id, offset) => {
-      const current = drawn.get(id) ?? tile();
-      drawn.set(id, current);
-      const row = store.rows.get(id);
-      const coming = row === undefined ? placeholderOf(waiting, id) : undefined;
-      if (coming) paintPlaceholder(current, coming);
-      else if (row) {
-        if (current.row !== row) paintRow(current, row); // a new row object when it changed
-        paintPicture(current, store, id);
-        paintWait(current, edits.get(id));
-      }
-      current.li.setAttribute("aria-posinset", String(range.start + offset + 1));
-      current.li.setAttribute("aria-setsize", String(ids.length));
-      if (current.li.previousElementSibling !== previous || !current.li.isConnected) {
-        previous.after(current.li);
-      }
-      previous = current.li;
-    });
-    if (below.previousElementSibling !== previous) previous.after(below);
-    spare.length = Math.min(spare.length, wanted.length);
-    if (grid.stride > 0) store.want(wanted); // measured: these are the tiles in view
-    paintSelection();
-  }
-
-  /** @type {ReturnType<typeof setInterval> | null} */
-  let ticking = null;
-
-  /** The time on the tiles of poses on their way, every TICK while there are any. */
-  function tick() {
-    const waiting = pending();
-    const edits = editsByItem(waiting);
-    for (const [id, drawnTile] of drawn) {
-      const entry = store.rows.has(id) ? edits.get(id) : placeholderOf(waiting, id);
-      if (entry) drawnTile.waitText.textContent = pendingLabel(entry, Date.now());
-    }
-  }
-
-  function rows() {
-    const waiting = pending();
-    ids = [...store.rows.keys(), ...placeholderIds(waiting)];
-    if (waiting.length > 0 && ticking === null) ticking = setInterval(tick, TICK);
-    else if (waiting.length === 0 && ticking !== null) {
-      clearInterval(ticking);
-      ticking = null;
-    }
-    draw();
-  }
-
-  function picture(/** @type {string} */ id) {
-    const shown = drawn.get(id);
-    const row = store.rows.get(id);
-    if (shown && row) {
-      paintRow(shown, row);
-      paintPicture(shown, store, id);
-      paintWait(shown, editsByItem(pending()).get(id));
-    }
-  }
-
-  function choose(/** @type {string} */ id) {
-    if (!store.rows.has(id)) return; // a placeholder: its pose is not there yet
-    focus.index = ids.indexOf(id);
-    selection.select(id);
-    paintSelection();
-  }
-
-  /** Scroll so that tile `index` shows whole; returns whether it moved. */
-  function reveal(/** @type {number} */ index) {
-    const top = scrollToShow({
-      index,
-      columns: layout.columns(),
-      stride: layout.stride(),
-      rowHeight: layout.rowHeight(),
-      top: layout.top(),
-      height: layout.height(),
-    });
-    if (top === null) return false;
-    layout.scrollTo(top);
-    return true;
-  }
-
-  /** The selected pose, shown: scrolled to when it is out of view (e.g. chosen in Python,
-   * or selected before this view opened). */
-  function showSelected() {
-    const at = ids.indexOf(selection.selected() ?? "");
-    if (at >= 0 && !(layout.stride() > 0)) revealPending = true;
-    else if (at >= 0 && reveal(at)) return draw();
-    paintSelection();
-  }
-
-  function paintSelection() {
-    const selected = selection.selected();
-    const at = selected === null ? -1 : ids.indexOf(selected);
-    if (at >= 0 && !list.contains(focusedIn(list))) focus.index = at;
-    focus.index = Math.min(Math.max(focus.index, 0), Math.max(ids.length - 1, 0));
-    const focused = ids[focus.index];
-    for (const [id, { li }] of drawn) {
-      li.setAttribute("aria-selected", String(id === selected));
-      li.classList.toggle("is-selected", id === selected);
-      li.tabIndex = id === focused ? 0 : -1;
-    }
-    list.tabIndex = focused !== undefined && drawn.has(focused) ? -1 : 0; // always reachable
-  }
-
-  list.addEventListener("keydown", (/** @type {KeyboardEvent} */ event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      if (ids[focus.index] !== undefined) choose(ids[focus.index]);
-      return;
-    }
-    const next = nextIndex(event.key, focus.index, ids.length, layout.columns());
-    if (next === null) return;
-    event.preventDefault();
-    focus.index = next;
-    reveal(next);
-    draw();
-    drawn.get(ids[next])?.li.focus();
-  });
-  const unwatch = layout.watch(draw);
-  const unlisten = store.listen({ rows, picture });
-  rows();
+  rows(state);
   return {
-    list,
-    paintPending: rows,
-    paintSelection,
-    showSelected,
+    list: state.list,
+    paintPending: () => rows(state),
+    paintSelection: () => paintSelection(state),
+    showSelected: () => showSelected(state),
     dispose() {
-      if (ticking !== null) clearInterval(ticking);
+      if (state.ticking !== null) clearInterval(state.ticking);
       unlisten();
       unwatch();
     },

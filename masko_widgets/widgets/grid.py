@@ -186,6 +186,7 @@ class PoseGrid(CollectionWidget):
             self._loader = self._start(
                 "Loading poses", self._load_rest, cancellable=False, kind=LOADING
             )
+        self._start_still_pictures()
 
     @property
     def poses(self) -> tuple[Pose, ...]:
@@ -209,6 +210,13 @@ class PoseGrid(CollectionWidget):
         self._first = (len(first), total)
         self.set_trait("pose_list", self._rows.rows)
         self._rows.rows = self.pose_list  # changed in place from now on (see PoseRows)
+
+    def _start_still_pictures(self) -> None:
+        """Start making the thumbnails of the first poses, which the still picture shows, in
+        the cache's pool: the display (which draws that picture) then finds them made or on
+        their way, and so do the view's first tiles. Nothing waits for them here."""
+        for entry in self._rows.entries()[:STILL_POSES]:
+            self._cache.submit(self._client, entry.asset_id)
 
     def still_section(self, wait: float = STILL_WAIT) -> Section:
         """The poses as a section of a still picture: the first few and the selected one,

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -373,3 +374,33 @@ def test_leftovers_of_a_crash_or_an_earlier_version_are_removed(client, referenc
     PictureCache(picture_cache.directory).get(client, second)  # its first write measures
     assert not crashed.exists() and not [path for path in earlier if path.exists()]
     assert writing.exists() and entry.exists()
+
+
+OVERLAPPING = 8
+"""Pictures whose downloads overlap: a grid's first screen asks for about 36, each two round
+trips to the API (metadata, then the file), so the latency, not the drawing, sets its time."""
+
+
+class MetadataMeeting(httpx.HTTPTransport):
+    """Real HTTP, but each asset's metadata request waits until `OVERLAPPING` of them are in
+    flight at once (at most 10 s, then it fails)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meeting = threading.Barrier(OVERLAPPING, timeout=10)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v1/assets/"):
+            self.meeting.wait()
+        return super().handle_request(request)
+
+
+def test_a_screen_of_pictures_is_fetched_with_its_round_trips_overlapping(standin, client):
+    ids = [client.uploads.create(draw_character((30 * n, 90, 200))).id for n in range(OVERLAPPING)]
+    cache = PictureCache(None)
+    with MaskoClient(
+        api_key=standin.api_key, base_url=standin.url, transport=MetadataMeeting()
+    ) as far:
+        pictures = [cache.submit(far, asset_id) for asset_id in ids]
+        made = [picture.result(timeout=30) for picture in pictures]
+    assert [len(picture.thumbnail.data) > 0 for picture in made] == [True] * OVERLAPPING

@@ -111,6 +111,43 @@ def test_opening_sends_a_compact_list_and_no_pictures(client, posed, wire):
     assert grid.pose_list[0][2] is None  # the other pose is not scored yet: nothing asked
 
 
+class HeldPictures(httpx.HTTPTransport):
+    """Real HTTP to the stand-in, but asset requests (the first step of making a picture)
+    wait for `release` (at most 10 s); `asked` is set once each of `expected` was asked."""
+
+    def __init__(self, expected: list[str]) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.asked = threading.Event()
+        self.assets: list[str] = []
+        self._expected = set(expected)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v1/assets/"):
+            self.assets.append(request.url.path.rsplit("/", 1)[-1])
+            if self._expected <= set(self.assets):
+                self.asked.set()
+            self.release.wait(10)
+        return super().handle_request(request)
+
+
+def test_opening_starts_the_first_pictures_without_waiting_for_them(
+    standin, posed, wire, picture_cache
+):
+    collection, jobs = posed
+    images = [job.asset_ids["image"] for job in jobs]
+    gate = HeldPictures(expected=images)
+    with MaskoClient(api_key=standin.api_key, base_url=standin.url, transport=gate) as far:
+        grid = PoseGrid(far, collection)  # returns while every picture is held
+        assert gate.asked.wait(10), f"asked for {gate.assets}"
+        assert not any(picture_cache.submit(far, image).done() for image in images)
+        gate.release.set()
+        mark = wire.mark()
+        pictures = ask_thumbnails(grid, [job.item_id for job in jobs], wire, mark)
+        assert len(pictures) == len(jobs)
+        assert sorted(a for a in gate.assets if a in images) == sorted(images)  # asked once
+
+
 def test_adding_one_pose_sends_one_patch_and_one_thumbnail(client, posed, generate, wire):
     collection, _ = posed
     grid = PoseGrid(client, collection)
