@@ -3,10 +3,11 @@
 Assets never change, so an asset id is a safe key within one API: entries are kept per scope,
 a one-way name of the API's origin and of the workspace the client's key opens, so the same id
 on another server or workspace is never shown the first one's picture. Pictures are made when
-first asked for, in a small shared thread pool (Pillow releases the GIL while it decodes and
-encodes), kept in memory up to a byte bound, and on disk under the user cache folder (checked
-on every read, bounded, see `_picture_folder`), so a second notebook reuses them. Two requests
-for the same picture share one download.
+first asked for, in a shared thread pool (a thread waiting on the network holds nothing, and
+Pillow releases the GIL while it decodes, resizes and encodes), kept in memory up to a byte
+bound, and on disk under the user cache folder (checked on every read, bounded, see
+`_picture_folder`), so a second notebook reuses them. Two requests for the same picture share
+one download.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ __all__ = [
     "thumbnail_or_none",
 ]
 
-WORKERS = 4
+WORKERS = 16
+"""Pictures made at once: enough to keep a distant API's round trips overlapped (two a
+picture), within the 20 connections httpx keeps open, so every fetch reuses one."""
 MEMORY_BYTES = 32 * 1024 * 1024
 """Pictures kept in memory, by thumbnail bytes; the least recently used leave first."""
 DISK_BYTES = 512 * 1024 * 1024
