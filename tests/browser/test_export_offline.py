@@ -157,3 +157,26 @@ def test_studio_export_renders_offline_with_its_images(
     assert blocked == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "export-studio.png"), full_page=True)
+
+
+def test_a_crowded_studio_export_scrolls_to_its_last_pose_offline(
+    offline_page, tmp_path: Path, crowded: dict
+) -> None:
+    from masko_widgets import MascotStudio, MaskoClient
+
+    page, blocked = offline_page
+    with MaskoClient(api_key=crowded["key"], base_url=crowded["url"]) as client:
+        path = export_html(MascotStudio(client, crowded["collection"]), tmp_path / "many.html")
+    total = len(crowded["items"])
+    open_export(page, path)
+    poses = page.locator(".masko-grid .masko-poses")
+    poses.locator("[role=option]").first.wait_for()
+    poses.evaluate("(list) => { list.scrollTop = list.scrollHeight; }")
+    last = poses.locator(f'[role=option][aria-posinset="{total}"]')
+    last.wait_for()
+    width = last.locator("img").evaluate("(img) => img.decode().then(() => img.naturalWidth)")
+    assert width > 0  # its thumbnail was saved in the page: nothing is fetched
+    last.click()
+    expect(last).to_have_attribute("aria-selected", "true")
+    assert poses.locator("[role=option]").count() < total  # the grid stays virtual
+    assert blocked == []
