@@ -6,11 +6,16 @@ otherwise ask its kernel for (a grid's thumbnails, `export_state`), and a small 
 (`static/export.js`, from `js/export/`) that gives each bundle a kernel-less model and calls its
 `render`. Nothing is fetched, so the file opens without a network. The page is a snapshot:
 buttons that need Python do nothing in it.
+
+The page stays small: bundles, CSS and state travel as one gzip-compressed JSON text (the host
+inflates it with the browser's `DecompressionStream`), and binary buffers (thumbnails, a video)
+as one run of bytes, each distinct buffer once however many traits hold it.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
 import json
@@ -39,8 +44,8 @@ body {{ margin: 16px; font-family: system-ui, sans-serif; }}
 h1 {{ font-size: 1.4em; margin: 0 0 12px; }}
 [data-theme="dark"] body {{ color-scheme: dark; background: #121212; color: #e6e6e6; }}
 </style>
-{styles}
-<script type="application/json" id="masko-export-data">{data}</script>
+<script type="application/octet-stream" id="masko-export-state">{state}</script>
+<script type="application/octet-stream" id="masko-export-bytes">{bytes}</script>
 <script type="module">{host}</script>
 </head>
 <body>
@@ -54,6 +59,57 @@ h1 {{ font-size: 1.4em; margin: 0 0 12px; }}
 
 _VIEW = '<div class="masko-export-view"></div>'
 _FRONT_END_TRAITS = ("_esm", "_css", "_anywidget_id")
+
+
+class _Page:
+    """What a page carries: bundles and CSS once each, the widgets' states, and their binary
+    buffers as one run of bytes (each distinct buffer once)."""
+
+    def __init__(self) -> None:
+        self.bundles: dict[str, str] = {}
+        self.styles: dict[str, str] = {}
+        self.widgets: list[Any] = []
+        self.blobs: list[tuple[int, int]] = []  # (start, length) in `data`
+        self.data = bytearray()
+        self._blob_of: dict[bytes, int] = {}
+
+    def add(self, widget: Widget) -> None:
+        """Keep `widget`: its bundle and CSS (once), its state, its buffers (once each)."""
+        esm = _text(getattr(widget, "_esm", ""))
+        bundle = hashlib.sha256(esm.encode()).hexdigest()[:16]
+        self.bundles.setdefault(bundle, esm)
+        css = _text(getattr(widget, "_css", ""))
+        if css:
+            self.styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
+        state, paths, buffers = _remove_buffers(_state(widget))
+        places = [
+            {"path": path, "blob": self._blob(bytes(data))}
+            for path, data in zip(paths, buffers, strict=True)
+        ]
+        self.widgets.append({"bundle": bundle, "state": state, "buffers": places})
+
+    def _blob(self, data: bytes) -> int:
+        digest = hashlib.sha256(data).digest()
+        index = self._blob_of.get(digest)
+        if index is None:
+            if KEY_PATTERN.search(data.decode("latin-1")):
+                raise ValueError("refusing to export: a widget's binary data contains an API key")
+            index = self._blob_of[digest] = len(self.blobs)
+            self.blobs.append((len(self.data), len(data)))
+            self.data += data
+        return index
+
+    def state_text(self) -> str:
+        """The JSON of everything but the bytes."""
+        return json.dumps(
+            {
+                "bundles": self.bundles,
+                "styles": list(self.styles.values()),
+                "widgets": self.widgets,
+                "blobs": self.blobs,
+            },
+            separators=(",", ":"),
+        )
 
 
 def export_html(
@@ -77,48 +133,35 @@ def export_html(
                 f"export_html() saves anywidget widgets (MascotStudio, PoseGrid, ...); "
                 f"{type(view).__name__} is not one: put its content in a masko widget instead"
             )
-    bundles: dict[str, str] = {}
-    styles: dict[str, str] = {}
-    saved = [_saved_widget(view, bundles, styles) for view in views]
-    data = _script_json({"bundles": bundles, "widgets": saved})
-    if KEY_PATTERN.search(data):
+    page = _Page()
+    for view in views:
+        page.add(view)
+    text = page.state_text()
+    if KEY_PATTERN.search(text):
         raise ValueError("refusing to export: the widget state contains an API key")
-    page = _PAGE.format(
-        title=html.escape(title),
-        styles="\n".join(f"<style>{_style_text(css)}</style>" for css in styles.values()),
-        data=data,
-        host=_script_text(static_file("export.js").read_text(encoding="utf-8")),
-        views="\n".join(_VIEW for _ in saved),
-    )
     out = Path(path)
-    out.write_text(page, encoding="utf-8")
+    out.write_text(
+        _PAGE.format(
+            title=html.escape(title),
+            state=_base64(gzip.compress(text.encode(), compresslevel=9, mtime=0)),
+            bytes=_base64(page.data),
+            host=_script_text(static_file("export.js").read_text(encoding="utf-8")),
+            views="\n".join(_VIEW for _ in views),
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
-def _saved_widget(widget: Widget, bundles: dict[str, str], styles: dict[str, str]) -> Any:
-    """One widget in the page: its bundle's key (the bundle kept once in `bundles`, its CSS in
-    `styles`), its state, and its binary buffers as base64 with their paths."""
-    esm = _text(getattr(widget, "_esm", ""))
-    key = hashlib.sha256(esm.encode()).hexdigest()[:16]
-    bundles.setdefault(key, esm)
-    css = _text(getattr(widget, "_css", ""))
-    if css:
-        styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
-    state = widget.get_state(drop_defaults=False)
+def _state(widget: Widget) -> dict[str, Any]:
+    """A widget's full state with what it would ask its kernel for, without its front end."""
+    state: dict[str, Any] = widget.get_state(drop_defaults=False)
     extra = getattr(widget, "export_state", None)
     if callable(extra):
         state.update(extra())
     for name in _FRONT_END_TRAITS:
         state.pop(name, None)
-    model_state, paths, buffers = _remove_buffers(state)
-    return {
-        "bundle": key,
-        "state": model_state,
-        "buffers": [
-            {"path": path, "data": base64.standard_b64encode(data).decode("ascii")}
-            for path, data in zip(paths, buffers, strict=True)
-        ],
-    }
+    return state
 
 
 def _text(value: object) -> str:
@@ -128,16 +171,10 @@ def _text(value: object) -> str:
     return str(value or "")
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element (no `<` can end or open a tag)."""
-    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
+def _base64(data: bytes | bytearray) -> str:
+    return base64.standard_b64encode(data).decode("ascii")
 
 
 def _script_text(source: str) -> str:
     """JavaScript source that cannot end its <script> element early."""
     return source.replace("</script", "<\\/script")
-
-
-def _style_text(css: str) -> str:
-    """CSS that cannot end its <style> element early."""
-    return css.replace("</style", "<\\/style")

@@ -1,14 +1,17 @@
 // @ts-check
 // The host of a saved page (see masko_widgets/export.py): no kernel and no widget manager.
-// Each widget's bundle is imported from its text, given a kernel-less model of its saved state
-// (binary buffers put back at their paths) and rendered into its place on the page.
+// The page holds its bundles, CSS and states as gzip-compressed JSON and its binary buffers as
+// one run of bytes, both in base64. Each widget's bundle is imported from its text, given a
+// kernel-less model of its saved state (binary buffers put back at their paths) and rendered
+// into its place on the page.
 
 import { PlainModel } from "../lib/plain-model.js";
 
 /**
- * @typedef {{ path: (string | number)[], data: string }} SavedBuffer base64 bytes
+ * @typedef {{ path: (string | number)[], blob: number }} SavedBuffer a blob of the page's bytes
  * @typedef {{ bundle: string, state: Record<string, unknown>, buffers: SavedBuffer[] }} SavedWidget
- * @typedef {{ bundles: Record<string, string>, widgets: SavedWidget[] }} SavedPage
+ * @typedef {{ bundles: Record<string, string>, styles: string[], widgets: SavedWidget[],
+ *   blobs: [number, number][] }} SavedPage blobs: (start, length) in the page's bytes
  */
 
 /** Put binary buffers back at their paths in a state object (as the widget protocol does). */
@@ -25,21 +28,36 @@ export function putBuffers(
   return state;
 }
 
-/** The bytes of base64 text, as the DataView a widget gets for a binary trait. */
+/** The bytes of base64 text. */
 export function fromBase64(/** @type {string} */ text) {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return new DataView(bytes.buffer);
+  return bytes;
 }
 
-/** A kernel-less model of one saved widget: what its view sends goes nowhere. */
-export function savedModel(/** @type {SavedWidget} */ saved) {
+/** The text of gzip-compressed bytes. */
+export async function inflate(/** @type {Uint8Array<ArrayBuffer>} */ bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}
+
+/** A kernel-less model of one saved widget: what its view sends goes nowhere. Each buffer is a
+ * DataView of its own copy of its blob of `bytes`, as a binary trait holds. */
+export function savedModel(
+  /** @type {SavedWidget} */ saved,
+  /** @type {[number, number][]} */ blobs,
+  /** @type {Uint8Array} */ bytes,
+) {
   const state = structuredClone(saved.state);
+  const views = saved.buffers.map(({ blob }) => {
+    const [start, length] = blobs[blob];
+    return new DataView(bytes.slice(start, start + length).buffer);
+  });
   putBuffers(
     state,
     saved.buffers.map((buffer) => buffer.path),
-    saved.buffers.map((buffer) => fromBase64(buffer.data)),
+    views,
   );
   return new PlainModel(state);
 }
@@ -56,31 +74,44 @@ async function definition(/** @type {string} */ source) {
   }
 }
 
-/** Render every saved widget of `page` into the elements `places` (one per widget, in order). */
+/** Render every saved widget of `page` into the elements `places` (one per widget, in order);
+ * `bytes` are the page's binary buffers. */
 export async function renderPage(
   /** @type {SavedPage} */ page,
+  /** @type {Uint8Array} */ bytes,
   /** @type {HTMLElement[]} */ places,
 ) {
+  for (const css of page.styles) {
+    const style = document.createElement("style");
+    style.textContent = css;
+    document.head.append(style);
+  }
   /** @type {Map<string, Promise<any>>} */
   const modules = new Map();
   for (const [index, saved] of page.widgets.entries()) {
     if (!modules.has(saved.bundle))
       modules.set(saved.bundle, definition(page.bundles[saved.bundle]));
     const widget = await modules.get(saved.bundle);
-    const model = savedModel(saved);
+    const model = savedModel(saved, page.blobs, bytes);
     await widget.initialize?.({ model });
     await widget.render?.({ model, el: places[index] });
   }
 }
 
-const data = globalThis.document?.getElementById("masko-export-data");
-if (data?.textContent) {
+/** Read the page's saved widgets and render them. */
+async function start(/** @type {string} */ state, /** @type {string} */ bytes) {
   // A saved page follows the reader's light or dark preference (the widgets' CSS reads it).
   if (globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches) {
     document.documentElement.dataset.theme = "dark";
   }
+  const page = JSON.parse(await inflate(fromBase64(state)));
   const places = /** @type {NodeListOf<HTMLElement>} */ (
     document.querySelectorAll(".masko-export-view")
   );
-  renderPage(JSON.parse(data.textContent), [...places]);
+  await renderPage(page, fromBase64(bytes), [...places]);
+}
+
+const saved = globalThis.document?.getElementById("masko-export-state");
+if (saved?.textContent) {
+  start(saved.textContent, document.getElementById("masko-export-bytes")?.textContent ?? "");
 }

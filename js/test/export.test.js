@@ -4,10 +4,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fromBase64, putBuffers, savedModel } from "../export/index.js";
+import { gzipSync } from "node:zlib";
+
+import { fromBase64, inflate, putBuffers, savedModel } from "../export/index.js";
 import { poseStore } from "../grid/store.js";
 
 const base64 = (bytes) => Buffer.from(bytes).toString("base64");
+
+/** The page's bytes: one blob of a thumbnail (4 bytes) after two bytes of another widget's. */
+const pageBytes = () => new Uint8Array([9, 9, 1, 2, 3, 250]);
+const blobs = () => /** @type {[number, number][]} */ ([[2, 4]]);
 
 const savedGrid = () => ({
   bundle: "grid",
@@ -17,19 +23,24 @@ const savedGrid = () => ({
       { id: "item-1", version: "v1", mime: "image/webp", width: 96, height: 80, score: 88 },
     ],
   },
-  buffers: [{ path: ["pose_pictures", 0, "data"], data: base64([1, 2, 3, 250]) }],
+  buffers: [{ path: ["pose_pictures", 0, "data"], blob: 0 }],
 });
 
-test("base64 text becomes the DataView a binary trait holds", () => {
-  const view = fromBase64(base64([0, 127, 128, 255]));
-  assert.ok(view instanceof DataView);
-  assert.deepEqual([...new Uint8Array(view.buffer)], [0, 127, 128, 255]);
+test("base64 text becomes its bytes", () => {
+  assert.deepEqual([...fromBase64(base64([0, 127, 128, 255]))], [0, 127, 128, 255]);
+});
+
+test("gzip-compressed bytes inflate to their text", async () => {
+  const text = JSON.stringify({ state: "é ✓ ".repeat(100) });
+  assert.equal(await inflate(new Uint8Array(gzipSync(text))), text);
 });
 
 test("a saved model has its buffers back at their paths, the saved data untouched", () => {
   const saved = savedGrid();
-  const model = savedModel(saved);
+  const model = savedModel(saved, blobs(), pageBytes());
   const data = model.get("pose_pictures")[0].data;
+  assert.ok(data instanceof DataView);
+  // each buffer is its blob alone, as a binary trait's DataView is
   assert.deepEqual([...new Uint8Array(data.buffer)], [1, 2, 3, 250]);
   assert.equal(saved.state.pose_pictures[0].data, undefined);
   model.set("selected_item_id", "item-1");
@@ -39,7 +50,7 @@ test("a saved model has its buffers back at their paths, the saved data untouche
 });
 
 test("the grid of a saved model shows its thumbnails and scores without asking for them", () => {
-  const model = savedModel(savedGrid());
+  const model = savedModel(savedGrid(), blobs(), pageBytes());
   const asked = [];
   model.onSend = (content) => asked.push(content);
   const store = poseStore(model);

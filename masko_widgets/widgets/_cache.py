@@ -3,10 +3,11 @@
 Assets never change, so an asset id is a safe key within one API: entries are kept per scope,
 a one-way name of the API's origin and of the workspace the client's key opens, so the same id
 on another server or workspace is never shown the first one's picture. Pictures are made when
-first asked for, in a small shared thread pool (Pillow releases the GIL while it decodes and
-encodes), kept in memory up to a byte bound, and on disk under the user cache folder (checked
-on every read, bounded, see `_picture_folder`), so a second notebook reuses them. Two requests
-for the same picture share one download.
+first asked for, in a shared thread pool (a thread waiting on the network holds nothing, and
+Pillow releases the GIL while it decodes, resizes and encodes), kept in memory up to a byte
+bound, and on disk under the user cache folder (checked on every read, bounded, see
+`_picture_folder`), so a second notebook reuses them. Two requests for the same picture share
+one download.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ __all__ = [
     "thumbnail_or_none",
 ]
 
-WORKERS = 8
+WORKERS = 16
 """Pictures made at once. Each waits on two round trips to the API (metadata, then the file)
-for longer than it draws (Pillow releases the GIL): against an API 20 ms away, a screen of 36
-tiles comes a third sooner than with 4 at once (bench/bench_widgets.py)."""
+for longer than it draws (Pillow releases the GIL), so many overlap: a grid's first screen and
+a cold export come sooner (bench/bench_widgets.py, bench/bench_export.py), within the 20
+connections httpx keeps open, so every fetch reuses one."""
 MEMORY_BYTES = 32 * 1024 * 1024
 """Pictures kept in memory, by thumbnail bytes; the least recently used leave first."""
 DISK_BYTES = 512 * 1024 * 1024

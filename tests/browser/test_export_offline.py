@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,21 @@ def test_anywidget_with_binary_trait_renders_offline(offline_page, tmp_path: Pat
     assert blocked == []
 
 
+def test_bytes_held_by_two_widgets_are_saved_once(offline_page, tmp_path: Path) -> None:
+    page, blocked = offline_page
+    payload = os.urandom(30_000)  # incompressible, like a thumbnail or a video
+    badges = [Badge(label="first", payload=payload), Badge(label="second", payload=payload)]
+    path = export_html(badges, tmp_path / "twice.html")
+    assert path.stat().st_size < 1.5 * len(payload) * 4 / 3  # base64 of one copy, and the rest
+    open_export(page, path)
+    page.wait_for_selector("text=second / 30000 bytes")
+    assert page.locator(".badge").all_inner_texts() == [
+        "first / 30000 bytes",
+        "second / 30000 bytes",
+    ]
+    assert blocked == []
+
+
 def test_state_text_cannot_break_out_of_the_page_script(offline_page, tmp_path: Path) -> None:
     page, _ = offline_page
     label = "</script><script>document.title='hijacked'</script><!--"
@@ -85,10 +101,16 @@ def test_state_text_cannot_break_out_of_the_page_script(offline_page, tmp_path: 
     assert page.title() == "Escaped"
 
 
-def test_export_refuses_state_holding_an_api_key(tmp_path: Path) -> None:
-    leaky = Badge(label="masko_" + "ab" * 32)
+@pytest.mark.parametrize(
+    "leaky",
+    [
+        pytest.param(lambda key: Badge(label=key), id="text"),
+        pytest.param(lambda key: Badge(payload=b"\x89PNG " + key.encode() + b" \xff"), id="bytes"),
+    ],
+)
+def test_export_refuses_state_holding_an_api_key(leaky, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="API key"):
-        export_html(leaky, tmp_path / "leak.html")
+        export_html(leaky("masko_" + "ab" * 32), tmp_path / "leak.html")
     assert not (tmp_path / "leak.html").exists()
 
 
@@ -135,3 +157,26 @@ def test_studio_export_renders_offline_with_its_images(
     assert blocked == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "export-studio.png"), full_page=True)
+
+
+def test_a_crowded_studio_export_scrolls_to_its_last_pose_offline(
+    offline_page, tmp_path: Path, crowded: dict
+) -> None:
+    from masko_widgets import MascotStudio, MaskoClient
+
+    page, blocked = offline_page
+    with MaskoClient(api_key=crowded["key"], base_url=crowded["url"]) as client:
+        path = export_html(MascotStudio(client, crowded["collection"]), tmp_path / "many.html")
+    total = len(crowded["items"])
+    open_export(page, path)
+    poses = page.locator(".masko-grid .masko-poses")
+    poses.locator("[role=option]").first.wait_for()
+    poses.evaluate("(list) => { list.scrollTop = list.scrollHeight; }")
+    last = poses.locator(f'[role=option][aria-posinset="{total}"]')
+    last.wait_for()
+    width = last.locator("img").evaluate("(img) => img.decode().then(() => img.naturalWidth)")
+    assert width > 0  # its thumbnail was saved in the page: nothing is fetched
+    last.click()
+    expect(last).to_have_attribute("aria-selected", "true")
+    assert poses.locator("[role=option]").count() < total  # the grid stays virtual
+    assert blocked == []

@@ -10,6 +10,7 @@ from PIL import Image
 
 from masko_widgets import ReferenceGallery, ReferenceLimitError
 from masko_widgets.widgets._base import CARD_CACHED, CARD_CLEARED, CARD_NONE, CARD_PENDING
+from masko_widgets.widgets._thumbnails import THUMBNAIL_SIZE
 from tests.widgets.wire import front_end_event
 
 
@@ -33,7 +34,7 @@ def test_a_dropped_file_fills_a_slot_with_a_webp_thumbnail(client, collection, m
     server = client.references.list(collection)
     assert gallery.reference_asset_ids == list(server.asset_ids) and len(server.asset_ids) == 1
     (picture,) = slot_pictures(gallery)
-    assert picture.format == "WEBP" and max(picture.size) == 256
+    assert picture.format == "WEBP" and max(picture.size) == THUMBNAIL_SIZE
     assert gallery.style_card_status == CARD_PENDING  # there never was a card to clear
     # the slot's thumbnail travelled as a binary buffer, never as text
     slot_updates = [sent for sent in wire.since(mark) if "slots" in sent.data.get("state", {})]

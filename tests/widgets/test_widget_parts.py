@@ -14,7 +14,7 @@ from masko_widgets import client as api
 from masko_widgets.client._inputs import source_image
 from masko_widgets.widgets import _base
 from masko_widgets.widgets._errors import friendly_error
-from masko_widgets.widgets._thumbnails import make_thumbnail
+from masko_widgets.widgets._thumbnails import THUMBNAIL_SIZE, make_thumbnail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,8 +119,9 @@ def test_style_card_status(references, card, had_card, status):
 def test_thumbnails_fit_and_keep_transparency(make_png):
     wide = make_thumbnail(make_png(size=(1024, 512), mode="RGBA"))
     picture = Image.open(io.BytesIO(wide.data))
-    assert (picture.format, picture.size, wide.mime) == ("WEBP", (256, 128), "image/webp")
-    assert (wide.width, wide.height) == (256, 128)
+    size = (THUMBNAIL_SIZE, THUMBNAIL_SIZE // 2)
+    assert (picture.format, picture.size, wide.mime) == ("WEBP", size, "image/webp")
+    assert (wide.width, wide.height) == size
     assert picture.mode == "RGBA" and picture.getpixel((0, 0))[3] == 0
 
     jpeg = make_thumbnail(make_png(size=(2000, 3000), fmt="JPEG"), size=100)
