@@ -1,9 +1,10 @@
-"""One JupyterLab server and one headless Chromium for the whole browser session."""
+"""One JupyterLab server (serving Notebook 7 too) and one headless Chromium for the browser
+tests, with the data they share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from tests.browser._frontends import WAIT
 from tests.browser._lab import LabNotebook, LabServer, chromium_browser, open_notebook, running_lab
 from tests.conftest import draw_character
 
+HERE = Path(__file__).parent
 CROWD = 1000
 """Poses of the crowded collection: many pages of items, far more tiles than a screen."""
 
@@ -27,22 +29,56 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    """Headless Debian Chromium with its home in a temp folder, one per test module: while
-    Playwright's sync API is open it marks the main thread as running an event loop, so it
-    must end with the browser tests (asyncio.run in later tests would refuse to start)."""
-    with chromium_browser(tmp_path_factory.mktemp("chromium-home")) as browser:
-        yield browser
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[fe.Server]:
+    """Voila on a folder of notebooks: `voila.page(code)` is a new page's URL."""
+    with fe.voila_server(tmp_path_factory.mktemp("voila")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def marimo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[fe.Server]:
+    """`marimo run` of one app that runs the code its page's URL names: `marimo.page(code)`
+    is a new page's URL, with a fresh kernel."""
+    with fe.marimo_server(tmp_path_factory.mktemp("marimo")) as server:
+        yield server
+
+
+_shared = ExitStack()
+_browser: list[Browser] = []
+
+
+@pytest.fixture
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Browser:
+    """Headless Debian Chromium with its home in a temp folder, shared by the browser tests
+    that run in a row (each test makes its own contexts and pages). While Playwright's sync
+    API is open it marks the main thread as running an event loop, so it closes as soon as
+    the next test is not a browser test (asyncio.run there would refuse to start)."""
+    if not _browser:
+        home = tmp_path_factory.mktemp("chromium-home")
+        _browser.append(_shared.enter_context(chromium_browser(home)))
+    return _browser[0]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Close the shared Chromium after the last browser test of a row (see `chromium`)."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or not nextitem.path.is_relative_to(HERE):
+            _browser.clear()
+            _shared.close()
 
 
 @pytest.fixture
 def notebook(
     lab: LabServer, chromium: Browser
 ) -> Callable[..., AbstractContextManager[LabNotebook]]:
-    """`with notebook(name, cells) as nb:` opens, runs, and afterwards ends the notebook."""
+    """`with notebook(name, cells) as nb:` opens, runs, and afterwards ends the notebook, in
+    JupyterLab or (`frontend="notebook7"`) in Notebook 7 on the same server."""
 
-    def opener(name: str, cells: list[str], **options: Any):
+    def opener(name: str, cells: list[str], **options: Any) -> AbstractContextManager[LabNotebook]:
         return open_notebook(lab, chromium, name, cells, **options)
 
     return opener
