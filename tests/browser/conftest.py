@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from masko_widgets import MaskoClient
+from masko_widgets import MaskoClient, local
 from tests.browser import _frontends as fe
 from tests.browser._frontends import WAIT
 from tests.browser._lab import LabNotebook, LabServer, chromium_browser, open_notebook, running_lab
@@ -85,21 +85,37 @@ def notebook(
 
 
 @pytest.fixture(scope="session")
-def crowded(standin) -> dict:
-    """A collection with two references and 1000 poses on the session's stand-in, in a
-    workspace of its own (its credits are not the other tests')."""
-    key = standin.new_workspace_key(credits=CROWD)
-    with MaskoClient(api_key=key, base_url=standin.url) as client:
-        collection = client.collections.create("Crowded mascot")
-        for color in ((240, 120, 40), (230, 100, 50)):
-            client.references.add(collection, client.uploads.create(draw_character(color)))
-        jobs = []
-        for start in range(0, CROWD, 10):
-            names = [f"pose {n}" for n in range(start, start + 10)]
-            requests = [{"type": "image", "name": name, "image_prompt": name} for name in names]
-            jobs += client.generations.batch(collection, requests)
+def crowd_jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, list]]:
+    """A stand-in of its own (so the other tests' jobs never queue behind these), a
+    collection with two references there, and the jobs drawing its 1000 poses."""
+    with local.start(tmp_path_factory.mktemp("crowd"), credits=CROWD) as server:
+        with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
+            collection = client.collections.create("Crowded mascot")
+            for color in ((240, 120, 40), (230, 100, 50)):
+                client.references.add(collection, client.uploads.create(draw_character(color)))
+            jobs = []
+            for start in range(0, CROWD, 10):
+                names = [f"pose {n}" for n in range(start, start + 10)]
+                requests = [{"type": "image", "name": n, "image_prompt": n} for n in names]
+                jobs += client.generations.batch(collection, requests)
+        yield server, collection.id, jobs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crowd_on_its_way(request: pytest.FixtureRequest) -> None:
+    """When a test of the session needs the crowded collection, its poses start drawing as the
+    browser tests start, while the earlier ones wait on their pages."""
+    if any("crowded" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("crowd_jobs")
+
+
+@pytest.fixture(scope="session")
+def crowded(crowd_jobs: tuple[Any, str, list]) -> dict:
+    """The collection with two references and 1000 poses, once they are drawn."""
+    server, collection, jobs = crowd_jobs
+    with MaskoClient(api_key=server.api_key, base_url=server.url) as client:
         items = [client.jobs.wait(job, timeout=600).item_id for job in jobs]
-    return {"url": standin.url, "key": key, "collection": collection.id, "items": items}
+    return {"url": server.url, "key": server.api_key, "collection": collection, "items": items}
 
 
 @pytest.fixture
