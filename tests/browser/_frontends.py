@@ -1,17 +1,19 @@
-"""marimo, Voila and Notebook 7 servers for the browser tests, each showing one studio.
+"""marimo and Voila servers for the browser tests (Notebook 7 runs on the JupyterLab server:
+see `_lab.py`), each serving a folder where every test writes a page of its own.
 
 Every server runs on 127.0.0.1 and a free port with its own home and Jupyter folders, and is
-stopped by its PID. The studio's kernel reads the stand-in to use from `standin.json` in a
-probe folder and writes the grid's selection to `selected.txt` there, so a test can check
-that a click reached the Python trait in any front end.
+stopped by its PID; each page load runs its document in a fresh kernel. The studio's kernel
+reads the stand-in to use from `standin.json` in a probe folder and writes the grid's
+selection to `selected.txt` there, so a test can check that a click reached the Python trait
+in any front end.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -72,12 +74,23 @@ def selected(probe: Path, timeout: float = 15.0, expected: str | None = None) ->
 
 @dataclass
 class Server:
-    """A started front-end server: the page to open and the process to stop."""
+    """A started front-end server on a folder: pages to open and the process to stop."""
 
     name: str
-    url: str
+    base: str
+    root: Path
     process: subprocess.Popen[bytes]
     log: Path
+
+    def page(self, code: str) -> str:
+        """The URL of a new document in the folder whose one cell runs `code` and shows
+        `studio` (marimo: `mo.ui.anywidget(studio)`)."""
+        stem = f"p{secrets.token_hex(4)}"
+        if self.name == "marimo":
+            (self.root / f"{stem}.py").write_text(code)
+            return f"{self.base}/?code={self.root / stem}.py"
+        _notebook(self.root / f"{stem}.ipynb", code)
+        return f"{self.base}/voila/render/{stem}.ipynb"
 
     def log_tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -90,7 +103,7 @@ def _wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
         try:
-            with urllib.request.urlopen(server.url.split("?")[0] + path, timeout=5):  # noqa: S310
+            with urllib.request.urlopen(server.base + path, timeout=5):  # noqa: S310
                 return
         except urllib.error.HTTPError:
             return  # it answers
@@ -100,20 +113,17 @@ def _wait_for_http(server: Server, path: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def _serving(
-    name: str, base: Path, command: list[str], page: str, port: int, ready: str = ""
-) -> Iterator[Server]:
-    """Start `command`; ready when `ready` (a path) answers."""
+def _serving(name: str, base: Path, command: list[str], port: int) -> Iterator[Server]:
+    """Start `command` in `base`/root; ready when its home page answers."""
     env = isolated_env(base)
     env["MARIMO_SKIP_UPDATE_CHECK"] = "1"
     log = base / f"{name}.log"
+    root = base / "root"
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=base / "root"
-        )
-    server = Server(name, f"http://127.0.0.1:{port}{page}", process, log)
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    server = Server(name, f"http://127.0.0.1:{port}", root, process, log)
     try:
-        _wait_for_http(server, ready)
+        _wait_for_http(server, "/")
         yield server
     finally:
         process.terminate()
@@ -141,9 +151,11 @@ app = marimo.App()
 
 @app.cell
 def _():
+    import pathlib
     import marimo as mo
-{code}
-    view = mo.ui.anywidget(studio)
+    cell = {}
+    exec(pathlib.Path(mo.query_params()["code"]).read_text(), cell)
+    view = mo.ui.anywidget(cell["studio"])
     view
     return
 
@@ -151,63 +163,33 @@ def _():
 if __name__ == "__main__":
     app.run()
 """
+"""The one app a marimo server runs: its cell runs the file that the page's `code` query
+parameter names (marimo's run mode serves only the apps it found at start), then shows
+`mo.ui.anywidget(studio)`."""
 
 
-def marimo_server(base: Path, probe: Path, code: str | None = None, mode: str = "run") -> Any:
-    """marimo (`run`, or `edit` where a reload rejoins the same kernel) on an app whose one
-    cell runs `code` (default: make the studio) and shows `mo.ui.anywidget(studio)`."""
-    root = base / "root"
-    root.mkdir(parents=True, exist_ok=True)
-    cell = textwrap.indent(code or studio_code(probe), "    ")
-    (root / "app.py").write_text(MARIMO_APP.format(code=cell))
+def marimo_server(base: Path, mode: str = "run") -> Any:
+    """marimo on its one app (MARIMO_APP) in `base`/root: `run` gives each page load a fresh
+    kernel; in `edit`, a page reload rejoins the kernel of the page before."""
+    (base / "root").mkdir(parents=True, exist_ok=True)
+    (base / "root" / "app.py").write_text(MARIMO_APP)
+    config = base / "home" / ".config" / "marimo" / "marimo.toml"  # XDG_CONFIG_HOME's
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[runtime]\nauto_instantiate = true\n")  # the editor runs it on opening
     port = free_port()
     command = [
-        sys.executable, "-m", "marimo", "run", "app.py", "--headless", "--host", "127.0.0.1",
+        sys.executable, "-m", "marimo", mode, "app.py", "--headless", "--host", "127.0.0.1",
         "--port", str(port), "--no-token", "--no-sandbox", "--no-skew-protection",
     ]  # fmt: skip
-    return _serving("marimo", base, command, "/", port)
+    return _serving("marimo", base, command, port)
 
 
-def voila_server(base: Path, probe: Path, code: str | None = None) -> Any:
-    """Voila on a notebook whose one cell runs `code` (default: make the studio) and shows
-    the studio."""
-    root = base / "root"
-    root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", code or studio_code(probe))
+def voila_server(base: Path) -> Any:
+    """Voila on `base`/root: every notebook in the folder, each page load in a fresh kernel."""
+    (base / "root").mkdir(parents=True, exist_ok=True)
     port = free_port()
     command = [
-        sys.executable, "-m", "voila", "studio.ipynb", "--no-browser", f"--port={port}",
+        sys.executable, "-m", "voila", ".", "--no-browser", f"--port={port}",
         "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
     ]  # fmt: skip
-    # Voila runs the notebook for each request of its page: ask another path whether it is up
-    return _serving("voila", base, command, "/", port, ready="/masko-ready")
-
-
-def notebook7_server(base: Path, probe: Path, code: str | None = None) -> Any:
-    """Jupyter Notebook 7 with a notebook whose one cell runs `code` (default: make the
-    studio) and shows the studio."""
-    root = base / "root"
-    root.mkdir(parents=True, exist_ok=True)
-    _notebook(root / "studio.ipynb", code or studio_code(probe))
-    port = free_port()
-    command = [
-        sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--allow-root",
-        f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-    ]  # fmt: skip
-    return _serving("notebook7", base, command, "/notebooks/studio.ipynb", port)
-
-
-def wait_for_idle_kernel(server: Server, timeout: float = 60.0) -> None:
-    """Notebook 7 shows "idle" before its kernel exists: wait until the server lists the
-    notebook's kernel as idle and connected."""
-    base = server.url.split("/notebooks/")[0]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{base}/api/sessions", timeout=5) as answer:  # noqa: S310
-            sessions = json.loads(answer.read())
-        kernels = [session["kernel"] for session in sessions]
-        if any(k["execution_state"] == "idle" and k["connections"] > 0 for k in kernels):
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"no idle kernel after {timeout} s:\n{server.log_tail()}")
+    return _serving("voila", base, command, port)

@@ -1,4 +1,5 @@
-"""JupyterLab driven by headless Chromium: one server, notebooks in fresh pages, kernel access.
+"""JupyterLab driven by headless Chromium: one server, notebooks in fresh pages (in JupyterLab or
+in Notebook 7, which the same server serves), kernel access.
 
 Used by the browser tests and by bench/bench_browser.py. Every wait has a deadline, so a stuck
 page or kernel fails the test instead of hanging the run.
@@ -121,6 +122,7 @@ class LabServer:
             "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+            "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7 on this server
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]  # fmt: skip
         with self.log_path.open("wb") as log:
@@ -236,19 +238,29 @@ class Kernel:
         self._client.stop_channels()
 
 
+FRONT_ENDS = ("lab", "notebook7")
+"""The Jupyter front ends a LabServer serves (both expose `window.jupyterapp`)."""
+
+
 class LabNotebook:
     """A notebook open in its own Chromium page, with its kernel started and its cells run."""
 
-    def __init__(self, lab: LabServer, page: Page, name: str) -> None:
+    def __init__(self, lab: LabServer, page: Page, name: str, frontend: str = "lab") -> None:
+        if frontend not in FRONT_ENDS:
+            raise ValueError(f"frontend {frontend!r} is not one of {FRONT_ENDS}")
         self.lab = lab
         self.page = page
         self.name = name
+        self.frontend = frontend
         self.kernel: Kernel | None = None
 
     def open(self, timeout: float = 60.0) -> None:
-        """Load the notebook in a fresh workspace and wait until its kernel is idle."""
-        workspace = f"w{secrets.token_hex(4)}"
-        self.page.goto(self.lab.url(f"/lab/workspaces/{workspace}/tree/{self.name}"))
+        """Load the notebook (in Lab, in a fresh workspace) and wait until its kernel is idle."""
+        if self.frontend == "lab":
+            path = f"/lab/workspaces/w{secrets.token_hex(4)}/tree/{self.name}"
+        else:
+            path = f"/notebooks/{self.name}"
+        self.page.goto(self.lab.url(path))
         # The toolbar's "idle" shows before the kernel exists: ask the session itself.
         self.page.wait_for_function(
             """(name) => {
@@ -295,9 +307,11 @@ class LabNotebook:
         )
 
     def screenshot(self, name: str, locator: Any | None = None) -> Path:
-        """Save a PNG under test-artifacts/browser/ and return its path."""
+        """Save a PNG under test-artifacts/browser/ (named after the front end outside
+        JupyterLab) and return its path."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
+        prefix = "" if self.frontend == "lab" else f"{self.frontend}-"
+        path = ARTIFACTS / f"{prefix}{name}.png"
         (locator or self.page).screenshot(path=str(path))
         return path
 
@@ -347,12 +361,14 @@ def open_notebook(
     *,
     run: bool = True,
     size: tuple[int, int] = (1280, 900),
+    frontend: str = "lab",
 ) -> Iterator[LabNotebook]:
-    """Write a notebook, open it in a new browser context, run it; close and end its kernel."""
+    """Write a notebook, open it in a new browser context (in `frontend`: lab or notebook7),
+    run it; close and end its kernel."""
     lab.write_notebook(name, cells)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.set_default_timeout(30_000)
-    notebook = LabNotebook(lab, context.new_page(), name)
+    notebook = LabNotebook(lab, context.new_page(), name, frontend)
     try:
         notebook.open()
         if run:

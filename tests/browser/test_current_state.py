@@ -3,13 +3,13 @@
 The kernel makes a studio, then (before any view of it exists) pins a tried reference,
 generates two poses and animates one; only then is the studio displayed. JupyterLab, Notebook
 7, Voila and marimo must all show what Python holds: the references, the two poses with the
-animated one selected, the video and the credits (JupyterLab again after a page reload).
+animated one selected, the video and the credits (JupyterLab, Notebook 7 and marimo's editor
+again after a page reload).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from masko_widgets import MaskoClient
 from tests.browser import _frontends as fe
 from tests.browser._frontends import WAIT
-from tests.browser._lab import ARTIFACTS
+from tests.browser._lab import ARTIFACTS, FRONT_ENDS
 from tests.conftest import draw_character
 
 pytestmark = pytest.mark.browser
@@ -85,27 +85,33 @@ def check_current(page: Page, probe: Path, name: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"studio-late-{name}.png"))
 
 
-def test_studio_displayed_after_work_in_jupyterlab(notebook, worked: Path) -> None:
-    with notebook("late.ipynb", [work_code(worked) + "studio"], size=(1280, 1000)) as nb:
-        check_current(nb.page, worked, "lab")
+@pytest.mark.parametrize("frontend", FRONT_ENDS)
+def test_studio_displayed_after_work_in_jupyterlab_and_notebook7(
+    notebook, frontend: str, worked: Path
+) -> None:
+    code = work_code(worked) + "studio"
+    with notebook("late.ipynb", [code], size=(1280, 1000), frontend=frontend) as nb:
+        check_current(nb.page, worked, frontend)
         nb.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         nb.page.reload()
-        check_current(nb.page, worked, "lab-reloaded")
+        check_current(nb.page, worked, f"{frontend}-reloaded")
 
 
-@pytest.mark.parametrize("start", [fe.voila_server, fe.marimo_server], ids=["voila", "marimo"])
+@pytest.mark.parametrize("server", ["voila", "marimo"])
 def test_studio_displayed_after_work_in_voila_and_marimo(
-    start: Callable, tmp_path: Path, worked: Path, page: Page
+    request: pytest.FixtureRequest, server: str, worked: Path, page: Page
 ) -> None:
-    with start(tmp_path / "server", worked, work_code(worked)) as server:
-        page.goto(server.url)
-        check_current(page, worked, server.name)
+    page.goto(request.getfixturevalue(server).page(work_code(worked)))
+    check_current(page, worked, server)
 
 
-def test_studio_displayed_after_work_in_notebook7(tmp_path: Path, worked: Path, page: Page) -> None:
-    with fe.notebook7_server(tmp_path / "server", worked, work_code(worked)) as server:
-        page.goto(server.url)
-        fe.wait_for_idle_kernel(server)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        check_current(page, worked, server.name)
+def test_studio_displayed_after_work_in_marimo_after_a_reload(
+    tmp_path: Path, worked: Path, page: Page
+) -> None:
+    """In `marimo edit` a reload rejoins the kernel, which sends the studio's state of now
+    (had it run the work again, the page would show four poses)."""
+    with fe.marimo_server(tmp_path / "marimo", mode="edit") as server:
+        page.goto(server.page(work_code(worked)))
+        check_current(page, worked, "marimo-edit")
+        page.reload()
+        check_current(page, worked, "marimo-edit-reloaded")

@@ -6,7 +6,6 @@ the rest).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from masko_widgets.widgets import _cache
 from masko_widgets.widgets._cache import PictureCache
 from tests.browser import _frontends as fe
 from tests.browser._frontends import DRAWN_AT_MOST, WAIT
-from tests.browser._lab import ARTIFACTS
+from tests.browser._lab import ARTIFACTS, FRONT_ENDS
 
 pytestmark = pytest.mark.browser
 
@@ -59,27 +58,21 @@ def check_studio(page: Page, probe: Path, items: list[str], name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"studio-{name}.png"))
 
 
-def test_studio_in_jupyterlab(notebook, probe: Path, crowded: dict) -> None:
-    with notebook("crowded.ipynb", [fe.studio_code(probe) + "studio"], size=(1280, 1000)) as nb:
-        check_studio(nb.page, probe, crowded["items"], "lab")
-
-
-@pytest.mark.parametrize("start", [fe.voila_server, fe.marimo_server], ids=["voila", "marimo"])
-def test_studio_in_voila_and_marimo(
-    start: Callable, tmp_path: Path, probe: Path, crowded: dict, page: Page
+@pytest.mark.parametrize("frontend", FRONT_ENDS)
+def test_studio_in_jupyterlab_and_notebook7(
+    notebook, frontend: str, probe: Path, crowded: dict
 ) -> None:
-    with start(tmp_path / "server", probe) as server:
-        page.goto(server.url)
-        check_studio(page, probe, crowded["items"], server.name)
+    code = fe.studio_code(probe) + "studio"
+    with notebook("crowded.ipynb", [code], size=(1280, 1000), frontend=frontend) as nb:
+        check_studio(nb.page, probe, crowded["items"], frontend)
 
 
-def test_studio_in_notebook7(tmp_path: Path, probe: Path, crowded: dict, page: Page) -> None:
-    with fe.notebook7_server(tmp_path / "server", probe) as server:
-        page.goto(server.url)
-        fe.wait_for_idle_kernel(server)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        check_studio(page, probe, crowded["items"], server.name)
+@pytest.mark.parametrize("server", ["voila", "marimo"])
+def test_studio_in_voila_and_marimo(
+    request: pytest.FixtureRequest, server: str, probe: Path, crowded: dict, page: Page
+) -> None:
+    page.goto(request.getfixturevalue(server).page(fe.studio_code(probe)))
+    check_studio(page, probe, crowded["items"], server)
 
 
 def test_a_1000_pose_grid_exports_and_renders_offline(

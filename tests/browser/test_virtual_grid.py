@@ -94,7 +94,6 @@ def test_virtual_grid_in_jupyterlab(notebook, probe: Path, crowded: dict) -> Non
         assert drawn(grid) < DRAWN_AT_MOST
 
 
-def test_virtual_grid_in_marimo(tmp_path: Path, probe: Path, crowded: dict, page: Page) -> None:
-    with fe.marimo_server(tmp_path / "server", probe) as server:
-        page.goto(server.url)
-        scroll_and_keys(page, probe, crowded["items"])
+def test_virtual_grid_in_marimo(marimo: fe.Server, probe: Path, crowded: dict, page: Page) -> None:
+    page.goto(marimo.page(fe.studio_code(probe)))
+    scroll_and_keys(page, probe, crowded["items"])

@@ -1,7 +1,7 @@
-"""Keeping a hinted preview, clicked in the studio in JupyterLab: the two honest choices. "Keep
-with the collection's look" leaves the references alone and shows the kept pose beside the
-preview; "Pin 1 hint, then keep" asks which of the six references the hint replaces and pins it
-first. The Python side and the server follow."""
+"""Keeping a hinted preview, clicked in the studio in JupyterLab and Notebook 7: the two honest
+choices. "Keep with the collection's look" leaves the references alone and shows the kept pose
+beside the preview; "Pin 1 hint, then keep" asks which of the six references the hint replaces
+and pins it first. The Python side and the server follow."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser._axe import axe_violations
-from tests.browser._lab import DARK_THEME, LIGHT_THEME, six_references_setup
+from tests.browser._lab import DARK_THEME, FRONT_ENDS, LIGHT_THEME, six_references_setup
 
 pytestmark = pytest.mark.browser
 
 SETUP = six_references_setup(12)
 
 
+@pytest.mark.parametrize("frontend", FRONT_ENDS)
 def test_keep_a_hinted_preview_with_the_collections_look_then_with_its_hint_pinned(
-    notebook, make_png, tmp_path: Path
+    notebook, frontend: str, make_png, tmp_path: Path
 ) -> None:
     cells = [SETUP, "studio = MascotStudio(client, collection)\nstudio"]
-    with notebook("keep.ipynb", cells, size=(1280, 2000)) as nb:
+    with notebook("keep.ipynb", cells, size=(1280, 2000), frontend=frontend) as nb:
         kernel, page = nb.kernel, nb.page
         before = kernel.value("before")
         preview = page.locator(".masko-preview")

@@ -1,6 +1,7 @@
-"""The grid's slow jobs in JupyterLab and headless Chromium, on a slow stand-in in the kernel:
-editing the selected pose, a placeholder tile for each pose on its way, the reason on the
-disabled Generate button, and a pose that finishes after Cancel appearing by itself."""
+"""The grid's slow jobs in JupyterLab and Notebook 7 (headless Chromium), on a stand-in in the
+kernel whose jobs are held until the test lets them go: editing the selected pose, a
+placeholder tile for each pose on its way, the reason on the disabled Generate button, and a
+pose that finishes after Cancel appearing by itself."""
 
 from __future__ import annotations
 
@@ -11,20 +12,35 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser._axe import axe_violations
-from tests.browser._lab import DARK_THEME, LIGHT_THEME
+from tests.browser._lab import DARK_THEME, FRONT_ENDS, LIGHT_THEME
 
 pytestmark = pytest.mark.browser
 
-SLOW = (
+SETUP = (
     "from masko_widgets import MaskoClient, PoseGrid, local\n"
-    "server = local.start(latency={{'image': {image}, 'edit': {edit}}})\n"
+    "server = local.start()\n"
     "client = MaskoClient(api_key=server.api_key, base_url=server.url)\n"
     "collection = client.collections.create('Slow mascot')"
 )
 ONE_POSE = "wave = client.jobs.wait(client.generations.image(collection, 'waving', 'waving'))"
+HOLD = """\
+import threading
+from masko_widgets.local._checkpoints import checkpoints
+release = threading.Event()
+_watching = checkpoints.watch("job.processing")  # kept: dropped, it would stop watching
+_started = _watching.__enter__()
+_count = _started.reached
+def _held():
+    _count()
+    release.wait(120)
+_started.reached = _held
+"""
+"""Kernel code: from here on, each job of the kernel's stand-in waits as it starts processing
+until `release.set()` (120 s at most): the test looks at a running job as long as it needs,
+then lets it end at once (in-process checkpoint watchers run on the job's own thread)."""
 GRID = "grid = PoseGrid(client, collection)\ngrid"
-PAUSE = 30
-"""Seconds a slow job takes: time to look at it, screenshot it and press Cancel."""
+AFTER_RELEASE = 60
+"""Seconds a released job may take to reach the page (render and store on a busy machine)."""
 
 
 def looked_at(nb, name: str, target) -> None:
@@ -38,9 +54,10 @@ def looked_at(nb, name: str, target) -> None:
     nb.set_theme(LIGHT_THEME)
 
 
-def test_edit_shows_progress_on_the_tile_and_changes_it_in_place(notebook) -> None:
-    cells = [SLOW.format(image=0, edit=PAUSE), ONE_POSE, GRID]
-    with notebook("grid-edit.ipynb", cells, size=(1280, 1100)) as nb:
+@pytest.mark.parametrize("frontend", FRONT_ENDS)
+def test_edit_shows_progress_on_the_tile_and_changes_it_in_place(notebook, frontend: str) -> None:
+    cells = [SETUP, ONE_POSE, HOLD, GRID]
+    with notebook("grid-edit.ipynb", cells, size=(1280, 1100), frontend=frontend) as nb:
         kernel, page = nb.kernel, nb.page
         grid = page.locator(".masko-grid")
         old = kernel.value("wave.asset_ids['image']")
@@ -72,7 +89,8 @@ def test_edit_shows_progress_on_the_tile_and_changes_it_in_place(notebook) -> No
         looked_at(nb, "grid-edit-running", grid)
         expect(tile.locator(".masko-wait")).to_be_visible()  # still running: the pictures show it
 
-        kernel.wait_for("grid.pending == [] and grid.tasks == []", timeout=PAUSE + 40)
+        kernel.run("release.set()")
+        kernel.wait_for("grid.pending == [] and grid.tasks == []", timeout=AFTER_RELEASE)
         new = kernel.value("grid.poses[0].asset_id")
         assert new != old
         assert kernel.value(
@@ -84,14 +102,18 @@ def test_edit_shows_progress_on_the_tile_and_changes_it_in_place(notebook) -> No
         expect(grid.locator("[role=option]")).to_have_count(1)
         expect(tile.locator(".masko-wait")).to_be_hidden()
         expect(tile.locator("img")).not_to_have_attribute("src", shown_before or "")
-        expect(tile.locator("img")).to_have_js_property("complete", True)
-        assert page.evaluate("(img) => img.naturalWidth", tile.locator("img").element_handle())
+        tile.scroll_into_view_if_needed()  # the grid asks for the pictures it shows
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0",
+            arg=tile.locator("img").element_handle(),
+        )
         nb.screenshot("grid-edit-done-light", grid)
 
 
-def test_poses_on_their_way_show_as_tiles_and_come_after_cancel(notebook) -> None:
-    cells = [SLOW.format(image=PAUSE, edit=0), GRID]
-    with notebook("grid-slow.ipynb", cells, size=(1280, 1100)) as nb:
+@pytest.mark.parametrize("frontend", FRONT_ENDS)
+def test_poses_on_their_way_show_as_tiles_and_come_after_cancel(notebook, frontend: str) -> None:
+    cells = [SETUP, HOLD, GRID]
+    with notebook("grid-slow.ipynb", cells, size=(1280, 1100), frontend=frontend) as nb:
         kernel, page = nb.kernel, nb.page
         grid = page.locator(".masko-grid")
         form = grid.locator(".masko-new-poses")
@@ -122,7 +144,8 @@ def test_poses_on_their_way_show_as_tiles_and_come_after_cancel(notebook) -> Non
         expect(generate).to_be_enabled()  # no longer waiting: another batch may start
 
         # no Refresh: the pose comes by itself, in the placeholder's stead
-        kernel.wait_for("len(grid.poses) == 1 and grid.pending == []", timeout=PAUSE + 40)
+        kernel.run("release.set()")
+        kernel.wait_for("len(grid.poses) == 1 and grid.pending == []", timeout=AFTER_RELEASE)
         item = kernel.value("grid.poses[0].item_id")
         assert kernel.value("grid.poses[0].name") == "jumping"
         assert kernel.value("grid.error") == ""
