@@ -51,7 +51,11 @@ export function enterButton(event) {
   const field = /** @type {HTMLElement | null} */ (target);
   if (!field?.matches) return null;
   const presses = field.getAttribute("data-enter-presses");
-  if (presses) return /** @type {HTMLButtonElement | null} */ (document.getElementById(presses));
+  if (presses) {
+    // The field's own document or shadow root (marimo draws widgets in one).
+    const root = /** @type {Document | ShadowRoot} */ (field.getRootNode());
+    return /** @type {HTMLButtonElement | null} */ (root.getElementById?.(presses) ?? null);
+  }
   if (!field.matches(ONE_LINE)) return null;
   return field.closest("form")?.querySelector("button[type=submit]") ?? null;
 }

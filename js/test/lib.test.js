@@ -142,6 +142,15 @@ test("sendImages sends the usable images that fit and says what it left out", as
   assert.equal(sent[0][1][0].byteLength, 10);
 });
 
+test("enterButton: a field in a shadow root (marimo) presses the button of its own root", () => {
+  const document = installDom();
+  document.body.innerHTML = `<button id="go" class="outside"></button><div class="host"></div>`;
+  const shadow = query(document, ".host").attachShadow({ mode: "open" });
+  shadow.innerHTML = `<textarea data-enter-presses="go"></textarea><button id="go"></button>`;
+  const found = enterButton({ key: "Enter", target: query(shadow, "textarea") });
+  assert.equal(found, query(shadow, "button"));
+});
+
 test("enterButton: Enter in a one-line field is its form's submit; Shift+Enter is a new line", () => {
   const document = installDom();
   document.body.innerHTML = `

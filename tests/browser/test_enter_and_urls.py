@@ -92,14 +92,7 @@ def test_enter_and_urls_in_jupyterlab_and_notebook7(notebook, frontend: str, sma
         assert nb.kernel.value("studio.preview.result_sets[0]['prompt']") == "the mascot waving"
 
 
-MARIMO_ENTER = pytest.mark.xfail(
-    strict=True,
-    reason="in marimo's shadow root, Enter in the preview prompt (data-enter-presses) finds no "
-    "button: js/lib/keyboard.js asks document.getElementById, not the field's root node",
-)
-
-
-@pytest.mark.parametrize("server", ["voila", pytest.param("marimo", marks=MARIMO_ENTER)])
+@pytest.mark.parametrize("server", ["voila", "marimo"])
 def test_enter_and_urls_in_voila_and_marimo(
     request: pytest.FixtureRequest, server: str, small: dict, page: Page
 ) -> None:
