@@ -53,3 +53,19 @@ def test_the_stated_import_directions_hold() -> None:
     assert not reaches("masko_widgets/local", "masko_widgets.widgets")
     assert not reaches("masko_widgets/local", "masko_widgets.client")
     assert not reaches("masko_widgets/widgets", "masko_widgets.local")
+
+
+MAX_FUNCTION_LINES = 60
+"""The longest a function may be (CONTRIBUTING.md); js/test/size.test.js holds the front end."""
+
+
+def test_no_python_function_is_longer_than_sixty_lines() -> None:
+    long = []
+    for folder in ("masko_widgets", "tests", "bench", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES:
+                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {lines}")
+    assert long == [], "split these into named parts: " + ", ".join(long)

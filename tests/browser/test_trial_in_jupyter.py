@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser._axe import axe_violations
 from tests.browser._lab import DARK_THEME, FRONT_ENDS, LIGHT_THEME, six_references_setup
@@ -65,17 +65,7 @@ def test_try_a_candidate_then_pin_it_in_place_of_a_reference(
         assert kernel.value("studio.gallery.trial['replace']") == [before[1]]
         scores = kernel.value("{k: v['scores'] for k, v in studio.gallery.trial['sides'].items()}")
         assert scores["candidates"]["candidates"] > scores["current"]["candidates"]
-        # The two columns line up row by row (titles, notes, previews, scores), also when a
-        # narrow page wraps one column's note onto more lines than the other's.
-        for width in NARROW:  # the widest page where the notes wrap apart (front ends differ)
-            page.set_viewport_size({"width": width, "height": 2000})
-            lines = [sides.nth(n).locator(".masko-set-prompt").evaluate(LINES) for n in range(2)]
-            if lines[0] > lines[1]:
-                break
-        assert lines[0] > lines[1], lines
-        for part in ("h4", ".masko-set-prompt", ".masko-results", ".masko-figures-row"):
-            tops = [sides.nth(n).locator(part).bounding_box()["y"] for n in range(2)]
-            assert abs(tops[0] - tops[1]) < 1, (part, tops)
+        check_columns_line_up(page, sides)
         nb.screenshot("trial-columns-narrow-light", trial.locator(".masko-trial-result"))
         page.set_viewport_size({"width": 1024, "height": 2000})
         assert kernel.value("list(client.references.list(collection).asset_ids)") == before
@@ -97,3 +87,17 @@ def test_try_a_candidate_then_pin_it_in_place_of_a_reference(
         assert kernel.value("studio.grid.reference_asset_ids") == expected
         expect(page.locator(".masko-gallery .masko-slot.is-filled")).to_have_count(6)
         expect(page.locator(f".masko-slot[data-asset-id='{candidate}']")).to_be_visible()
+
+
+def check_columns_line_up(page: Page, sides: Locator) -> None:
+    """The two columns line up row by row (titles, notes, previews, scores), also when a
+    narrow page wraps one column's note onto more lines than the other's."""
+    for width in NARROW:  # the widest page where the notes wrap apart (front ends differ)
+        page.set_viewport_size({"width": width, "height": 2000})
+        lines = [sides.nth(n).locator(".masko-set-prompt").evaluate(LINES) for n in range(2)]
+        if lines[0] > lines[1]:
+            break
+    assert lines[0] > lines[1], lines
+    for part in ("h4", ".masko-set-prompt", ".masko-results", ".masko-figures-row"):
+        tops = [sides.nth(n).locator(part).bounding_box()["y"] for n in range(2)]
+        assert abs(tops[0] - tops[1]) < 1, (part, tops)
