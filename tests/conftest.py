@@ -9,14 +9,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`scripts/test` runs `-n auto --dist loadgroup`) the browser tests all
-    go to one worker, in order, so the servers and the Chromium they share start once."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def standin(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """One stand-in server for the session, on 127.0.0.1 and a free port."""
