@@ -16,19 +16,9 @@ import pytest
 from masko_widgets import local
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local.render._pool import WORKER_NICENESS, RenderPool, render_workers
-from tests.local.processes import descendants, stat
+from tests.local.processes import cpu_seconds, descendants, stat
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = stat(pid)
-        if fields:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
 
 
 def workers_below(pid: int) -> list[int]:
