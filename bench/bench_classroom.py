@@ -380,6 +380,9 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=3, help="times to run it all (default: 3)")
     args = parser.parse_args()
+    # Run in the background, the shell has us (and so our stand-ins) ignore SIGINT, with which
+    # the teacher's Ctrl-C, and `Teacher`, stop a stand-in: take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sizes = [int(size) for size in args.classes.split(",")]
     began = time.perf_counter()
     runs = []
