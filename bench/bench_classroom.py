@@ -6,11 +6,15 @@ roster key each. Each student runs the quickstart path: a collection with 3 refe
 poses, 2 previews with a hint, and one 2 s animation of a pose. Several classes run in a row
 on the same stand-in, each followed by a pause. Reported per class, beside the load average:
 requests, errors (goal 0), credits charged against what the work costs (goal: equal), p50/p95
-of the requests that do not generate (goal: p95 at most 100 ms), and the stand-in's process
-tree memory (workers included) before, at its peak and after the pause. The anchor is the
-same path for one student alone on a stand-in of its own.
+of the requests that do not generate (goal: p95 at most 100 ms), the CPU time of the stand-in
+(its server process apart from its render workers) and of the students' threads (this
+process), and the stand-in's process tree memory (workers included) before, at its peak and
+after the pause. The anchor is the same path for one student alone on a stand-in of its own.
+The whole is run `--runs` times; a table of the p50/p95 of each class (median and range over
+the runs) ends the report. The first class on a fresh stand-in is its cold one.
 
-Run from the repository root: python -m bench.bench_classroom [--classes 10,30,30] [--idle 5]
+Run from the repository root:
+    python -m bench.bench_classroom [--classes 10,30,30] [--idle 12] [--runs 3]
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from PIL import Image, ImageDraw
 
 from masko_widgets import MaskoClient
 from masko_widgets.local.api._generation import COST_PER_SECOND, IMAGE_COST
-from tests.local.processes import TreeMemory, tree_memory
+from tests.local.processes import TreeMemory, cpu_seconds, descendants, tree_memory, tree_rss
 
 POSES = ("waving", "jumping", "thinking", "sitting")
 ANIMATION_SECONDS = 2
@@ -109,20 +113,29 @@ def character(colour: tuple[int, int, int], size: int = 256) -> bytes:
 
 @dataclass
 class Student:
+    """One student: their key, their drawings and client (made before the class starts, as
+    a student opens their notebook before the lesson), and what their lesson came to."""
+
     index: int
     key: str
+    drawings: list[bytes] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     charged: int = 0
     seconds: float = 0.0
 
+    def ready(self, url: str, timings: Timings) -> MaskoClient:
+        """Draw the references and make the client (its transport times every request)."""
+        self.drawings = [character((240 - 8 * n, 120 + 12 * n, 40 + self.index)) for n in range(3)]
+        transport = Timing(timings)  # its own: closing a client closes its transport
+        return MaskoClient(api_key=self.key, base_url=url, transport=transport)
 
-def lesson(url: str, student: Student, timings: Timings) -> None:
+
+def lesson(client: MaskoClient, student: Student) -> None:
     """The quickstart path for one student; what went wrong lands in `student.errors`."""
     began = time.perf_counter()
-    drawings = [character((240 - 8 * n, 120 + 12 * n, 40 + student.index)) for n in range(3)]
+    drawings = student.drawings
     try:
-        transport = Timing(timings)  # its own: closing a client closes its transport
-        with MaskoClient(api_key=student.key, base_url=url, transport=transport) as client:
+        with client:
             before = client.credits()
             collection = client.collections.create(f"Pip {student.index}", references=drawings)
             poses = [
@@ -141,14 +154,12 @@ def lesson(url: str, student: Student, timings: Timings) -> None:
     student.seconds = time.perf_counter() - began
 
 
-def run(url: str, keys: list[str]) -> tuple[list[Student], Timings, float]:
-    """One class: a client thread per key, all at once."""
-    timings = Timings()
-    students = [Student(index, key) for index, key in enumerate(keys)]
+def run(students: list[Student], clients: list[MaskoClient]) -> float:
+    """One class: a client thread per student, all at once; the seconds until all are done."""
     began = time.perf_counter()
     with ThreadPoolExecutor(len(students)) as pool:
-        list(pool.map(lambda student: lesson(url, student, timings), students))
-    return students, timings, time.perf_counter() - began
+        list(pool.map(lesson, clients, students))
+    return time.perf_counter() - began
 
 
 class Teacher:
@@ -191,10 +202,30 @@ class Teacher:
         """The stand-in's process tree: the server, its fork server and render workers."""
         return tree_memory(self.process.pid)
 
+    def cpu(self) -> Cpu:
+        """CPU seconds so far of the server process, of the processes below it (fork server
+        and render workers, ended ones included), and of this process (the students)."""
+        pid = self.process.pid
+        return Cpu(cpu_seconds([pid]), cpu_seconds(descendants(pid)), time.process_time())
+
+
+@dataclass(frozen=True)
+class Cpu:
+    server: float
+    workers: float
+    students: float
+
+    def __sub__(self, before: Cpu) -> Cpu:
+        return Cpu(
+            self.server - before.server,
+            self.workers - before.workers,
+            self.students - before.students,
+        )
+
 
 class Peak:
-    """The highest memory of a teacher's stand-in while the block runs (sampled 5 times a
-    second)."""
+    """The highest memory of a teacher's stand-in while the block runs: its resident size
+    sampled 5 times a second, measured in full (`Teacher.memory`) at each new high."""
 
     def __init__(self, teacher: Teacher) -> None:
         self.teacher = teacher
@@ -204,9 +235,8 @@ class Peak:
 
     def _sample(self) -> None:
         while not self._done.wait(0.2):
-            now = self.teacher.memory()
-            if now.rss > self.highest.rss:
-                self.highest = now
+            if tree_rss(self.teacher.process.pid) > self.highest.rss:
+                self.highest = max(self.highest, self.teacher.memory(), key=lambda m: m.rss)
 
     def __enter__(self) -> Peak:
         self._thread.start()
@@ -228,6 +258,25 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+def spread(values: list[float], share: float) -> str:
+    """p50 and p95 (`share`) of `values` in ms, e.g. `p50 31 ms, p95 83 ms`."""
+    return (
+        f"p50 {1000 * percentile(values, 0.5):.0f} ms,"
+        f" p95 {1000 * percentile(values, share):.0f} ms"
+    )
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    """What the summary table keeps of one class."""
+
+    title: str
+    p50: float
+    p95: float
+    load: float
+    failed: bool
+
+
 def report(title: str, students: list[Student], timing: Timings, elapsed: float) -> None:
     requests = sum(timing.statuses.values())
     errors = sum(len(s.errors) for s in students)
@@ -239,19 +288,13 @@ def report(title: str, students: list[Student], timing: Timings, elapsed: float)
     print(f"  errors {errors} raised, {refused} answers not 2xx (goal 0)")
     print(f"  credits charged {charged}, expected {COST * len(students)}")
     print(
-        f"  non-generation requests: {len(other)}, p50 {1000 * percentile(other, 0.5):.0f} ms,"
-        f" p95 {1000 * percentile(other, 0.95):.0f} ms, max {1000 * max(other, default=0):.0f} ms"
+        f"  non-generation requests: {len(other)}, {spread(other, 0.95)},"
+        f" max {1000 * max(other, default=0):.0f} ms (goal: p95 at most 100 ms)"
     )
     made = timing.seconds["generation"]
-    print(
-        f"  generate/preview requests: {len(made)}, p50 {1000 * percentile(made, 0.5):.0f} ms,"
-        f" p95 {1000 * percentile(made, 0.95):.0f} ms"
-    )
+    print(f"  generate/preview requests: {len(made)}, {spread(made, 0.95)}")
     for route, seconds in sorted(timing.routes.items()):
-        print(
-            f"    {route}: {len(seconds)}, p50 {1000 * percentile(seconds, 0.5):.0f} ms,"
-            f" p95 {1000 * percentile(seconds, 0.95):.0f} ms"
-        )
+        print(f"    {route}: {len(seconds)}, {spread(seconds, 0.95)}")
     print(
         f"  one student's path: min {min(s.seconds for s in students):.1f} s,"
         f" max {max(s.seconds for s in students):.1f} s"
@@ -259,6 +302,70 @@ def report(title: str, students: list[Student], timing: Timings, elapsed: float)
     for student in students:
         for error in student.errors:
             print(f"  student {student.index}: {error}")
+
+
+def report_cpu(used: Cpu, elapsed: float, requests: int) -> None:
+    print(
+        f"  CPU over the {elapsed:.1f} s: stand-in server {used.server:.1f} s"
+        f" ({1000 * used.server / max(requests, 1):.1f} ms a request, job bookkeeping included),"
+        f" its render workers {used.workers:.1f} s, the students' threads (this process)"
+        f" {used.students:.1f} s ({1000 * used.students / max(requests, 1):.1f} ms a request);"
+        f" {os.cpu_count()} cores"
+    )
+
+
+def lesson_of(teacher: Teacher, size: int, title: str, idle: float) -> ClassResult:
+    """One class on the teacher's stand-in, reported with its CPU and memory."""
+    timing = Timings()
+    students = [Student(index, key) for index, key in enumerate(teacher.keys[:size])]
+    clients = [student.ready(teacher.url, timing) for student in students]
+    before, cpu = teacher.memory(), teacher.cpu()
+    with Peak(teacher) as peak:
+        elapsed = run(students, clients)
+    used = teacher.cpu() - cpu
+    load = os.getloadavg()[0]
+    time.sleep(idle)  # the pause between two lessons, then see what memory came back
+    after = teacher.memory()
+    report(f"{title} (load average {load_average()})", students, timing, elapsed)
+    report_cpu(used, elapsed, sum(timing.statuses.values()))
+    print(
+        f"  stand-in process tree: {before} before, peak {peak.highest} during,"
+        f" {after} after {idle:.0f} s idle"
+    )
+    other = timing.seconds["other"]
+    failed = bool(sum(len(s.errors) for s in students)) or any(s.charged != COST for s in students)
+    return ClassResult(title, percentile(other, 0.5), percentile(other, 0.95), load, failed)
+
+
+def one_run(sizes: list[int], idle: float) -> list[ClassResult]:
+    """The anchor, then the classes in a row on one teacher's stand-in."""
+    with tempfile.TemporaryDirectory(prefix="masko-class-") as folder:
+        with Teacher(Path(folder) / "alone", students=1, credits=COST) as alone:
+            results = [lesson_of(alone, 1, "anchor, one student", idle)]
+        with Teacher(Path(folder) / "class", max(sizes), COST * len(sizes)) as teacher:
+            for number, size in enumerate(sizes, 1):
+                warmth = "cold" if number == 1 else "warm"
+                title = f"class {number}, {size} students, {warmth}"
+                results.append(lesson_of(teacher, size, title, idle))
+    return results
+
+
+def summarise(runs: list[list[ClassResult]]) -> None:
+    """Per class: the median and range over the runs of its non-generation p50 and p95."""
+    print(f"\nNon-generation requests over {len(runs)} run(s): median [min-max]")
+    for number, title in enumerate(result.title for result in runs[0]):
+        results = [run[number] for run in runs]
+        cells = []
+        for name, values in (
+            ("p50", [r.p50 for r in results]),
+            ("p95", [r.p95 for r in results]),
+        ):
+            low, mid, high = (
+                1000 * v for v in (min(values), statistics.median(values), max(values))
+            )
+            cells.append(f"{name} {mid:.0f} ms [{low:.0f}-{high:.0f}]")
+        loads = ", ".join(f"{r.load:.1f}" for r in results)
+        print(f"  {title}: {', '.join(cells)} (load averages {loads})")
 
 
 def main() -> None:
@@ -271,31 +378,20 @@ def main() -> None:
     parser.add_argument(
         "--idle", type=float, default=12.0, help="seconds idle after a class (default: 12)"
     )
+    parser.add_argument("--runs", type=int, default=3, help="times to run it all (default: 3)")
     args = parser.parse_args()
+    # Run in the background, the shell has us (and so our stand-ins) ignore SIGINT, with which
+    # the teacher's Ctrl-C, and `Teacher`, stop a stand-in: take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sizes = [int(size) for size in args.classes.split(",")]
-    failed = False
-    with tempfile.TemporaryDirectory(prefix="masko-class-") as folder:
-        with Teacher(Path(folder) / "alone", students=1, credits=COST) as alone:
-            failed |= lesson_of(alone, 1, "anchor, one student", args.idle)
-        with Teacher(Path(folder) / "class", max(sizes), COST * len(sizes)) as teacher:
-            for number, size in enumerate(sizes, 1):
-                failed |= lesson_of(teacher, size, f"class {number}", args.idle)
-    sys.exit(1 if failed else 0)
-
-
-def lesson_of(teacher: Teacher, size: int, title: str, idle: float) -> bool:
-    """One class on the teacher's stand-in, reported with its memory; whether it failed."""
-    before = teacher.memory()
-    with Peak(teacher) as peak:
-        students, timing, elapsed = run(teacher.url, teacher.keys[:size])
-    time.sleep(idle)  # the pause between two lessons, then see what memory came back
-    after = teacher.memory()
-    report(f"{title} (load average {load_average()})", students, timing, elapsed)
-    print(
-        f"  stand-in process tree: {before} before, peak {peak.highest} during,"
-        f" {after} after {idle:.0f} s idle"
-    )
-    return bool(sum(len(s.errors) for s in students)) or any(s.charged != COST for s in students)
+    began = time.perf_counter()
+    runs = []
+    for number in range(1, args.runs + 1):
+        print(f"--- run {number} of {args.runs}")
+        runs.append(one_run(sizes, args.idle))
+    summarise(runs)
+    print(f"The bench took {time.perf_counter() - began:.0f} s.")
+    sys.exit(1 if any(result.failed for run in runs for result in run) else 0)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ JOB_WORKERS = 32
 """Jobs in progress at once (most of them waiting out their simulated latency)."""
 PREVIEW_WORKERS = 4
 """Previews in progress at once (each waits for a worker process to draw it)."""
-REQUEST_WORKERS = 4
 
 
 class JobRunner:
@@ -48,7 +47,6 @@ class JobRunner:
         self.latency: dict[str, float] = dict(latency)
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
-        self._requests = concurrent.futures.ThreadPoolExecutor(REQUEST_WORKERS, "masko-work")
         self._previews = concurrent.futures.ThreadPoolExecutor(PREVIEW_WORKERS, "masko-preview")
         self._renders = RenderPool()
         # Jobs queue here, not in the worker pool, so a preview waits for at most the renders
@@ -72,13 +70,9 @@ class JobRunner:
             self.submit(job_id)
         return len(unfinished)
 
-    async def off_loop(self, work: Callable[..., T], *args: Any) -> T:
-        """Run quick CPU work of a request (decoding an upload) on a pool thread; await it."""
-        return await asyncio.wrap_future(self._requests.submit(work, *args))
-
     async def render_off_loop(self, work: Callable[..., T], *args: Any) -> T:
-        """Run `work(*args, draw)` on a pool of its own, so uploads never queue behind renders;
-        `draw` runs its drawing in a worker process."""
+        """Run `work(*args, draw)` on a pool of its own, so no other request queues behind
+        renders; `draw` runs its drawing in a worker process."""
         return await asyncio.wrap_future(self._previews.submit(work, *args, self._renders.run))
 
     async def wait(self, job_id: str, timeout: float) -> None:
@@ -109,7 +103,6 @@ class JobRunner:
             job_ids = list(self._waiters)
         for job_id in job_ids:
             self._wake(job_id)
-        self._requests.shutdown(wait=True, cancel_futures=True)
         self._previews.shutdown(wait=True, cancel_futures=True)
         self._jobs.shutdown(wait=True, cancel_futures=True)
         self._renders.stop()

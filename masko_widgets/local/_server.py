@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import socket
 import tempfile
@@ -88,6 +89,7 @@ class LocalServer:
                 self._close()
                 raise RuntimeError(f"The Masko stand-in could not start on {host}:{self.port}.")
             time.sleep(0.01)
+        _warm_up(host, self.port)
         self._stopped = False
         self._jobs.resume()
 
@@ -194,6 +196,20 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.close()
         raise
     return listener
+
+
+def _warm_up(host: str, port: int) -> None:
+    """Ask the server once for a page it does not have, so the set-up FastAPI does on the
+    first request (building every route) is done before anyone is told the server is up."""
+    dial = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 (dials, binds nothing)
+    connection = http.client.HTTPConnection(dial, port, timeout=_START_TIMEOUT)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+    except OSError:
+        pass  # a slow start only costs the first request its set-up
+    finally:
+        connection.close()
 
 
 def _latencies(latency: float | Mapping[str, float] | None) -> dict[str, float]:

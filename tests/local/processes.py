@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 MB = 2**20
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def descendants(pid: int) -> list[int]:
@@ -61,3 +63,26 @@ def tree_memory(pid: int) -> TreeMemory:
         pss += sizes.get("Pss", 0)
         processes += 1
     return TreeMemory(rss, pss, processes)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and its descendants, from /proc/*/statm: cheap to read often
+    (`tree_memory` walks every mapping)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for member in [pid, *descendants(pid)]:
+        try:
+            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * page
+        except OSError:
+            continue  # ended meanwhile
+    return total
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) of processes, with that of their children that ended."""
+    ticks = 0
+    for pid in pids:
+        fields = stat(pid)
+        if fields:
+            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / CLOCK_TICKS

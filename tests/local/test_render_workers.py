@@ -15,20 +15,10 @@ import pytest
 
 from masko_widgets import local
 from masko_widgets.local._checkpoints import checkpoints
-from masko_widgets.local.render._pool import RenderPool, render_workers
-from tests.local.processes import descendants, stat
+from masko_widgets.local.render._pool import WORKER_NICENESS, RenderPool, render_workers
+from tests.local.processes import cpu_seconds, descendants, stat
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = stat(pid)
-        if fields:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
 
 
 def workers_below(pid: int) -> list[int]:
@@ -97,6 +87,17 @@ def test_a_render_burns_a_worker_core_not_the_servers(connect, make_png):
         assert clip["status"] == "completed"
     assert worker_cpu > 1.0 and worker_cpu > 3 * server_cpu, (worker_cpu, server_cpu)
     assert not any(stat(pid) for pid in workers)  # stopping ended them
+
+
+def test_workers_render_at_a_lower_priority_than_the_server(connect, make_png):
+    others = set(workers_below(os.getpid()))
+    with local.start() as server:
+        api = connect(server)
+        collection = api.collection(reference_asset_ids=[api.upload(make_png())["id"]])
+        assert api.wait(api.image_job(collection["id"])["job_id"])["status"] == "completed"
+        workers = [pid for pid in workers_below(os.getpid()) if pid not in others]
+        niceness = {int((stat(pid) or [""] * 17)[16]) for pid in workers}
+    assert niceness == {min(19, os.nice(0) + WORKER_NICENESS)}, niceness
 
 
 def test_a_worker_killed_mid_render_fails_that_job_only_and_refunds_it(connect, make_png):

@@ -1,4 +1,8 @@
-"""What every route shares: the server context, auth, pagination and the success envelope."""
+"""What every route shares: the server context, auth, pagination and the success envelope.
+
+The dependencies are coroutines: they only read memory or one indexed row, so they run on the
+event loop. (FastAPI runs a plain function on its thread pool, and a request would hop threads
+once per dependency and queue for the pool behind writes waiting for the store's lock.)"""
 
 from __future__ import annotations
 
@@ -51,7 +55,11 @@ class Context:
         return workspace_id if hmac.compare_digest(stored, digest) else None
 
 
-def context(request: Request) -> Context:
+async def context(request: Request) -> Context:
+    return _context(request)
+
+
+def _context(request: Request) -> Context:
     found: Context = request.app.state.context
     return found
 
@@ -59,14 +67,14 @@ def context(request: Request) -> Context:
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer masko_<64 hex>`")
 
 
-def workspace(
+async def workspace(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The caller's workspace id; 401 for a missing or unknown key."""
     if credentials is None:
         raise ApiError(401, "Missing API key: send `Authorization: Bearer masko_<64 hex>`.")
-    found = context(request).workspace_for_key(credentials.credentials)
+    found = _context(request).workspace_for_key(credentials.credentials)
     if found is None:
         raise ApiError(401, "Invalid API key: check the key of your workspace.")
     return found
@@ -82,7 +90,7 @@ class Page:
     offset: int
 
 
-def page(
+async def page(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200, description="at most 200")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,

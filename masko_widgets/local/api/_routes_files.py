@@ -37,7 +37,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
     responses=_serves("The file; a placeholder PNG while its job runs", *FILE_MEDIA_TYPES),
     summary="An asset's file (placeholder PNG while its job runs)",
 )
-def asset_file(ctx: Ctx, name: str) -> Response:
+async def asset_file(ctx: Ctx, name: str) -> Response:
     match = _NAME.fullmatch(name)
     asset = ctx.store.asset_by_token(match.group(1)) if match else None
     if asset is None or match is None or match.group(2) != asset["ext"]:
@@ -56,7 +56,7 @@ def asset_file(ctx: Ctx, name: str) -> Response:
     responses=_serves("The preview PNG", "image/png"),
     summary="A preview image; 410 once expired",
 )
-def preview_file(ctx: Ctx, name: str) -> Response:
+async def preview_file(ctx: Ctx, name: str) -> Response:
     match = _PREVIEW_NAME.fullmatch(name)
     found = ctx.store.preview(match.group(1)) if match else None
     if found is None:

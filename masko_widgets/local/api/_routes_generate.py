@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 
 from masko_widgets.local._checkpoints import checkpoints
 from masko_widgets.local.api._deps import Context, Ctx, Workspace, base_url, ok, owned
@@ -28,7 +28,7 @@ from masko_widgets.local.api._schemas import (
     Previews,
     SuggestedActions,
 )
-from masko_widgets.local.render import render_preview
+from masko_widgets.local.render import Draw, render_preview
 from masko_widgets.local.store import Claim, InsufficientCredits, Row
 
 router = APIRouter()
@@ -123,17 +123,8 @@ async def preview(
                 "collection_id",
                 f"`collection_id`: no collection {body.collection_id!r} in this workspace.",
             )
-    hints = []
-    for index, url in enumerate(body.reference_image_urls):
-        field = f"reference_image_urls[{index}]"
-        data = fetch(url, field, ctx.store, request.url).data
-        image, _mime = await ctx.jobs.off_loop(decode, data, field)
-        hints.append(image)
-    png, width, height = await ctx.jobs.render_off_loop(
-        render_preview, ctx.store, collection, hints, body.prompt
-    )
-    token, expires_at = await run_in_threadpool(
-        ctx.store.add_preview, png, width, height, ctx.preview_ttl
+    token, expires_at, width, height = await ctx.jobs.render_off_loop(
+        _make_preview, ctx, collection, body.reference_image_urls, body.prompt, request.url
     )
     stamp = datetime.fromtimestamp(expires_at, timezone.utc)
     return ok(
@@ -150,6 +141,20 @@ async def preview(
             ]
         },
     )
+
+
+def _make_preview(
+    ctx: Context, collection: Row | None, urls: list[str], prompt: str, reached: URL, draw: Draw
+) -> tuple[str, float, int, int]:
+    """Read and decode the hints, have the preview drawn and keep its file, all on one pool
+    thread (the drawing in a worker process): (token, expires_at, width, height)."""
+    hints = []
+    for index, url in enumerate(urls):
+        field = f"reference_image_urls[{index}]"
+        hints.append(decode(fetch(url, field, ctx.store, reached).data, field)[0])
+    png, width, height = render_preview(ctx.store, collection, hints, prompt, draw)
+    token, expires_at = ctx.store.add_preview(png, width, height, ctx.preview_ttl)
+    return token, expires_at, width, height
 
 
 ACTIONS = (
@@ -179,7 +184,7 @@ ACTIONS = (
     response_model=Envelope[SuggestedActions],
     summary="6 to 8 pose ideas (free)",
 )
-def suggest_actions(
+async def suggest_actions(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
     collection = owned(ctx.store, "collections", collection_id, workspace, "collection")

@@ -20,7 +20,7 @@ router = APIRouter()
     response_model=ListEnvelope[Job],
     summary="List jobs, newest last; filter by status, collection or type",
 )
-def list_jobs(
+async def list_jobs(
     request: Request,
     ctx: Ctx,
     workspace: Workspace,

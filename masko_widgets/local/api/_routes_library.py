@@ -1,5 +1,9 @@
 """Routes for what a workspace owns: credits, projects, collections, references, uploads,
-items and assets."""
+items and assets.
+
+Reads run on the event loop (one indexed row or page each). A request that decodes or writes
+files runs on one pool thread from start to end, so it hops threads once, not once per step.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 
 from masko_widgets.local.api import _serialize as serialize
@@ -30,18 +35,20 @@ from masko_widgets.local.api._schemas import (
     References,
     UrlImport,
 )
-from masko_widgets.local.store import Row, Upload
+from masko_widgets.local.store import Row, Store, Upload
 
 router = APIRouter()
 
 
 @router.get("/credits", response_model=Envelope[Credits], summary="Credit balance of the workspace")
-def credits(request: Request, ctx: Ctx, workspace: Workspace) -> JSONResponse:
+async def credits(request: Request, ctx: Ctx, workspace: Workspace) -> JSONResponse:
     return ok(request, {"balance": ctx.store.balance(workspace)})
 
 
 @router.get("/projects", response_model=ListEnvelope[Project], summary="List projects")
-def list_projects(request: Request, ctx: Ctx, workspace: Workspace, paging: Paging) -> JSONResponse:
+async def list_projects(
+    request: Request, ctx: Ctx, workspace: Workspace, paging: Paging
+) -> JSONResponse:
     rows, total = ctx.store.list(
         "projects", {"workspace_id": workspace}, paging.limit, paging.offset
     )
@@ -60,7 +67,7 @@ def create_project(
 
 
 @router.get("/collections", response_model=ListEnvelope[Collection], summary="List collections")
-def list_collections(
+async def list_collections(
     request: Request,
     ctx: Ctx,
     workspace: Workspace,
@@ -78,7 +85,7 @@ def list_collections(
     response_model=Envelope[Collection],
     summary="Create a collection (one mascot)",
 )
-async def create_collection(
+def create_collection(
     request: Request, ctx: Ctx, workspace: Workspace, body: CollectionCreate
 ) -> JSONResponse:
     if len(body.reference_asset_ids) + len(body.reference_image_urls) > MAX_REFERENCES:
@@ -109,14 +116,9 @@ async def create_collection(
         if imported.asset is not None and _reusable(imported.asset, workspace):
             refs.append(imported.asset["id"])
         else:
-            refs.append(await _checked_upload(ctx, imported.data, field))
-    row = await run_in_threadpool(  # writes files: off the event loop
-        ctx.store.create_collection,
-        workspace,
-        project_id,
-        body.name or "Untitled mascot",
-        body.description,
-        refs,
+            refs.append(_checked_upload(imported.data, field))
+    row = ctx.store.create_collection(
+        workspace, project_id, body.name or "Untitled mascot", body.description, refs
     )
     return ok(request, serialize.collection(row), status=201)
 
@@ -126,7 +128,7 @@ async def create_collection(
     response_model=Envelope[Collection],
     summary="One collection with its config",
 )
-def get_collection(
+async def get_collection(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
     return ok(
@@ -142,7 +144,7 @@ def get_collection(
     response_model=Envelope[References],
     summary="The collection's references",
 )
-def list_references(
+async def list_references(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str
 ) -> JSONResponse:
     row = owned(ctx.store, "collections", collection_id, workspace, "collection")
@@ -158,7 +160,7 @@ def list_references(
         200: {"model": Envelope[References], "description": "Already a reference: nothing changed"}
     },
 )
-async def add_reference(
+def add_reference(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, body: ReferenceAdd
 ) -> JSONResponse:
     collection = owned(ctx.store, "collections", collection_id, workspace, "collection")
@@ -177,10 +179,9 @@ async def add_reference(
         return ok(request, serialize.references(collection))
     if len(collection["reference_asset_ids"]) >= MAX_REFERENCES:
         raise _full(field)
-    upload = None if asset is not None else await _checked_upload(ctx, data, field)
+    upload = None if asset is not None else _checked_upload(data, field)
     try:
-        row, changed = await run_in_threadpool(
-            ctx.store.change_references,
+        row, changed = ctx.store.change_references(
             collection["id"],
             add=asset["id"] if asset else None,
             upload=upload,
@@ -246,7 +247,7 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
             data = await file.read()
         finally:
             await form.close()
-        field = "file"
+        asset = await run_in_threadpool(_keep_upload, ctx.store, workspace, data, "file")
     else:
         try:
             body = UrlImport.model_validate_json(await request.body())
@@ -261,12 +262,7 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
                 "`url` is required: a data: URI or a file URL of this"
                 " server (or send multipart `file`).",
             ) from None
-        field = "url"
-        data = fetch(body.url, "url", ctx.store, request.url).data
-    image_data, mime, width, height = await _checked_upload(ctx, data, field)
-    asset = await run_in_threadpool(
-        ctx.store.add_upload, workspace, image_data, mime, width, height
-    )
+        asset = await run_in_threadpool(_keep_url, ctx.store, workspace, body.url, request.url)
     return ok(request, serialize.asset(asset, base_url(request)), status=201)
 
 
@@ -275,7 +271,7 @@ async def upload(request: Request, ctx: Ctx, workspace: Workspace) -> JSONRespon
     response_model=ListEnvelope[Item],
     summary="The collection's items (poses)",
 )
-def list_items(
+async def list_items(
     request: Request, ctx: Ctx, workspace: Workspace, collection_id: str, paging: Paging
 ) -> JSONResponse:
     owned(ctx.store, "collections", collection_id, workspace, "collection")
@@ -286,12 +282,14 @@ def list_items(
 
 
 @router.get("/items/{item_id}", response_model=Envelope[Item], summary="One item")
-def get_item(request: Request, ctx: Ctx, workspace: Workspace, item_id: str) -> JSONResponse:
+async def get_item(request: Request, ctx: Ctx, workspace: Workspace, item_id: str) -> JSONResponse:
     return ok(request, serialize.item(owned(ctx.store, "items", item_id, workspace, "item")))
 
 
 @router.get("/assets/{asset_id}", response_model=Envelope[Asset], summary="One asset's metadata")
-def get_asset(request: Request, ctx: Ctx, workspace: Workspace, asset_id: str) -> JSONResponse:
+async def get_asset(
+    request: Request, ctx: Ctx, workspace: Workspace, asset_id: str
+) -> JSONResponse:
     row = owned(ctx.store, "assets", asset_id, workspace, "asset")
     return ok(request, serialize.asset(row, base_url(request)))
 
@@ -329,7 +327,17 @@ def _full(field: str) -> ApiError:
     )
 
 
-async def _checked_upload(ctx: Context, data: bytes, field: str) -> Upload:
-    """(bytes, mime, width, height) of an acceptable image, decoded off the event loop."""
-    image, mime = await ctx.jobs.off_loop(decode, data, field)
+def _checked_upload(data: bytes, field: str) -> Upload:
+    """(bytes, mime, width, height) of an acceptable image (decodes it: not on the event loop)."""
+    image, mime = decode(data, field)
     return data, mime, image.width, image.height
+
+
+def _keep_upload(store: Store, workspace: str, data: bytes, field: str) -> Row:
+    """Check an uploaded image and store it as an asset, on one pool thread."""
+    return store.add_upload(workspace, *_checked_upload(data, field))
+
+
+def _keep_url(store: Store, workspace: str, url: str, reached: URL) -> Row:
+    """Read the image behind a `data:` URI or one of our file URLs, and keep it as an upload."""
+    return _keep_upload(store, workspace, fetch(url, "url", store, reached).data, "url")

@@ -2,11 +2,13 @@
 
 Workers only turn inputs into bytes: every row, charge and file stays with the server process.
 At most `render_workers()` renders run at once, one core fewer than the machine has (at least
-one), so handling requests always has a core. A pool is replaced after `RECYCLE_AFTER` renders,
-which hands its workers' memory back to the system; this is done here rather than with
-`max_tasks_per_child`, which Python 3.10 lacks and which can hang on 3.11 (CPython gh-115634).
-Workers also end after `IDLE_STOP` seconds without a render, so a stand-in between two lessons
-is back to its idle size; the next render forks a fresh one from the fork server.
+one), at a lower scheduling priority than the server (`WORKER_NICENESS`), so handling requests
+always has a core, even on a machine busy with other work. A pool is replaced after
+`RECYCLE_AFTER` renders, which hands its workers' memory back to the system; this is done here
+rather than with `max_tasks_per_child`, which Python 3.10 lacks and which can hang on 3.11
+(CPython gh-115634). Workers also end after `IDLE_STOP` seconds without a render, so a stand-in
+between two lessons is back to its idle size; the next render forks a fresh one from the fork
+server.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ RECYCLE_AFTER = 200
 IDLE_STOP = 10.0
 """Seconds without a render after which the workers end."""
 MAX_WORKERS = 4
+WORKER_NICENESS = 10
+"""How much lower than the server's a worker's scheduling priority is (Unix `nice`): when a
+render and the server want the same core, the render gets about a tenth of it."""
 _PRELOAD = ["masko_widgets.local.render._outputs"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
 _PARENT_CHECK = 0.5
@@ -145,6 +150,8 @@ def _start_worker(server_pid: int, server_birth: str | None) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="masko-render-watch", daemon=True).start()
+    if hasattr(os, "nice"):  # not on Windows: there workers keep the server's priority
+        os.nice(WORKER_NICENESS)
 
 
 def _birth(pid: int) -> str | None:

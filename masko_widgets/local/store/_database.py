@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS previews (
     token TEXT PRIMARY KEY, expires_at REAL NOT NULL, width INTEGER NOT NULL,
     height INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
+CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
+CREATE INDEX IF NOT EXISTS idempotent_jobs_by_age ON idempotent_jobs (created_at);
 """
 
 
