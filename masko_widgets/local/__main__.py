@@ -13,6 +13,7 @@ from pathlib import Path
 
 from masko_widgets.local import DamagedDataFolderError, LocalServer, start
 from masko_widgets.local._roster import RosterError, Student, open_roster
+from masko_widgets.local.render import WORKER_NICENESS
 
 DEFAULT_CREDITS = 1000
 MAX_STUDENTS = 500
@@ -27,7 +28,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.roster and not args.students:
         parser.error("--roster goes with --students: say how many students the class has")
     try:
-        server = start(args.data_dir, port=args.port, host=args.host, credits=args.credits)
+        server = start(
+            args.data_dir,
+            port=args.port,
+            host=args.host,
+            credits=args.credits,
+            render_niceness=WORKER_NICENESS,
+        )
     except DamagedDataFolderError as exc:
         parser.exit(1, f"{exc}\n")
     except OSError as exc:

@@ -40,7 +40,12 @@ class JobRunner:
     """Runs jobs on a thread pool with per-type latency; wakes waiters when a job ends."""
 
     def __init__(
-        self, store: Store, render: Renderer, latency: Mapping[str, float], dice: FaultDice
+        self,
+        store: Store,
+        render: Renderer,
+        latency: Mapping[str, float],
+        dice: FaultDice,
+        render_niceness: int = 0,
     ) -> None:
         self.store = store
         self.render = render
@@ -48,7 +53,7 @@ class JobRunner:
         self.dice = dice
         self._jobs = concurrent.futures.ThreadPoolExecutor(JOB_WORKERS, "masko-job")
         self._previews = concurrent.futures.ThreadPoolExecutor(PREVIEW_WORKERS, "masko-preview")
-        self._renders = RenderPool()
+        self._renders = RenderPool(niceness=render_niceness)
         # Jobs queue here, not in the worker pool, so a preview waits for at most the renders
         # already running, never for a class's backlog of jobs.
         self._rendering = threading.BoundedSemaphore(self._renders.workers)

@@ -44,6 +44,7 @@ class LocalServer:
         faults: Faults | None = None,
         preview_ttl: float = PREVIEW_TTL,
         max_wait: float = MAX_WAIT,
+        render_niceness: int = 0,
     ) -> None:
         latencies = _latencies(latency)
         self._temporary = data_dir is None
@@ -59,7 +60,7 @@ class LocalServer:
         self.port: int = listener.getsockname()[1]
         self.api_key: str = self._store.default_key(credits)
         self._dice = FaultDice(faults)
-        self._jobs = JobRunner(self._store, render_job, latencies, self._dice)
+        self._jobs = JobRunner(self._store, render_job, latencies, self._dice, render_niceness)
         self._context = Context(self._store, self._jobs, self._dice, preview_ttl, max_wait)
         self.url: str = f"http://{f'[{host}]' if ':' in host else host}:{self.port}/v1"
         quiet_dropped_connections()
@@ -162,6 +163,7 @@ def start(
     faults: Faults | None = None,
     preview_ttl: float = PREVIEW_TTL,
     max_wait: float = MAX_WAIT,
+    render_niceness: int = 0,
 ) -> LocalServer:
     """Start the offline stand-in on a background thread and return it once it answers.
 
@@ -170,6 +172,9 @@ def start(
     type ({"image": 1.5, "animation": 4.0}) or one number for all. credits: opening balance
     of a new default workspace. faults: simulated failures (off by default). preview_ttl:
     seconds a preview URL lives. max_wait: longest hold of `GET /jobs/:id?wait=true`.
+    render_niceness: how much lower the render workers' priority is than the server's
+    (`masko-local` lowers it; in-process it stays the same, as the host's work must not starve
+    the renders).
     """
     return LocalServer(
         data_dir,
@@ -180,6 +185,7 @@ def start(
         faults=faults,
         preview_ttl=preview_ttl,
         max_wait=max_wait,
+        render_niceness=render_niceness,
     )
 
 

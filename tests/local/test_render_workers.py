@@ -89,15 +89,18 @@ def test_a_render_burns_a_worker_core_not_the_servers(connect, make_png):
     assert not any(stat(pid) for pid in workers)  # stopping ended them
 
 
-def test_workers_render_at_a_lower_priority_than_the_server(connect, make_png):
+@pytest.mark.parametrize("niceness", [0, WORKER_NICENESS], ids=["in-process", "masko-local"])
+def test_workers_render_at_the_priority_the_server_asks(connect, make_png, niceness):
+    """`masko-local` lowers its workers' priority below the server's; in a kernel or a test
+    (`local.start()`) they keep it."""
     others = set(workers_below(os.getpid()))
-    with local.start() as server:
+    with local.start(render_niceness=niceness) as server:
         api = connect(server)
         collection = api.collection(reference_asset_ids=[api.upload(make_png())["id"]])
         assert api.wait(api.image_job(collection["id"])["job_id"])["status"] == "completed"
         workers = [pid for pid in workers_below(os.getpid()) if pid not in others]
-        niceness = {int((stat(pid) or [""] * 17)[16]) for pid in workers}
-    assert niceness == {min(19, os.nice(0) + WORKER_NICENESS)}, niceness
+        priorities = {int((stat(pid) or [""] * 17)[16]) for pid in workers}
+    assert priorities == {min(19, os.nice(0) + niceness)}, priorities
 
 
 def test_a_worker_killed_mid_render_fails_that_job_only_and_refunds_it(connect, make_png):

@@ -7,9 +7,10 @@ inputs, draw (in a worker process when given `draw=RenderPool.run`) and hand bac
 
 from masko_widgets.local.render._imaging import placeholder_png
 from masko_widgets.local.render._outputs import Draw, Files, render_job, render_preview
-from masko_widgets.local.render._pool import RenderPool, render_workers
+from masko_widgets.local.render._pool import WORKER_NICENESS, RenderPool, render_workers
 
 __all__ = [
+    "WORKER_NICENESS",
     "Draw",
     "Files",
     "RenderPool",

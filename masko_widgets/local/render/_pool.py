@@ -2,8 +2,10 @@
 
 Workers only turn inputs into bytes: every row, charge and file stays with the server process.
 At most `render_workers()` renders run at once, one core fewer than the machine has (at least
-one), at a lower scheduling priority than the server (`WORKER_NICENESS`), so handling requests
-always has a core, even on a machine busy with other work. A pool is replaced after
+one), so handling requests always has a core; `masko-local` also runs them at a lower
+scheduling priority than its server (`WORKER_NICENESS`), so requests keep that core on a machine
+busy with other work (in a notebook's kernel or a test the renders keep its priority, as the
+kernel's own work must not starve them). A pool is replaced after
 `RECYCLE_AFTER` renders, which hands its workers' memory back to the system; this is done here
 rather than with `max_tasks_per_child`, which Python 3.10 lacks and which can hang on 3.11
 (CPython gh-115634). Workers also end after `IDLE_STOP` seconds without a render, so a stand-in
@@ -31,8 +33,8 @@ IDLE_STOP = 10.0
 """Seconds without a render after which the workers end."""
 MAX_WORKERS = 4
 WORKER_NICENESS = 10
-"""How much lower than the server's a worker's scheduling priority is (Unix `nice`): when a
-render and the server want the same core, the render gets about a tenth of it."""
+"""How much lower than the server's `masko-local` sets a worker's scheduling priority (Unix
+`nice`): when a render and the server want the same core, the render gets about a tenth of it."""
 _PRELOAD = ["masko_widgets.local.render._outputs"]
 """Imported once by the fork server, so each worker starts with the drawing code loaded."""
 _PARENT_CHECK = 0.5
@@ -53,8 +55,10 @@ class RenderPool:
         workers: int | None = None,
         recycle_after: int = RECYCLE_AFTER,
         idle_stop: float = IDLE_STOP,
+        niceness: int = 0,
     ) -> None:
         self.workers: int = workers or render_workers()
+        self._niceness = niceness
         self._recycle_after = recycle_after
         self._idle_stop = idle_stop
         self._lock = threading.Lock()
@@ -124,7 +128,7 @@ class RenderPool:
             self.workers,
             mp_context=_context(),
             initializer=_start_worker,
-            initargs=(os.getpid(), _birth(os.getpid())),
+            initargs=(os.getpid(), _birth(os.getpid()), self._niceness),
         )
         self._done = 0
 
@@ -139,10 +143,10 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(server_pid: int, server_birth: str | None) -> None:
-    """In a worker: exit when the server process is gone (killed, crashed), so no worker
-    outlives it. (A worker keeps the fork server alive, so it watches the server itself, by
-    pid and start time, as a pid can be reused.)"""
+def _start_worker(server_pid: int, server_birth: str | None, niceness: int) -> None:
+    """In a worker: lower its priority by `niceness`; exit when the server process is gone
+    (killed, crashed), so no worker outlives it. (A worker keeps the fork server alive, so it
+    watches the server itself, by pid and start time, as a pid can be reused.)"""
 
     def watch() -> None:
         while _birth(server_pid) == server_birth:
@@ -150,8 +154,8 @@ def _start_worker(server_pid: int, server_birth: str | None) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="masko-render-watch", daemon=True).start()
-    if hasattr(os, "nice"):  # not on Windows: there workers keep the server's priority
-        os.nice(WORKER_NICENESS)
+    if niceness and hasattr(os, "nice"):  # not on Windows: workers keep the server's priority
+        os.nice(niceness)
 
 
 def _birth(pid: int) -> str | None:
