@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from masko_widgets.local.store._wal import WalFlusher
+
 Row = dict[str, Any]
 
 _SCHEMA = """
@@ -89,14 +91,17 @@ class Database:
             _check(self._db, self.data_dir)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA wal_autocheckpoint=0")  # WalFlusher checkpoints instead
             self._db.executescript(_SCHEMA)
         except BaseException:
             self._db.close()
             raise
+        self._flusher = WalFlusher(self.data_dir / "masko.sqlite3")
         self._readers = threading.local()
         self._open_readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
 
     def close(self) -> None:
+        self._flusher.stop()
         with self._lock:
             for reader in list(self._open_readers):
                 reader.close()
